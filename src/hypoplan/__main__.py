@@ -1,0 +1,5 @@
+"""``python -m hypoplan``."""
+
+from hypoplan.cli import main
+
+main()

@@ -1,0 +1,47 @@
+"""The notebook-facing object: a loaded, resolved hypothesis with convenience methods."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .loader import HypothesisFile, Repository, load_file, resolve
+from .schema import Hypothesis
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["LoadedHypothesis", "load"]
+
+
+@dataclass(frozen=True)
+class LoadedHypothesis:
+    """A hypothesis as loaded from its file, with ``extends`` resolved."""
+
+    file: HypothesisFile
+    hypothesis: Hypothesis
+
+    @property
+    def path(self) -> Path:
+        return self.file.path
+
+    def graph(self) -> nx.DiGraph:
+        """The causal graph (see :func:`hypoplan.graph.build_graph`)."""
+        from .graph import build_graph
+
+        return build_graph(self.hypothesis)
+
+    def __getattr__(self, name: str) -> Any:
+        # Delegate model fields (id, title, nodes, edges, focus, ...) to the hypothesis.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.hypothesis, name)
+
+
+def load(path: str | Path) -> LoadedHypothesis:
+    """Load one hypothesis file and resolve what it extends from the same folder."""
+    path = Path(path)
+    hfile = load_file(path)
+    repo = Repository(path.resolve().parent, [hfile])
+    return LoadedHypothesis(hfile, resolve(hfile, repo))

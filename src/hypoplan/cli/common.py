@@ -1,0 +1,122 @@
+"""Shared plumbing of the CLI: output formats, error handling, safe writing."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+
+from ..errors import Diagnostic, HypoplanError, Severity
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class DiagnosticFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def err(message: str) -> None:
+    """Write a line to stderr (progress, warnings, errors)."""
+    typer.echo(message, err=True)
+
+
+def handle_errors(func: F) -> F:
+    """Turn hypoplan errors into one-line messages and exit codes; never show a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except HypoplanError as exc:
+            err(str(exc) if exc.diagnostics else f"error: {exc}")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err("interrupted")
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            raise typer.Exit(0) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def display_path(path: Path) -> str:
+    """A path as the user should see it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def emit_diagnostics(diagnostics: Iterable[Diagnostic], fmt: DiagnosticFormat, summary: dict[str, Any] | None = None) -> None:
+    """Print diagnostics to stdout in the chosen format."""
+    from ..render.escape import github_message, github_property
+
+    diagnostics = list(diagnostics)
+    if fmt is DiagnosticFormat.json:
+        payload: dict[str, Any] = {"diagnostics": [d.to_dict() for d in diagnostics]}
+        if summary:
+            payload.update(summary)
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    elif fmt is DiagnosticFormat.github:
+        for d in diagnostics:
+            level = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(d.severity, "notice")
+            props = f"file={github_property(d.path)}"
+            if d.line:
+                props += f",line={d.line},col={d.col}"
+            props += f",title={github_property(d.code)}"
+            message = d.message + (f"\n{d.hint}" if d.hint else "")
+            typer.echo(f"::{level} {props}::{github_message(message)}")
+    else:
+        for d in diagnostics:
+            typer.echo(d.format())
+
+
+def write_output(path: Path | None, text: str | bytes, *, force: bool = False) -> None:
+    """Write to ``path`` atomically (stdout when ``None`` or ``-``); refuse to overwrite without ``force``."""
+    if path is None or str(path) == "-":
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+            sys.stdout.flush()
+        else:
+            typer.echo(text, nl=not text.endswith("\n"))
+        return
+    if path.exists() and not force:
+        from ..errors import UsageError
+
+        raise UsageError(f"{path} already exists", hint="pass --force to overwrite it, or choose another -o path")
+    atomic_write(path, text)
+    err(f"wrote {display_path(path)}")
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write through a temporary file in the same folder and rename, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def dumps_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)

@@ -1,0 +1,140 @@
+"""The one place a hypothesis becomes a networkx graph.
+
+:func:`build_graph` turns a (resolved) :class:`~hypoplan.schema.Hypothesis`
+into an ``nx.DiGraph`` over its nodes.  A ``confounded`` edge ``A <-> B`` is
+represented explicitly as a latent node ``U(A,B)`` with edges into ``A`` and
+``B``, so every algorithm downstream works on one kind of graph: a directed
+graph whose unobserved nodes carry ``observed=False``.
+
+Node attributes: ``label``, ``kind``, ``observed``, ``level``, ``constructs``,
+``measure``, ``cost``, ``notes``, ``implicit`` (true for the latent node of a
+confounded edge) and ``confounds`` (the pair it joins).  Edge attributes:
+``sign``, ``confidence``, ``mechanism``, ``evidence`` (a tuple of
+:class:`~hypoplan.schema.Evidence`) and ``implicit``.  Graph attributes:
+``id``, ``title``, ``exposure``, ``outcome``, ``adjusted``, ``selected``
+(tuples of node ids).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+import networkx as nx
+
+from .schema import Confidence, EdgeType, Hypothesis, NodeKind, Sign
+
+__all__ = [
+    "build_graph",
+    "confounder_id",
+    "is_implicit",
+    "observed_nodes",
+    "latent_nodes",
+    "find_causal_cycle",
+    "bidirected_pairs",
+    "roles",
+]
+
+
+def confounder_id(a: str, b: str) -> str:
+    """Id of the latent node standing for ``a <-> b`` (order-independent)."""
+    x, y = sorted((a, b))
+    return f"U({x},{y})"
+
+
+def build_graph(hypothesis: Hypothesis) -> nx.DiGraph:
+    """The causal graph of a hypothesis whose ``extends`` are already resolved.
+
+    Edges naming unknown nodes are added with bare nodes (``check`` reports
+    them); the result is not guaranteed to be acyclic (``check`` reports cycles).
+    """
+    g = nx.DiGraph()
+    focus = hypothesis.focus
+    g.graph.update(
+        id=hypothesis.id,
+        title=hypothesis.title,
+        exposure=tuple(focus.exposure),
+        outcome=tuple(focus.outcome),
+        adjusted=tuple(focus.adjusted),
+        selected=tuple(focus.selected),
+    )
+    for node in hypothesis.nodes:
+        g.add_node(
+            node.id,
+            label=node.display,
+            kind=node.kind.value,
+            observed=node.observed,
+            level=node.level.value if node.level else None,
+            constructs=tuple(node.constructs),
+            measure=node.measure,
+            cost=node.cost,
+            notes=node.notes,
+            pos=(node.pos.x, node.pos.y) if node.pos else None,
+            implicit=False,
+            confounds=None,
+        )
+    for edge in hypothesis.edges:
+        for end in (edge.source, edge.target):
+            if end not in g:
+                g.add_node(end, label=end, kind=NodeKind.OTHER.value, observed=True, level=None, constructs=(),
+                           measure=None, cost=None, notes=None, pos=None, implicit=False, confounds=None)
+        attrs = dict(
+            sign=edge.sign.value,
+            confidence=edge.confidence.value,
+            mechanism=edge.mechanism,
+            evidence=tuple(edge.evidence),
+            notes=edge.notes,
+        )
+        if edge.type is EdgeType.CAUSES:
+            g.add_edge(edge.source, edge.target, implicit=False, **attrs)
+        else:
+            u = confounder_id(edge.source, edge.target)
+            a, b = sorted((edge.source, edge.target))
+            g.add_node(u, label=f"unmeasured common cause of {a} and {b}", kind=NodeKind.CONFOUNDER.value,
+                       observed=False, level=None, constructs=(), measure=None, cost=None, notes=edge.notes,
+                       pos=None, implicit=True, confounds=(a, b), edge=attrs)
+            g.add_edge(u, a, implicit=True, sign=Sign.UNKNOWN.value, confidence=edge.confidence.value,
+                       mechanism=None, evidence=(), notes=None)
+            g.add_edge(u, b, implicit=True, sign=Sign.UNKNOWN.value, confidence=edge.confidence.value,
+                       mechanism=None, evidence=(), notes=None)
+    return g
+
+
+def is_implicit(g: nx.DiGraph, node: str) -> bool:
+    """True for the latent node that stands for a ``confounded`` edge."""
+    return bool(g.nodes[node].get("implicit"))
+
+
+def observed_nodes(g: nx.DiGraph) -> list[str]:
+    return [n for n, d in g.nodes(data=True) if d.get("observed", True)]
+
+
+def latent_nodes(g: nx.DiGraph) -> list[str]:
+    return [n for n, d in g.nodes(data=True) if not d.get("observed", True)]
+
+
+def bidirected_pairs(g: nx.DiGraph) -> list[tuple[str, str]]:
+    """The ``A <-> B`` pairs that the implicit latent nodes stand for."""
+    return [d["confounds"] for _, d in g.nodes(data=True) if d.get("implicit")]
+
+
+def roles(g: nx.DiGraph) -> dict[str, tuple[str, ...]]:
+    """The focus roles stored on the graph."""
+    return {k: tuple(g.graph.get(k, ())) for k in ("exposure", "outcome", "adjusted", "selected")}
+
+
+def find_causal_cycle(g: nx.DiGraph) -> list[str] | None:
+    """One directed cycle as a node list ``[a, b, …, a]``, or ``None`` when the graph is acyclic."""
+    try:
+        cycle = nx.find_cycle(g)
+    except nx.NetworkXNoCycle:
+        return None
+    return [u for u, _ in cycle] + [cycle[0][0]]
+
+
+def confidence_rank(value: str) -> int:
+    """0 for established … 4 for contested, for sorting and styling."""
+    return list(Confidence).index(Confidence(value))
+
+
+def subgraph_between(g: nx.DiGraph, nodes: Iterable[str]) -> nx.DiGraph:
+    """The induced subgraph on ``nodes`` (a view copy that keeps attributes)."""
+    return g.subgraph(nodes).copy()

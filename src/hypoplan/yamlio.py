@@ -1,0 +1,241 @@
+"""Safe YAML reading with a position for every value, and limits against hostile input.
+
+Only plain YAML is accepted: no object tags, a bounded number of aliases, a
+bounded nesting depth and file size.  The result is plain Python data plus a
+:class:`SourceMap` from each value's path (``("edges", 3, "sign")``) to its
+1-based line and column, so every later error can point at the exact spot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Diagnostic, LoadError
+
+__all__ = ["Limits", "SourceMap", "read_text", "parse_yaml", "load_yaml_file"]
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "omap", "timestamp")
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that keep a malicious file from exhausting time or memory."""
+
+    max_bytes: int = 2_000_000
+    max_depth: int = 40
+    max_aliases: int = 50
+    max_values: int = 200_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass
+class SourceMap:
+    """Where each value of a YAML document stands in its file."""
+
+    path: str
+    positions: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
+
+    def at(self, loc: tuple[Any, ...] | list[Any] = ()) -> tuple[int, int]:
+        """Line and column of ``loc``, or of its nearest located ancestor (1, 1 at worst)."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.positions:
+                return self.positions[loc]
+            loc = loc[:-1]
+        return self.positions.get((), (1, 1))
+
+    def diagnostic(self, loc: tuple[Any, ...] | list[Any], code: str, message: str, hint: str = "", **kw: Any) -> Diagnostic:
+        line, col = self.at(loc)
+        return Diagnostic(self.path, line, col, code, message, hint, **kw)
+
+
+def read_text(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> str:
+    """Read a file as UTF-8 text, refusing huge, binary or badly encoded files with a located error."""
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise LoadError(
+                "file too large",
+                [Diagnostic(display, 0, 0, "E002", f"file is {size:,} bytes, over the {limits.max_bytes:,}-byte limit",
+                            "a hypothesis file should be a few kilobytes; split it or check that this is the right file")],
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadError("cannot read", [Diagnostic(display, 0, 0, "E001", f"cannot read file: {exc.strerror or exc}",
+                                                    "check the path and its permissions")]) from exc
+    return decode_text(data, display)
+
+
+def decode_text(data: bytes, display: str) -> str:
+    """Decode UTF-8 (a BOM is allowed); NUL bytes and invalid sequences are located errors."""
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        line, col = _line_col(data, offset)
+        raise LoadError("binary file", [Diagnostic(display, line, col, "E003", "file contains NUL bytes: this is not a text file",
+                                                    "hypothesis files are UTF-8 YAML text")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(data, exc.start)
+        raise LoadError("bad encoding", [Diagnostic(display, line, col, "E003",
+                                                     f"invalid UTF-8 byte 0x{data[exc.start]:02x}",
+                                                     "save the file as UTF-8")]) from None
+
+
+def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def _mark(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _prescan(text: str, display: str, limits: Limits) -> None:
+    """Walk the event stream once: refuse tags, too many aliases, too deep nesting or too many values."""
+    from ruamel.yaml.error import MarkedYAMLError
+    from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
+
+    depth = aliases = values = 0
+    try:
+        for event in _yaml().parse(text):
+            if isinstance(event, AliasEvent):
+                aliases += 1
+                if aliases > limits.max_aliases:
+                    line, col = _mark(event.start_mark)
+                    raise LoadError("aliases", [Diagnostic(display, line, col, "E004",
+                                                           f"more than {limits.max_aliases} YAML aliases",
+                                                           "write values out instead of using *aliases")])
+            if isinstance(event, NodeEvent):
+                values += 1
+                tag = getattr(event, "tag", None)
+                tag = getattr(tag, "value", tag)
+                if tag and not (isinstance(tag, str) and (tag in _STANDARD_TAGS or tag in {"!", "?"})):
+                    line, col = _mark(event.start_mark)
+                    raise LoadError("tag", [Diagnostic(display, line, col, "E004", f"YAML tag {tag} is not allowed",
+                                                       "remove the tag: hypothesis files hold plain data only")])
+                if values > limits.max_values:
+                    line, col = _mark(event.start_mark)
+                    raise LoadError("values", [Diagnostic(display, line, col, "E004", "too many values in one file",
+                                                          "split the hypothesis into several files")])
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > limits.max_depth:
+                    line, col = _mark(event.start_mark)
+                    raise LoadError("depth", [Diagnostic(display, line, col, "E004",
+                                                         f"nesting deeper than {limits.max_depth} levels",
+                                                         "hypothesis files are only a few levels deep")])
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except MarkedYAMLError as exc:
+        raise _syntax_error(exc, display) from None
+    except RecursionError:
+        raise LoadError("depth", [Diagnostic(display, 0, 0, "E004", "nesting too deep", "simplify the file")]) from None
+
+
+def _syntax_error(exc: Any, display: str) -> LoadError:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = _mark(mark)
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    hint = "check the indentation and quoting around this spot"
+    if "duplicate key" in str(exc).lower() or "found duplicate key" in problem:
+        hint = "each key may appear once in a mapping; remove or rename the duplicate"
+        problem = problem if "duplicate" in problem else "duplicate key"
+    return LoadError("syntax", [Diagnostic(display, line, col, "E005", f"YAML syntax: {problem}", hint)])
+
+
+def parse_yaml(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, SourceMap]:
+    """Parse YAML text into plain Python data and a :class:`SourceMap`."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
+        raise LoadError("too large", [Diagnostic(display, 0, 0, "E002", "text too large", "split the file")])
+    _prescan(text, display, limits)
+    try:
+        document = _yaml().load(text)
+    except MarkedYAMLError as exc:
+        raise _syntax_error(exc, display) from None
+    except YAMLError as exc:  # pragma: no cover - defensive
+        raise LoadError("yaml", [Diagnostic(display, 0, 0, "E005", f"YAML error: {exc}", "")]) from None
+    source = SourceMap(display)
+    budget = [limits.max_values]
+    data = _to_plain(document, (), source, budget, display)
+    return data, source
+
+
+def _to_plain(value: Any, loc: tuple[Any, ...], source: SourceMap, budget: list[int], display: str) -> Any:
+    """Copy ruamel's round-trip containers into dicts and lists, recording positions on the way."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise LoadError("expansion", [Diagnostic(display, *source.at(loc), "E004", "aliases expand to too many values",
+                                                 "write values out instead of using *aliases")])
+    if not loc:
+        lc = getattr(value, "lc", None)
+        source.positions[()] = (lc.line + 1, lc.col + 1) if lc is not None and lc.line is not None else (1, 1)
+    if isinstance(value, CommentedMap):
+        out: dict[Any, Any] = {}
+        for key in value:
+            child = value[key]
+            try:
+                if isinstance(child, (CommentedMap, CommentedSeq)):
+                    kline, kcol = value.lc.key(key)
+                else:
+                    kline, kcol = value.lc.value(key)
+                source.positions[loc + (key,)] = (kline + 1, kcol + 1)
+            except (KeyError, TypeError, AttributeError):
+                pass
+            out[_plain_key(key)] = _to_plain(child, loc + (key,), source, budget, display)
+        return out
+    if isinstance(value, CommentedSeq):
+        items = []
+        for i, child in enumerate(value):
+            try:
+                iline, icol = value.lc.item(i)
+                source.positions[loc + (i,)] = (iline + 1, icol + 1)
+            except (KeyError, TypeError, AttributeError):
+                pass
+            items.append(_to_plain(child, loc + (i,), source, budget, display))
+        return items
+    return _plain_scalar(value)
+
+
+def _plain_key(key: Any) -> Any:
+    return _plain_scalar(key)
+
+
+def _plain_scalar(value: Any) -> Any:
+    """Strip ruamel's scalar subclasses so pydantic sees str, int, float, bool or None."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return str(value)
+
+
+def load_yaml_file(path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, SourceMap, str]:
+    """Read and parse one YAML file: ``(data, source map, text)``."""
+    display = display or str(path)
+    text = read_text(path, display, limits)
+    data, source = parse_yaml(text, display, limits)
+    return data, source, text
