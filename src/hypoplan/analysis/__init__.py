@@ -1,0 +1,1 @@
+"""Causal analysis of a hypothesis graph: pure functions, each citing its paper."""
