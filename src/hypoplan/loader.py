@@ -97,6 +97,7 @@ def _diagnostics_from_validation(exc: ValidationError, source: SourceMap) -> lis
         where = _pretty_loc(loc)
         message = f"{where}: {err['msg'].removeprefix('Value error, ')}"
         hint = ""
+        at_key = kind == "extra_forbidden"
         if kind == "missing":
             hint = f"add the field '{loc[-1]}'"
         elif kind == "extra_forbidden":
@@ -108,7 +109,7 @@ def _diagnostics_from_validation(exc: ValidationError, source: SourceMap) -> lis
             hint = "use one of the values listed"
         elif kind == "string_pattern_mismatch":
             hint = "ids start with a letter and use letters, digits, '_', '-' or '.'"
-        out.append(source.diagnostic(loc, "E010", message, hint))
+        out.append(source.diagnostic(loc, "E010", message, hint, key=at_key))
     return out
 
 

@@ -40,18 +40,22 @@ class SourceMap:
 
     path: str
     positions: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
 
-    def at(self, loc: tuple[Any, ...] | list[Any] = ()) -> tuple[int, int]:
-        """Line and column of ``loc``, or of its nearest located ancestor (1, 1 at worst)."""
+    def at(self, loc: tuple[Any, ...] | list[Any] = (), *, key: bool = False) -> tuple[int, int]:
+        """Line and column of ``loc`` (of its key with ``key=True``), or of its nearest located ancestor."""
         loc = tuple(loc)
+        if key and loc in self.key_positions:
+            return self.key_positions[loc]
         while loc:
             if loc in self.positions:
                 return self.positions[loc]
             loc = loc[:-1]
         return self.positions.get((), (1, 1))
 
-    def diagnostic(self, loc: tuple[Any, ...] | list[Any], code: str, message: str, hint: str = "", **kw: Any) -> Diagnostic:
-        line, col = self.at(loc)
+    def diagnostic(self, loc: tuple[Any, ...] | list[Any], code: str, message: str, hint: str = "",
+                   *, key: bool = False, **kw: Any) -> Diagnostic:
+        line, col = self.at(loc, key=key)
         return Diagnostic(self.path, line, col, code, message, hint, **kw)
 
 
@@ -194,9 +198,9 @@ def _to_plain(value: Any, loc: tuple[Any, ...], source: SourceMap, budget: list[
         for key in value:
             child = value[key]
             try:
-                if isinstance(child, (CommentedMap, CommentedSeq)):
-                    kline, kcol = value.lc.key(key)
-                else:
+                kline, kcol = value.lc.key(key)
+                source.key_positions[loc + (key,)] = (kline + 1, kcol + 1)
+                if not isinstance(child, (CommentedMap, CommentedSeq)):
                     kline, kcol = value.lc.value(key)
                 source.positions[loc + (key,)] = (kline + 1, kcol + 1)
             except (KeyError, TypeError, AttributeError):
