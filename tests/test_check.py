@@ -226,3 +226,21 @@ def test_python_dash_m_and_version(tmp_path):
 
     out = subprocess.run([sys.executable, "-m", "hypoplan", "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.startswith("hypoplan ")
+
+
+def test_schema_errors_and_reference_errors_reported_together(write, tmp_path):
+    write("mixed.yaml", """
+        id: mixed
+        title: t
+        nodes:
+          - {id: A, kind: mechanizm}
+          - {id: B}
+        edges:
+          - {source: A, target: B, sign: sideways}
+          - {source: B, target: Ghost}
+        focus: {exposure: A, outcome: B}
+        """)
+    got = findings(tmp_path)
+    assert ("mixed.yaml", "E010", 4) in got and ("mixed.yaml", "E010", 7) in got
+    assert ("mixed.yaml", "E021", 8) in got  # still found although the file has schema errors
+    assert not any(code == "E021" and line == 4 for _, code, line in got)  # A kept its id: no false alarm

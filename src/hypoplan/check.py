@@ -186,6 +186,7 @@ def check_paths(paths: Iterable[Path], root: Path | None = None, display=None) -
             files.append(load_file(path, display=shown))
         except LoadError as exc:
             report.diagnostics.extend(exc.diagnostics)
+            report.diagnostics.extend(_checks_on_salvage(exc, path, shown))
     by_id: dict[str, HypothesisFile] = {}
     for hf in files:
         first = by_id.get(hf.hypothesis.id)
@@ -201,6 +202,18 @@ def check_paths(paths: Iterable[Path], root: Path | None = None, display=None) -
     report.loaded = files
     report.diagnostics.sort()
     return report
+
+
+def _checks_on_salvage(exc: LoadError, path: Path, shown: str) -> list[Diagnostic]:
+    """Reference and structure checks on the valid part of a file with schema errors.
+
+    Only findings that cannot be artefacts of the dropped parts are kept
+    (unknown references and cycles among the valid edges).
+    """
+    partial: HypothesisFile | None = getattr(exc, "partial", None)
+    if partial is None:
+        return []
+    return [d for d in check_hypothesis(partial.hypothesis, partial) if d.code in ("E021", "E030")]
 
 
 def _common_root(paths: list[Path]) -> Path:

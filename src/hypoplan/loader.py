@@ -121,7 +121,53 @@ def parse_hypothesis(data: Any, source: SourceMap) -> Hypothesis:
     try:
         return Hypothesis.model_validate(data)
     except ValidationError as exc:
-        raise LoadError("invalid hypothesis", _diagnostics_from_validation(exc, source)) from None
+        error = LoadError("invalid hypothesis", _diagnostics_from_validation(exc, source))
+        error.partial = _salvage(data, exc, source)  # type: ignore[attr-defined]
+        raise error from None
+
+
+def _salvage(data: dict[str, Any], exc: ValidationError, source: SourceMap) -> HypothesisFile | None:
+    """The valid part of an invalid file, so further checks (references, cycles) can still run.
+
+    Invalid nodes keep only their id (when it is valid), invalid edges and other
+    invalid fields are dropped; the source map is re-indexed to match.  ``None``
+    when even that does not validate.
+    """
+    bad: dict[str, set[int]] = {"nodes": set(), "edges": set()}
+    bad_fields: set[str] = set()
+    for err in exc.errors(include_url=False):
+        loc = err["loc"]
+        if len(loc) >= 2 and loc[0] in bad and isinstance(loc[1], int):
+            bad[str(loc[0])].add(loc[1])
+        elif loc:
+            bad_fields.add(str(loc[0]))
+    salvaged = {k: v for k, v in data.items() if k not in bad_fields or k in ("id", "title")}
+    salvaged.setdefault("title", "(untitled)")
+    if "title" in bad_fields:
+        salvaged["title"] = "(invalid title)"
+    if "id" in bad_fields:
+        salvaged["id"] = "invalid-id"
+    nodes = data.get("nodes") if isinstance(data.get("nodes"), list) else []
+    kept_nodes = [i for i, n in enumerate(nodes)
+                  if i not in bad["nodes"] or (isinstance(n, dict) and isinstance(n.get("id"), str))]
+    salvaged["nodes"] = [nodes[i] if i not in bad["nodes"] else {"id": nodes[i]["id"]} for i in kept_nodes]
+    edges = data.get("edges") if isinstance(data.get("edges"), list) else []
+    kept_edges = [i for i in range(len(edges)) if i not in bad["edges"]]
+    salvaged["edges"] = [edges[i] for i in kept_edges]
+    try:
+        hypothesis = Hypothesis.model_validate(salvaged)
+    except ValidationError:
+        return None
+    remapped = SourceMap(source.path, dict(source.positions), dict(source.key_positions))
+    for table, original in ((remapped.positions, source.positions), (remapped.key_positions, source.key_positions)):
+        for key in [k for k in table if k and k[0] in ("nodes", "edges") and len(k) > 1]:
+            del table[key]
+        for field_name, kept in (("nodes", kept_nodes), ("edges", kept_edges)):
+            for new_i, old_i in enumerate(kept):
+                for key, pos in original.items():
+                    if len(key) > 1 and key[0] == field_name and key[1] == old_i:
+                        table[(field_name, new_i, *key[2:])] = pos
+    return HypothesisFile(Path(source.path), source.path, hypothesis, remapped)
 
 
 def load_file(path: Path | str, display: str | None = None, limits: Limits = DEFAULT_LIMITS) -> HypothesisFile:
