@@ -1,0 +1,95 @@
+"""The review comment and annotations: content, limits, and hostile text that must stay inert."""
+
+from __future__ import annotations
+
+import re
+
+from hypoplan.review.report import (ANNOTATIONS_PER_TYPE, Annotation, annotation_line, limit_annotations,
+                                    mermaid_diagram, to_github, to_markdown)
+from hypoplan.review.pipeline import review_texts
+from review_helpers import hypothesis_text
+
+HOSTILE = "Med </details> ``` \\n::error file=x::pwned @org/team #12 [link](javascript:alert(1)) <img src=x> | %0A"
+
+
+def _hostile_report():
+    old = hypothesis_text()
+    new = old.replace("label: Mediator", f'label: "{HOSTILE}"')
+    new = new.replace("citation: doi:10.1000/abc", 'citation: "https://evil.example/a,b:c\\n::error::forged"')
+    new = new.replace("  - id: c\n", f'  - id: "q"\n    label: "{HOSTILE}"\n  - id: c\n')
+    return review_texts(old, new, "hypotheses/h1.yaml", with_plan=False)
+
+
+def test_sign_flip_report_in_markdown():
+    old = hypothesis_text()
+    new = old.replace('target: y\n    sign: "+"', 'target: y\n    sign: "-"')
+    md = to_markdown(review_texts(old, new, with_plan=False))
+    assert md.startswith("<!-- hypoplan-review -->\n## hypoplan review")
+    assert "⚠️ m → y\\: sign flipped \\+ → − with no change in its evidence" in md
+    assert '```mermaid\nflowchart LR\n  n0["Mediator"]\n  n1["Outcome"]\n  n0 -->|"sign + → −"| n1' in md
+
+
+def test_hostile_text_cannot_break_the_markdown_comment():
+    md = to_markdown(_hostile_report())
+    lines = md.splitlines()
+    # No line of the comment can be read as a workflow command when the file is printed in a CI log.
+    assert not any(line.lstrip().startswith("::") for line in lines)
+    # Our own fences and <details> blocks are the only ones.
+    assert [l for l in lines if "```" in l] == ["```mermaid", "```"]
+    assert md.count("<details>") == md.count("</details>")
+    assert "&lt;/details&gt;" in md and "&lt;img src\\=x&gt;" in md
+    outside_code = md.split("```mermaid")[0]
+    assert "@org" not in outside_code and "@\u200dorg" in outside_code  # no team mention
+    assert "](javascript" not in outside_code
+    assert "\\[link\\]\\(javascript\\:alert\\(1\\)\\)" in md
+
+
+def test_hostile_labels_cannot_inject_mermaid_statements():
+    chart = mermaid_diagram(_hostile_report().files[0])
+    allowed = re.compile(r'^(flowchart LR|  n\d+\["[^"\n]*"\]|  n\d+ (-->|==>|-\.->)\|"[^"\n]*"\| n\d+'
+                         r'|  classDef (added|removed|changed) [^\n]*|  class n\d+(,n\d+)* (added|removed|changed))$')
+    assert chart and all(allowed.match(line) for line in chart), chart
+    assert not any("%%" in line or "click" in line for line in chart)
+
+
+def test_hostile_text_cannot_forge_annotations():
+    text, dropped = to_github(_hostile_report())
+    lines = text.splitlines()
+    assert dropped == 0
+    command = re.compile(r"^::(error|warning|notice) ([a-zA-Z]+=[^:,]*)(,[a-zA-Z]+=[^:,]*)*::[^\n]*$")
+    assert lines and all(command.match(line) for line in lines), lines
+    assert not any(line.startswith("::error") for line in lines)
+    assert any("pwned" in line and "%0A" in line for line in lines)
+    assert any("evil.example/a,b:c%0A::error::forged" in line for line in lines)
+
+
+def test_annotation_properties_are_escaped():
+    line = annotation_line(Annotation("warning", "50% done\r\nnext", "dir,with:odd/file.yaml", 3, 0, "T: a,b"))
+    assert line == "::warning file=dir%2Cwith%3Aodd/file.yaml,line=3,title=T%3A a%2Cb::50%25 done%0D%0Anext"
+
+
+def test_annotation_limit_keeps_the_most_important_per_type():
+    items = [Annotation("notice", f"n{i}", priority=20 - i) for i in range(15)]
+    items += [Annotation("warning", f"w{i}") for i in range(3)] + [Annotation("error", "e")]
+    shown, dropped = limit_annotations(items)
+    assert dropped == 5
+    assert [a.level for a in shown] == ["error"] + ["warning"] * 3 + ["notice"] * ANNOTATIONS_PER_TYPE
+    assert [a.message for a in shown if a.level == "notice"] == [f"n{i}" for i in range(14, 4, -1)]
+
+
+def test_many_changes_are_capped_in_github_output_but_all_in_markdown():
+    old = hypothesis_text()
+    extra = "".join(f"  - id: extra{i}\n" for i in range(25))
+    new = old.replace("edges:\n", extra + "edges:\n")
+    report = review_texts(old, new, with_plan=False)
+    text, dropped = to_github(report)
+    assert len(text.splitlines()) == ANNOTATIONS_PER_TYPE and dropped == 15
+    md = to_markdown(report)
+    assert all(f"node extra{i} added" in md for i in range(25))
+
+
+def test_layout_only_change_is_reported_as_such():
+    old = hypothesis_text()
+    new = "# a comment\n" + old.replace("status: idea\n", "status: idea  # still\n")
+    md = to_markdown(review_texts(old, new, with_plan=False))
+    assert "No semantic change (layout or comments only)." in md
