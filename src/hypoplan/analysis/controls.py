@@ -1,0 +1,101 @@
+"""Negative-control exposure and outcome candidates, read off the causal graph.
+
+Lipsitch, Tchetgen Tchetgen & Cohen (2010), "Negative controls: a tool for
+detecting confounding and bias in observational studies", *Epidemiology*
+21(3):383-388; Shi, Miao & Tchetgen Tchetgen (2020), "A selective review of
+negative control methods in epidemiology", *Curr. Epidemiol. Rep.* 7:190-202.
+
+Let ``C`` be the confounders of X and Y: nodes outside X ∪ Y that cause some
+exposure and cause some outcome along a directed path that avoids X (measured
+or not; an explicit ``A <-> B`` edge is its latent node ``U(A,B)``).
+
+* A **negative-control outcome** N is an observed node, not in X ∪ Y ∪ C, that
+  X does not cause (no directed path X → … → N), that is caused by some node of
+  C, and that is d-separated from X given C (Shi et al.: N ⫫ X | U).  Any X–N
+  association then reflects the confounding that also biases X–Y.
+* A **negative-control exposure** E is an observed node, not in X ∪ Y ∪ C, that
+  X does not cause, that causes no outcome except through X, that is caused by
+  some node of C, and that is d-separated from Y given X ∪ C (Shi et al.:
+  E ⫫ Y | X, U).
+
+A pure child of a confounder (``U → N`` and nothing else) qualifies as both;
+the list keeps it in both places and the user picks its role.  Without
+confounding structure (C empty) both lists are empty: nothing is invented.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+from .result import NegativeControl, NegativeControls
+from .separation import ancestors, descendants
+
+__all__ = ["confounders", "negative_controls"]
+
+
+def _ancestors_avoiding(g: nx.DiGraph, targets: Iterable[str], avoid: set[str]) -> set[str]:
+    """Nodes with a directed path into ``targets`` whose nodes (before the target) avoid ``avoid``."""
+    seen: set[str] = set()
+    stack = [p for t in targets for p in g._pred[t] if p not in avoid]
+    while stack:
+        v = stack.pop()
+        if v not in seen:
+            seen.add(v)
+            stack.extend(p for p in g._pred[v] if p not in avoid and p not in seen)
+    return seen
+
+
+def confounders(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str]) -> set[str]:
+    """Common causes of X and Y: ``(An(X) ∩ An_{G−X}(Y)) \\ (X ∪ Y)`` (Pearl 2009, §3.3; VanderWeele & Shpitser 2013)."""
+    x, y = set(exposure), set(outcome)
+    return (ancestors(g, x) & _ancestors_avoiding(g, y, x)) - x - y
+
+
+def _observed(g: nx.DiGraph, n: str) -> bool:
+    return bool(g.nodes[n].get("observed", True))
+
+
+def _names(g: nx.DiGraph, nodes: Iterable[str]) -> str:
+    parts = []
+    for n in sorted(nodes):
+        parts.append(f"{n} (unmeasured)" if not _observed(g, n) else n)
+    return ", ".join(parts)
+
+
+def negative_controls(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str]) -> NegativeControls:
+    """Negative-control exposure and outcome candidates for X → Y, each with its reasoning (see module doc)."""
+    x, y = set(exposure), set(outcome)
+    conf = confounders(g, x, y)
+    if not conf:
+        return NegativeControls()
+    caused_by_x = descendants(g, x)
+    causes_y_avoiding_x = _ancestors_avoiding(g, y, x)
+    x_label, y_label = ", ".join(sorted(x)), ", ".join(sorted(y))
+    nco: list[NegativeControl] = []
+    nce: list[NegativeControl] = []
+    for n in sorted(g):
+        if n in x or n in y or n in conf or not _observed(g, n) or n in caused_by_x:
+            continue
+        shared = tuple(sorted(conf & ancestors(g, [n]) - {n}))
+        if not shared:
+            continue
+        if nx.is_d_separator(g, {n}, x, conf):
+            nco.append(NegativeControl(
+                node=n,
+                reasoning=(f"{n} is not caused by {x_label} (no directed path from it) and shares the common "
+                           f"cause(s) {_names(g, shared)} with {y_label}; given those causes it is independent of "
+                           f"{x_label}, so an association between {x_label} and {n} signals confounding by them."),
+                shares_confounding_with=shared,
+            ))
+        if n not in causes_y_avoiding_x and nx.is_d_separator(g, {n}, y, conf | x):
+            nce.append(NegativeControl(
+                node=n,
+                reasoning=(f"{n} does not cause {y_label} except through {x_label} and is not caused by "
+                           f"{x_label}; it shares the common cause(s) {_names(g, shared)} with {x_label}, so "
+                           f"an association between {n} and {y_label} given {x_label} signals confounding "
+                           f"by them."),
+                shares_confounding_with=shared,
+            ))
+    return NegativeControls(exposures=tuple(nce), outcomes=tuple(nco))
