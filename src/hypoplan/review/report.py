@@ -22,7 +22,7 @@ from .diff import SEVERITY_ORDER, Change
 from .pipeline import FileDiff, ReviewReport, _severity
 
 __all__ = ["Annotation", "annotation_line", "limit_annotations", "to_markdown", "to_json", "to_github",
-           "review_annotations", "ANNOTATIONS_PER_TYPE", "MARKER"]
+           "review_annotations", "diagnostics_markdown", "ANNOTATIONS_PER_TYPE", "MARKER"]
 
 #: GitHub keeps this many annotations of each type per step and drops the rest silently.
 ANNOTATIONS_PER_TYPE = 10
@@ -318,3 +318,17 @@ def changes_by_severity(changes: Iterable[Change]) -> dict[str, int]:
     for c in changes:
         out[c.severity] += 1
     return out
+
+
+def diagnostics_markdown(title: str, diagnostics: Iterable[Any]) -> str:
+    """A Markdown table of diagnostics (for the job summary), every cell escaped."""
+    diagnostics = list(diagnostics)
+    lines = [f"## {_md(title)}", ""]
+    if not diagnostics:
+        return "\n".join(lines + ["No findings.", ""]) + "\n"
+    lines += ["| Severity | Code | Where | Message |", "|---|---|---|---|"]
+    for d in diagnostics:
+        where = f"{d.path}:{d.line}" if d.line else d.path
+        hint = f" — {d.hint}" if d.hint else ""
+        lines.append(f"| {d.severity.value} | {_md(d.code)} | {_md(where)} | {_md(d.message + hint)} |")
+    return "\n".join(lines) + "\n\n"

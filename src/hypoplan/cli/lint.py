@@ -1,0 +1,137 @@
+"""``hypoplan lint``: quality rules for hypothesis files (see ``--list-rules``)."""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from . import app
+from .common import DiagnosticFormat, display_path, emit_diagnostics, err, handle_errors
+
+
+class LintFailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    note = "note"
+    never = "never"
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` at or above ``start``."""
+    for folder in [start, *start.parents]:
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_lint_config(start: Path) -> Any:
+    """``[tool.hypoplan] lint`` of the nearest pyproject.toml (an empty configuration when there is none)."""
+    import tomllib
+
+    from ..errors import UsageError
+    from ..review.lint import LintConfig
+
+    path = find_pyproject(start)
+    if path is None:
+        return LintConfig()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"{display_path(path)}: cannot read: {exc}", hint="fix the TOML syntax") from None
+    table = data.get("tool", {}).get("hypoplan", {}).get("lint")
+    return LintConfig.from_mapping(table, f"{display_path(path)} [tool.hypoplan.lint]")
+
+
+def _github(diagnostics: list[Any]) -> None:
+    from ..review.report import Annotation, annotation_line, diagnostics_markdown, limit_annotations
+
+    level = {"error": "error", "warning": "warning"}
+    items = [Annotation(level.get(d.severity.value, "notice"), d.message + (f"\n{d.hint}" if d.hint else ""),
+                        d.path, d.line, d.col, f"hypoplan {d.code}") for d in diagnostics]
+    shown, dropped = limit_annotations(items)
+    for a in shown:
+        typer.echo(annotation_line(a))
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as fh:
+            fh.write(diagnostics_markdown("hypoplan lint", diagnostics))
+    if dropped:
+        err(f"{dropped} more finding(s) than GitHub shows as annotations: see {'the job summary' if summary else '--format text'}")
+
+
+@app.command()
+@handle_errors
+def lint(
+    paths: list[Path] = typer.Argument(None, help="Files or folders (default: hypotheses/)."),
+    format: DiagnosticFormat = typer.Option(DiagnosticFormat.text, "--format", "-f", help="text, json or github (annotations)."),
+    fail_on: LintFailOn = typer.Option(LintFailOn.error, "--fail-on", help="Exit 1 when a finding of this severity (or worse) is present."),
+    list_rules: bool = typer.Option(False, "--list-rules", help="Print the rules with their codes and documentation, then exit."),
+) -> None:
+    """Lint hypothesis files: provenance, citations, animal-to-human claims, contradictions, proxies, rivals.
+
+    Configure in pyproject.toml (found by walking up from the working folder):
+
+        [tool.hypoplan]
+        lint.disable = ["L004"]
+        lint.severity = { L002 = "error" }
+
+    or per file with a comment line: # hypoplan: disable=L004,L008
+
+    Examples:
+
+        hypoplan lint
+
+        hypoplan lint --list-rules
+
+        hypoplan lint hypotheses/mecfs-ne-vasomotion.yaml --format json --fail-on warning
+    """
+    from ..errors import LoadError, UsageError
+    from ..loader import Repository, iter_hypothesis_paths, load_file, resolve
+    from ..review.lint import lint_hypothesis, rules_text
+
+    if list_rules:
+        typer.echo(rules_text())
+        return
+    config = load_lint_config(Path.cwd())
+    paths = list(paths or [Path("hypotheses")])
+    for p in paths:
+        if not p.exists():
+            raise UsageError(f"{p}: no such file or folder", hint="give a hypothesis file or a folder of them")
+    diagnostics = []
+    files = list(iter_hypothesis_paths(paths))
+    repos: dict[Path, Any] = {}
+    for path in files:
+        try:
+            hfile = load_file(path, display=display_path(path))
+        except LoadError as exc:
+            diagnostics.extend(exc.diagnostics)
+            continue
+        repo = repos.setdefault(path.parent, Repository(path.parent))
+        try:
+            resolved = resolve(hfile, repo)
+        except LoadError:
+            resolved = None  # check reports extends problems; lint the file as written
+
+        def find(hid: str, repo: Any = repo) -> Any:
+            found = repo.find(hid)
+            return found.hypothesis if found else None
+
+        diagnostics.extend(lint_hypothesis(hfile, resolved, find=find, config=config))
+    order = ["error", "warning", "note"]
+    counts = {s: sum(d.severity.value == s for d in diagnostics) for s in order}
+    if format is DiagnosticFormat.github:
+        _github(diagnostics)
+    else:
+        emit_diagnostics(diagnostics, format,
+                         {"files": [display_path(p) for p in files], **counts} if format is DiagnosticFormat.json else None)
+    if format is DiagnosticFormat.text:
+        err(f"{len(files)} file(s) linted: {counts['error']} error(s), {counts['warning']} warning(s), {counts['note']} note(s)")
+    if fail_on is not LintFailOn.never:
+        limit = order.index(fail_on.value)
+        if any(order.index(d.severity.value) <= limit for d in diagnostics):
+            raise typer.Exit(1)
