@@ -73,9 +73,10 @@ _FLAG_ROLE = {flag: role for role, flags in ROLE_FLAGS.items() for flag in flags
 _RESERVED = set(_FLAG_ROLE) | set(LATENT_FLAGS) | {"pos", "label", DAGITTY_ID}
 
 MAX_BYTES = 2_000_000
-MAX_TOKENS = 400_000
+MAX_TOKENS = 100_000
 MAX_DEPTH = 64
-MAX_EDGES = 100_000
+MAX_NODES = 5_000
+MAX_EDGES = 20_000
 
 _CODE = "E060"
 _LEX = re.compile(
@@ -392,6 +393,8 @@ class _Parser:
             raise self.error(tok, f"DAGitty does not allow a variable named '{name}'",
                              "use another id and give the display name as label=\"…\"")
         if name not in self.nodes:
+            if len(self.nodes) >= MAX_NODES:
+                raise self.error(tok, f"more than {MAX_NODES:,} nodes", "check that this is the right file")
             self.nodes[name] = _NodeInfo(tok.offset)
         mentioned.setdefault(name, None)
 
@@ -403,8 +406,9 @@ class _Parser:
             if tok.kind == "]":
                 self.advance()
                 return out
-            if tok.kind == "eof":
-                raise self.error(opener, "this '[' is never closed", "add the matching ']'")
+            if tok.kind in ("eof", "{", "}", "[", "edge"):
+                raise self.error(opener, f"this '[' is never closed (found {self.describe(tok)} first)",
+                                 "add the matching ']'")
             if tok.kind != "id":
                 raise self.error(tok, f"unexpected {self.describe(tok)} in an attribute list",
                                  'write attributes as [exposure, pos="1,2", label="…"]')
