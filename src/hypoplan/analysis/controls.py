@@ -29,6 +29,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from .instruments import reachable
 from .result import NegativeControl, NegativeControls
 from .separation import ancestors, descendants
 
@@ -73,6 +74,9 @@ def negative_controls(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[
     caused_by_x = descendants(g, x)
     causes_y_avoiding_x = _ancestors_avoiding(g, y, x)
     x_label, y_label = ", ".join(sorted(x)), ", ".join(sorted(y))
+    # d-separation is symmetric: one search from X and one from Y decide every candidate
+    linked_to_x = reachable(g, x, conf)
+    linked_to_y = reachable(g, y, conf | x)
     nco: list[NegativeControl] = []
     nce: list[NegativeControl] = []
     for n in sorted(g):
@@ -81,7 +85,7 @@ def negative_controls(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[
         shared = tuple(sorted(conf & ancestors(g, [n]) - {n}))
         if not shared:
             continue
-        if nx.is_d_separator(g, {n}, x, conf):
+        if n not in linked_to_x:
             nco.append(NegativeControl(
                 node=n,
                 reasoning=(f"{n} is not caused by {x_label} (no directed path from it) and shares the common "
@@ -89,7 +93,7 @@ def negative_controls(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[
                            f"{x_label}, so an association between {x_label} and {n} signals confounding by them."),
                 shares_confounding_with=shared,
             ))
-        if n not in causes_y_avoiding_x and nx.is_d_separator(g, {n}, y, conf | x):
+        if n not in causes_y_avoiding_x and n not in linked_to_y:
             nce.append(NegativeControl(
                 node=n,
                 reasoning=(f"{n} does not cause {y_label} except through {x_label} and is not caused by "

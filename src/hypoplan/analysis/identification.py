@@ -418,7 +418,9 @@ def render(e: Expr, order: dict[str, int] | None = None) -> str:
         if isinstance(e, Product):
             if not e.factors:
                 return "1"
-            plain = [f for f in e.factors if not isinstance(f, Sum)]
+            plain = sorted((f for f in e.factors if not isinstance(f, Sum)),
+                           key=lambda f: min((rank.get(v, 0) for v in (f.head if isinstance(f, Prob) else
+                                                                        free_variables(f))), default=0))
             sums = [f for f in e.factors if isinstance(f, Sum)]
             parts = [go(f, scope, used) for f in plain]
             parts += [f"[{go(f, scope, used)}]" for f in sums[:-1]] + [go(f, scope, used) for f in sums[-1:]]
@@ -502,7 +504,7 @@ def frontdoor_valid(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[st
 
 
 #: Subsets of the maximal front-door set examined when looking for a smallest one.
-MAX_FRONTDOOR_SUBSETS = 4096
+MAX_FRONTDOOR_SUBSETS = 1024
 
 
 def find_frontdoor_set(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str]) -> frozenset[str] | None:
