@@ -23,8 +23,10 @@ does, and if any allowed separator d-connects Z to X, so does the nearest one
 (van der Zander et al. 2015, Lemma 3.9 and Thm. 3.10).  So each Z is decided by
 two linear-time graph searches: the search is complete, with no subset
 enumeration.  The conditioning set reported is the empty set when it works,
-otherwise the nearest separator, shrunk greedily (no single node of it can be
-dropped) when it has at most ``MAX_SHRINK`` nodes, so that large graphs stay fast.
+otherwise the nearest separator shrunk greedily (nodes are dropped while both
+conditions hold), within a budget of ``MAX_SHRINK_STEPS`` removal attempts per
+call so that large graphs stay fast; past the budget the nearest separator is
+reported as found (still valid, possibly larger than needed).
 """
 
 from __future__ import annotations
@@ -38,8 +40,8 @@ from .separation import ancestors, descendants, proper_causal_nodes
 
 __all__ = ["conditional_instruments", "is_conditional_instrument", "reachable"]
 
-#: Conditioning sets up to this size are shrunk greedily; larger nearest separators are reported as found.
-MAX_SHRINK = 4
+#: Removal attempts (two graph searches each) spent shrinking conditioning sets, per call, so large graphs stay fast.
+MAX_SHRINK_STEPS = 32
 
 Edge = tuple[str, str]
 
@@ -144,7 +146,7 @@ def is_conditional_instrument(g: nx.DiGraph, x: str, y: str, z: str, given: Iter
     """Whether ``z`` is a conditional instrument for ``x → y`` given ``given`` (the definition above)."""
     allowed, removed = _setting(g, x, y)
     w = set(given)
-    if z not in allowed or not w <= allowed or z in w:
+    if z not in allowed or not w <= allowed or z in w or not w <= ancestors(g, (x, y, z)):
         return False
     return x in reachable(g, (z,), w) and y not in reachable(g, (z,), w, removed)
 
@@ -161,6 +163,7 @@ def conditional_instruments(g: nx.DiGraph, x: str, y: str, *,
     near_x = reachable(g, (x,))
     near_y = reachable(g, (y,), (), removed)
     found: list[Instrument] = []
+    budget = MAX_SHRINK_STEPS
     for z in sorted(allowed):
         if z == y:
             continue
@@ -170,7 +173,10 @@ def conditional_instruments(g: nx.DiGraph, x: str, y: str, *,
             w = _nearest_separator(g, y, z, allowed - {z}, removed, anc_y)
             if w is None or x not in reachable(g, (z,), w):
                 continue
-            for node in sorted(w) if len(w) <= MAX_SHRINK else ():  # drop what is not needed, keeping both conditions
+            for node in sorted(w):  # drop what is not needed, keeping both conditions
+                if budget <= 0:
+                    break
+                budget -= 1
                 smaller = w - {node}
                 if y not in reachable(g, (z,), smaller, removed) and x in reachable(g, (z,), smaller):
                     w = smaller
