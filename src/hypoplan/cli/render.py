@@ -1,0 +1,169 @@
+"""``hypoplan render``: draw a hypothesis as DOT, Mermaid, SVG, PNG or PDF.
+
+Also holds the small loading helpers that ``aims`` and ``report`` share.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from . import app
+from .common import err, handle_errors, write_output
+
+if TYPE_CHECKING:
+    from ..analysis.result import AnalysisResult
+    from ..loader import Repository
+    from ..schema import Hypothesis
+
+
+class RenderFormat(str, Enum):
+    dot = "dot"
+    mermaid = "mermaid"
+    svg = "svg"
+    png = "png"
+    pdf = "pdf"
+
+
+class Rankdir(str, Enum):
+    LR = "LR"
+    TB = "TB"
+    RL = "RL"
+    BT = "BT"
+
+
+def load_hypothesis(path: Path) -> tuple[Hypothesis, Repository]:
+    """Load one file and resolve its ``extends`` from the same folder."""
+    from ..errors import UsageError
+    from ..loader import Repository, load_file, resolve
+
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file", hint="give a hypothesis file, e.g. hypotheses/<id>.yaml")
+    from .common import display_path
+
+    hfile = load_file(path, display=display_path(path))
+    repo = Repository(path.resolve().parent, [hfile])
+    return resolve(hfile, repo), repo
+
+
+def try_analysis(g: Any, *, quiet: bool = False) -> AnalysisResult | None:
+    """The analysis of the graph's focus, or ``None`` (with a note on stderr) when it cannot be run."""
+    if not g.graph.get("exposure") or not g.graph.get("outcome"):
+        return None
+    try:
+        from ..analysis import analyze
+    except ImportError:
+        return None
+    from ..errors import HypoplanError
+
+    try:
+        return analyze(g)
+    except HypoplanError as exc:
+        if not quiet:
+            err(f"note: no path colouring: {exc.message}")
+        return None
+
+
+def try_plan(hypothesis: Hypothesis, repo: Repository) -> dict[str, Any] | None:
+    """The plan's JSON dict, or ``None`` (with a note on stderr) when the planner is unavailable or fails."""
+    try:
+        from ..plan import build_plan
+    except ImportError:
+        err("note: the study planner is not available; plan sections are left out")
+        return None
+    from ..errors import HypoplanError
+
+    try:
+        return build_plan(hypothesis, repository=repo).to_json()
+    except HypoplanError as exc:
+        err(f"note: no plan: {exc.message}")
+        return None
+
+
+def highlight_set(spec: str | None, analysis: AnalysisResult | None, g: Any) -> frozenset[str] | None:
+    """Resolve ``--highlight-adjustment``: minimal | optimal | canonical | min-cost | a comma list of node ids."""
+    from ..errors import UsageError
+
+    if not spec:
+        return None
+    named = spec.strip().lower()
+    if named in {"minimal", "optimal", "canonical", "min-cost"}:
+        if analysis is None:
+            raise UsageError(f"--highlight-adjustment {named} needs an analysable focus (exposure and outcome)")
+        adj = analysis.adjustment
+        chosen = {"minimal": adj.minimal[0] if adj.minimal else None, "optimal": adj.optimal,
+                  "canonical": adj.canonical, "min-cost": adj.min_cost.nodes if adj.min_cost else None}[named]
+        if chosen is None:
+            raise UsageError(f"there is no {named} adjustment set for this exposure and outcome")
+        return frozenset(chosen)
+    nodes = frozenset(n.strip() for n in spec.split(",") if n.strip())
+    unknown = sorted(n for n in nodes if n not in g)
+    if unknown:
+        raise UsageError(f"--highlight-adjustment: unknown node(s) {', '.join(unknown)}",
+                         hint="give node ids separated by commas, or minimal | optimal | canonical | min-cost")
+    return nodes
+
+
+def diagram_text(hypothesis: Hypothesis, fmt: str, *, rankdir: str = "LR", group_by_level: bool = False,
+                 highlight: str | None = None, legend: bool = True) -> str:
+    """DOT or Mermaid text of a hypothesis, coloured by its analysis when it can be run."""
+    from ..graph import build_graph
+    from ..render.diagram import DiagramOptions
+    from ..render.dot import to_dot
+    from ..render.mermaid import to_mermaid
+
+    g = build_graph(hypothesis)
+    analysis = try_analysis(g)
+    options = DiagramOptions(rankdir=rankdir, group_by_level=group_by_level,
+                             highlight=highlight_set(highlight, analysis, g), legend=legend)
+    return (to_mermaid if fmt == "mermaid" else to_dot)(g, analysis, options)
+
+
+@app.command()
+@handle_errors
+def render(
+    file: Path = typer.Argument(..., help="A hypothesis file (.yaml or .dagitty)."),
+    format: RenderFormat = typer.Option(RenderFormat.dot, "--format", "-f", help="Output format."),
+    output: Path = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),
+    rankdir: Rankdir = typer.Option(Rankdir.LR, "--rankdir", help="Layout direction."),
+    group_by_level: bool = typer.Option(False, "--group-by-level", help="Cluster nodes by biological level (molecular → clinical)."),
+    highlight_adjustment: str = typer.Option(None, "--highlight-adjustment", metavar="SET",
+                                             help="Highlight an adjustment set: minimal, optimal, canonical, min-cost, or node ids separated by commas."),
+    legend: bool = typer.Option(True, "--legend/--no-legend", help="Draw a legend."),
+) -> None:
+    """Draw the causal diagram: exposure and outcome marked, latent nodes dashed, adjusted nodes boxed,
+    causal paths green and biasing paths red, edge style by confidence, signs and animal-only badges.
+
+    dot and mermaid need no binary; svg, png and pdf use the system Graphviz (exit 2 if it is missing).
+
+    Examples:
+
+        hypoplan render hypotheses/mecfs-ne-vasomotion.yaml              # DOT on stdout
+
+        hypoplan render hypotheses/mecfs-ne-vasomotion.yaml -f mermaid --rankdir TB
+
+        hypoplan render hypotheses/mecfs-ne-vasomotion.yaml -f svg -o out/mecfs.svg --group-by-level --highlight-adjustment minimal
+    """
+    from ..errors import UsageError
+
+    hypothesis, _ = load_hypothesis(file)
+    text_format = "mermaid" if format is RenderFormat.mermaid else "dot"
+    text = diagram_text(hypothesis, text_format, rankdir=rankdir.value, group_by_level=group_by_level,
+                        highlight=highlight_adjustment, legend=legend)
+    if format in (RenderFormat.dot, RenderFormat.mermaid):
+        write_output(output, text, force=force)
+        return
+    if format in (RenderFormat.png, RenderFormat.pdf) and (output is None or str(output) == "-") and sys.stdout.isatty():
+        raise UsageError(f"refusing to write {format.value.upper()} bytes to a terminal",
+                         hint=f"pass -o FILE.{format.value}, or pipe the output into a file")
+    if output is not None and str(output) != "-" and output.exists() and not force:
+        raise UsageError(f"{output} already exists", hint="pass --force to overwrite it, or choose another -o path")
+    from ..render.graphviz import render as run_graphviz
+
+    data = run_graphviz(text, format.value)
+    write_output(output, data if format is not RenderFormat.svg else data.decode("utf-8"), force=force)

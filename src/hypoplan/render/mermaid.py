@@ -1,0 +1,126 @@
+"""Causal graph (and analysis) → Mermaid flowchart text.  Pure.
+
+Follows the escaping rules for generated charts (ecosystem notes §4, after
+the Mermaid flowchart syntax): generated node ids (``n0`` …, never ``end``,
+``o`` or ``x``), every label quoted and passed through
+:func:`~hypoplan.render.escape.mermaid_label`, so no user text can start a
+``click``, ``style`` or ``%%{init}%%`` statement or become HTML/Markdown.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .diagram import COLOURS, Diagram, DiagramEdge, DiagramNode, DiagramOptions, build_diagram
+from .escape import mermaid_label
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from ..analysis.result import AnalysisResult
+
+__all__ = ["to_mermaid", "diagram_to_mermaid"]
+
+_ARROW = {
+    "established": "==>",
+    "supported": "-->",
+    "suggestive": "-->",
+    "speculative": "-.->",
+    "contested": "-.->",
+}
+
+_CLASSES = {
+    "exposure": f"fill:{COLOURS['exposure_fill']},stroke:{COLOURS['exposure_line']},stroke-width:2px",
+    "outcome": f"fill:{COLOURS['outcome_fill']},stroke:{COLOURS['outcome_line']},stroke-width:2px",
+    "latent": f"fill:#ffffff,stroke:{COLOURS['latent']},stroke-dasharray:5 4,color:{COLOURS['latent_text']}",
+    "highlight": f"stroke:{COLOURS['highlight']},stroke-width:3px",
+    "legend": "fill:#ffffff,stroke:#bbbbbb,color:#444444",
+}
+
+
+def _node(node: DiagramNode, indent: str) -> str:
+    roles = [r for r in ("exposure", "outcome") if r in node.roles]
+    text = mermaid_label(node.label) + (f" ({' · '.join(roles)})" if roles else "")
+    if "highlight" in node.roles:
+        return f'{indent}{node.id}[["{text}"]]'
+    if "adjusted" in node.roles:
+        return f'{indent}{node.id}["{text}"]'
+    return f'{indent}{node.id}("{text}")'
+
+
+def _edge(edge: DiagramEdge) -> str:
+    if edge.bidirected:
+        arrow = "<-.->"
+    else:
+        arrow = _ARROW.get(edge.confidence, "-.->")
+    label = f'|"{mermaid_label(edge.label)}"|' if edge.label else ""
+    return f"  {edge.source} {arrow}{label} {edge.target}"
+
+
+def _link_style(edge: DiagramEdge) -> str | None:
+    props = []
+    if edge.path:
+        props += [f"stroke:{COLOURS[edge.path]}", "stroke-width:3px"]
+    elif edge.bidirected:
+        props.append(f"stroke:{COLOURS['confounded']}")
+    elif edge.confidence == "contested":
+        props.append(f"stroke:{COLOURS['contested']}")
+    if edge.confidence == "suggestive" and not edge.bidirected:
+        props.append("stroke-dasharray:6 4")
+    return ",".join(props) or None
+
+
+def _legend(diagram: Diagram) -> list[str]:
+    items = diagram.legend_items()
+    if not items["nodes"] and not items["edges"]:
+        return []
+    names = {"exposure": "exposure", "outcome": "outcome", "adjusted": "adjusted for (box)",
+             "highlight": "adjustment set", "latent": "latent (dashed)", "selected": "selected on"}
+    edge_names = {"established": "thick: established", "supported": "solid: supported",
+                  "suggestive": "dashed: suggestive", "speculative": "dotted: speculative",
+                  "contested": "orange: contested", "confounded": "dotted, two heads: confounded",
+                  "causal": "green: open causal path", "biasing": "red: open biasing path",
+                  "animal": "[animal]: animal evidence only"}
+    lines = ['  subgraph legend["Legend"]', "    direction TB"]
+    for i, role in enumerate(items["nodes"]):
+        lines.append(f'    legend{i}("{mermaid_label(names[role])}")')
+    if items["edges"]:
+        text = " · ".join(edge_names[k] for k in items["edges"])
+        lines.append(f'    legend_edges["{mermaid_label(text)}"]')
+    lines.append("  end")
+    for i, role in enumerate(items["nodes"]):
+        cls = role if role in _CLASSES else "legend"
+        lines.append(f"  class legend{i} {cls}")
+    if items["edges"]:
+        lines.append("  class legend_edges legend")
+    return lines
+
+
+def diagram_to_mermaid(diagram: Diagram) -> str:
+    """The Mermaid flowchart of a decided :class:`~hypoplan.render.diagram.Diagram`."""
+    out = [f"flowchart {diagram.options.rankdir}"]
+    grouped = {n.id for _, members in diagram.groups() for n in members}
+    for i, (level, members) in enumerate(diagram.groups()):
+        out.append(f'  subgraph level{i}["{mermaid_label(level)}"]')
+        out += [_node(n, "    ") for n in members]
+        out.append("  end")
+    out += [_node(n, "  ") for n in diagram.nodes if n.id not in grouped]
+    out += [_edge(e) for e in diagram.edges]
+    for i, edge in enumerate(diagram.edges):
+        style = _link_style(edge)
+        if style:
+            out.append(f"  linkStyle {i} {style}")
+    for name, style in _CLASSES.items():
+        out.append(f"  classDef {name} {style}")
+    for role in ("exposure", "outcome", "latent", "highlight"):
+        members = [n.id for n in diagram.nodes if role in n.roles]
+        if members:
+            out.append(f"  class {','.join(members)} {role}")
+    if diagram.options.legend:
+        out += _legend(diagram)
+    return "\n".join(out) + "\n"
+
+
+def to_mermaid(g: nx.DiGraph, analysis: AnalysisResult | None = None, options: DiagramOptions | None = None) -> str:
+    """Mermaid flowchart text of the causal graph ``g``, coloured by ``analysis`` when given."""
+    return diagram_to_mermaid(build_diagram(g, analysis, options))

@@ -1,0 +1,285 @@
+"""Diagrams: golden DOT and Mermaid text, the drawing rules, escaping of hostile labels, and `hypoplan render`."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import shutil
+from pathlib import Path
+
+import graphviz
+import pytest
+from render_fixtures import HOSTILE, hostile_hypothesis, small_analysis, small_hypothesis
+
+from hypoplan.cli import app
+from hypoplan.graph import build_graph
+from hypoplan.render.diagram import DiagramOptions, build_diagram, is_animal_only
+from hypoplan.render.dot import ALLOWED_ATTRIBUTES, to_dot
+from hypoplan.render.escape import dot_escape, markdown_text, mermaid_label
+from hypoplan.render.mermaid import to_mermaid
+from hypoplan.schema import Evidence
+
+GOLDEN = Path(__file__).parent / "golden"
+HAS_DOT = shutil.which("dot") is not None
+
+
+def assert_golden(name: str, actual: str) -> None:
+    """Compare with tests/golden/<name>; HYPOPLAN_UPDATE_GOLDEN=1 rewrites the file instead."""
+    path = GOLDEN / name
+    if os.environ.get("HYPOPLAN_UPDATE_GOLDEN") == "1":
+        path.write_text(actual, encoding="utf-8")
+        return
+    assert path.exists(), f"missing golden file {path}; run with HYPOPLAN_UPDATE_GOLDEN=1 to create it"
+    expected = path.read_text(encoding="utf-8")
+    if actual != expected:
+        diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
+                                            f"golden/{name}", "actual"))
+        pytest.fail(f"output differs from golden/{name} (HYPOPLAN_UPDATE_GOLDEN=1 to accept):\n{diff}")
+
+
+CASES = {
+    "small_plain": (False, DiagramOptions()),
+    "small_analysis_grouped": (True, DiagramOptions(rankdir="TB", group_by_level=True, highlight=frozenset({"c"}))),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_dot_golden(case):
+    with_analysis, options = CASES[case]
+    g = build_graph(small_hypothesis())
+    assert_golden(f"{case}.dot", to_dot(g, small_analysis() if with_analysis else None, options))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_mermaid_golden(case):
+    with_analysis, options = CASES[case]
+    g = build_graph(small_hypothesis())
+    assert_golden(f"{case}.mmd", to_mermaid(g, small_analysis() if with_analysis else None, options))
+
+
+# --- drawing rules --------------------------------------------------------------------------------------------
+
+
+def _edge_line(dot: str, src: str, dst: str) -> str:
+    return next(line for line in dot.splitlines() if line.strip().startswith(f"{src} -> {dst} "))
+
+
+def test_roles_latent_and_adjusted_are_marked():
+    d = build_diagram(build_graph(small_hypothesis()))
+    by_key = {n.key: n for n in d.nodes}
+    assert "exposure" in by_key["x"].roles and "outcome" in by_key["y"].roles
+    assert "latent" in by_key["u"].roles and "adjusted" in by_key["c"].roles
+    dot = to_dot(build_graph(small_hypothesis()))
+    assert re.search(r'n3 \[label="age", shape="box"', dot)
+    assert re.search(r'n4 \[[^\]]*style="rounded,dashed"', dot)
+
+
+def test_generated_ids_never_user_ids():
+    h = small_hypothesis()
+    data = h.model_dump(mode="json")
+    rename = {"x": "end", "m": "IL-6.TNF", "y": "o", "c": "graph", "u": "click"}
+    for node in data["nodes"]:
+        node["id"] = rename[node["id"]]
+    for edge in data["edges"]:
+        edge["source"], edge["target"] = rename[edge["source"]], rename[edge["target"]]
+    data["focus"] = {"exposure": ["end"], "outcome": ["o"], "adjusted": ["graph"]}
+    g = build_graph(type(h).model_validate(data))
+    dot, mmd = to_dot(g), to_mermaid(g)
+    ids = set(re.findall(r"^\s*([\w.-]+) (?:\[|->)", dot, re.M)) - {"graph", "node", "edge"}
+    ids |= set(re.findall(r"^\s*([\w.-]+)[(\[]", mmd, re.M))
+    for a, b in re.findall(r"^\s*(\S+) (?:==>|-->|-\.->|<-\.->)(?:\|\"[^\"]*\"\|)? (\S+)$", mmd, re.M):
+        ids |= {a, b}
+    ids |= {c for line in re.findall(r"^  class ([\w,]+) ", mmd, re.M) for c in line.split(",")}
+    assert len(ids) > 10 and all(re.fullmatch(r"n\d+|legend\w*", i) for i in ids), ids
+
+
+def test_confounded_pair_is_a_dashed_bidirected_arc_not_a_node():
+    g = build_graph(small_hypothesis())
+    assert "U(x,y)" in g  # the graph has the latent node …
+    dot = to_dot(g)
+    assert "U(x,y)" not in dot and "unmeasured common cause" not in dot  # … the drawing does not
+    line = _edge_line(dot, "n0", "n2")
+    assert 'dir="both"' in line and 'style="dashed"' in line
+    assert "n0 <-.-> n2" in to_mermaid(g)
+
+
+def test_confidence_sign_and_badges_on_edges():
+    dot = to_dot(build_graph(small_hypothesis()))
+    assert 'style="solid"' in _edge_line(dot, "n0", "n1") and 'penwidth="2.2"' in _edge_line(dot, "n0", "n1")
+    assert 'label="+ [animal]"' in _edge_line(dot, "n0", "n1")
+    assert 'style="dotted"' in _edge_line(dot, "n1", "n2") and 'label="−"' in _edge_line(dot, "n1", "n2")
+    assert 'style="dashed"' in _edge_line(dot, "n4", "n1")  # suggestive
+    assert "[contested]" in _edge_line(dot, "n3", "n2")
+
+
+def test_analysis_colours_causal_green_and_biasing_red():
+    g = build_graph(small_hypothesis())
+    dot = to_dot(g, small_analysis())
+    assert 'color="#1e7b34"' in _edge_line(dot, "n0", "n1") and 'color="#1e7b34"' in _edge_line(dot, "n1", "n2")
+    assert 'color="#c0392b"' in _edge_line(dot, "n0", "n2")  # the open x <-> y path
+    assert "#c0392b" not in _edge_line(dot, "n3", "n2")  # x <- c -> y is blocked (c adjusted)
+    plain = to_dot(g)
+    assert "#1e7b34\", penwidth=\"3.5\"" not in plain and "#c0392b" not in plain
+
+
+def test_group_by_level_clusters_in_molecular_to_clinical_order():
+    dot = to_dot(build_graph(small_hypothesis()), options=DiagramOptions(group_by_level=True))
+    labels = re.findall(r'subgraph cluster_level\d+ \{\n\s+label="(\w+)"', dot)
+    assert labels == ["circuit", "physiological", "clinical", "demographic"]
+
+
+def test_highlighted_set_is_double_boxed():
+    dot = to_dot(build_graph(small_hypothesis()), options=DiagramOptions(highlight=frozenset({"c"})))
+    assert re.search(r'n3 \[[^\]]*shape="box", peripheries="2"', dot)
+
+
+def test_animal_only_needs_all_supporting_evidence_from_animals():
+    mouse = Evidence(species="mouse", design="knockout", finding="f")
+    human = Evidence(species="human", design="cohort", finding="f")
+    against = Evidence(species="human", design="cohort", finding="f", direction="contradicts")
+    assert is_animal_only([mouse]) and is_animal_only([mouse, against])
+    assert not is_animal_only([mouse, human]) and not is_animal_only([])
+
+
+def test_only_allow_listed_attributes():
+    for hostile in HOSTILE:
+        dot = to_dot(build_graph(hostile_hypothesis(hostile)), small_analysis())
+        used = set(re.findall(r'(\w+)="', re.sub(r'"(?:[^"\\]|\\.)*"', '""', dot)))
+        assert used <= ALLOWED_ATTRIBUTES, used - ALLOWED_ATTRIBUTES
+        assert "URL" not in used and "href" not in used
+
+
+# --- escaping -------------------------------------------------------------------------------------------------
+
+
+def test_dot_escape_has_graphviz_escape_semantics():
+    for text in HOSTILE:
+        flat = " ".join(text.split())
+        expected = str(graphviz.escape(flat.replace("&", "&amp;"))).replace('"', '\\"')
+        assert dot_escape(text) == expected
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_in_dot_is_one_quoted_string(text):
+    dot = to_dot(build_graph(hostile_hypothesis(text)))
+    for line in dot.splitlines():
+        # every line is a complete statement: quotes balance outside escapes, no raw newline got through
+        unescaped_quotes = len(re.findall(r'(?<!\\)(?:\\\\)*"', line))
+        assert unescaped_quotes % 2 == 0, line
+    assert "<" not in re.sub(r'"(?:[^"\\]|\\.)*"', '""', dot)  # no HTML-like label anywhere
+
+
+@pytest.mark.skipif(not HAS_DOT, reason="system Graphviz missing (make test installs it)")
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_in_svg_is_visible_text(text):
+    from hypoplan.render.graphviz import render, svg_for_html
+
+    svg = svg_for_html(render(to_dot(build_graph(hostile_hypothesis(text))), "svg"))
+    tags = re.findall(r"<[^>]+>", svg)  # text content has its < escaped, so these are the real elements
+    assert not [t for t in tags if re.match(r"</?(img|image|script|a|foreignObject)\b", t, re.I)]
+    assert not [t for t in tags if re.search(r"\s(href|xlink:href|src|on\w+)\s*=", t, re.I)]
+    assert "javascript:" not in " ".join(tags)
+    import html as html_mod
+
+    texts = " ".join(html_mod.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+    first_word = " ".join(text.split())[:12]
+    assert first_word.split()[0] in texts
+
+
+@pytest.mark.skipif(not HAS_DOT, reason="system Graphviz missing (make test installs it)")
+def test_backslashes_and_entities_render_verbatim():
+    from hypoplan.render.graphviz import render
+
+    h = hostile_hypothesis(r"C:\Names\new &lt;x&gt;")
+    svg = render(to_dot(build_graph(h)), "svg").decode()
+    import html as html_mod
+
+    texts = [html_mod.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    assert r"C:\Names\new &lt;x&gt;" in texts
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_in_mermaid_cannot_start_a_statement(text):
+    mmd = to_mermaid(build_graph(hostile_hypothesis(text)), small_analysis())
+    statement = re.compile(r"^(flowchart \w+|  (subgraph \w+\[\"[^\"]*\"\]|end|  direction TB|"
+                           r"(    )?n\d+(\(\"[^\"]*\"\)|\[\"[^\"]*\"\]|\[\[\"[^\"]*\"\]\])|"
+                           r"n\d+ (==>|-->|-\.->|<-\.->)(\|\"[^\"]*\"\|)? n\d+|linkStyle \d+ [\w:#,. -]+|"
+                           r"classDef \w+ [\w:#,. -]+|class [\w,]+ \w+|  legend\w*(\(\"[^\"]*\"\)|\[\"[^\"]*\"\])))$")
+    for line in mmd.splitlines():
+        assert statement.match(line), line
+    assert "%%" not in mmd and "<" not in mmd.replace("<-.->", "") and "`" not in mmd and "*" not in mmd
+
+
+def test_mermaid_label_entities():
+    assert mermaid_label('a "b" <c> & #d *e* `f`') == "a #quot;b#quot; #60;c#62; #38; #35;d #42;e#42; #96;f#96;"
+    assert mermaid_label("x\n%%{init}%%\r\nclick") == "x %{init}% click"
+    assert "%%" not in mermaid_label("%%%%%")
+
+
+def test_markdown_text_is_inert():
+    out = markdown_text("**b** [l](javascript:x) <img src=x> @octocat #12 a|b\n# head")
+    assert "<" not in out and "\n" not in out
+    assert "\\*\\*b\\*\\*" in out and "\\[l\\]\\(javascript\\:x\\)" in out
+    assert "@\u200docto" in out and "\\#\u200d12" in out and "a\\|b" in out
+
+
+# --- CLI ------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_file(tmp_path: Path) -> Path:
+    from hypoplan.writer import dump_hypothesis
+
+    path = tmp_path / "small.yaml"
+    path.write_text(dump_hypothesis(small_hypothesis()), encoding="utf-8")
+    return path
+
+
+def test_cli_dot_and_mermaid_to_stdout(runner, small_file):
+    res = runner.invoke(app, ["render", str(small_file)])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.startswith("digraph hypothesis {")
+    res = runner.invoke(app, ["render", str(small_file), "--format", "mermaid", "--rankdir", "TB"])
+    assert res.exit_code == 0 and res.stdout.startswith("flowchart TB")
+
+
+def test_cli_highlight_unknown_node_is_usage_error(runner, small_file):
+    res = runner.invoke(app, ["render", str(small_file), "--highlight-adjustment", "nope"])
+    assert res.exit_code == 2 and "unknown node(s) nope" in res.stderr
+
+
+def test_cli_highlight_named_node(runner, small_file):
+    res = runner.invoke(app, ["render", str(small_file), "--highlight-adjustment", "c"])
+    assert res.exit_code == 0 and 'peripheries="2"' in res.stdout
+
+
+def test_cli_refuses_overwrite_without_force(runner, small_file, tmp_path):
+    out = tmp_path / "d.dot"
+    out.write_text("keep")
+    res = runner.invoke(app, ["render", str(small_file), "-o", str(out)])
+    assert res.exit_code == 2 and out.read_text() == "keep"
+    assert runner.invoke(app, ["render", str(small_file), "-o", str(out), "--force"]).exit_code == 0
+    assert out.read_text().startswith("digraph")
+
+
+@pytest.mark.skipif(not HAS_DOT, reason="system Graphviz missing (make test installs it)")
+@pytest.mark.parametrize(("fmt", "magic"), [("svg", b"<svg"), ("png", b"\x89PNG"), ("pdf", b"%PDF")])
+def test_cli_binary_formats(runner, small_file, tmp_path, fmt, magic):
+    out = tmp_path / f"d.{fmt}"
+    res = runner.invoke(app, ["render", str(small_file), "-f", fmt, "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert magic in out.read_bytes()[:400]
+
+
+def test_cli_missing_graphviz_is_exit_2_with_install_hint(runner, small_file, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    res = runner.invoke(app, ["render", str(small_file), "-f", "svg", "-o", str(tmp_path / "d.svg")])
+    assert res.exit_code == 2
+    assert "Graphviz (`dot`) was not found" in res.stderr and "apt-get install graphviz" in res.stderr
+    assert not (tmp_path / "d.svg").exists()
+
+
+def test_cli_missing_file(runner, tmp_path):
+    res = runner.invoke(app, ["render", str(tmp_path / "nope.yaml")])
+    assert res.exit_code == 2 and "no such file" in res.stderr
