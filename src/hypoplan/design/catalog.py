@@ -119,6 +119,7 @@ class _MethodModel(_Model):
     setting: list[str] = Field(min_length=1)
     cost_band: CostBand
     cost_note: str | None = None
+    validity: CostBand = CostBand.MEDIUM
     burden: _Burden
     time_resolution: _TimeResolution = Field(default_factory=_TimeResolution)
     provokes: list[str] = Field(default_factory=list)
@@ -141,6 +142,7 @@ class _DrugModel(_Model):
 class _DiseaseControlModel(_Model):
     id: str = Field(pattern=_ID)
     name: str
+    condition: str | None = None
     control_for: list[str] = Field(default_factory=list)
     shares: list[str] = Field(default_factory=list)
     overlap: bool = False
@@ -199,6 +201,7 @@ class Method:
     setting: tuple[str, ...]
     cost_band: CostBand
     cost_note: str | None
+    validity: CostBand
     burden: CostBand
     burden_text: str
     seconds: float | None
@@ -255,6 +258,7 @@ class Drug:
 class DiseaseControl:
     id: str
     name: str
+    condition: str | None
     control_for: tuple[str, ...]
     shares: tuple[str, ...]
     overlap: bool
@@ -384,6 +388,9 @@ def _check_references(model: _CatalogModel, source: SourceMap, known: dict[str, 
     for i, dc in enumerate(model.disease_controls):
         cons(("disease_controls", i, "control_for"), dc.control_for)
         cons(("disease_controls", i, "shares"), dc.shares)
+        if dc.condition is not None and dc.condition not in constructs:
+            unknown(("disease_controls", i, "condition"), "construct", dc.condition, constructs,
+                    "declare it under 'constructs:'")
         refs(("disease_controls", i, "references"), dc.references)
     for i, r in enumerate(model.population_rules):
         cons(("population_rules", i, "applies_to"), r.applies_to)
@@ -409,13 +416,13 @@ def _records(model: _CatalogModel, refs: dict[str, str]) -> dict[str, list[Any]]
                                  c.matching.text if c.matching else None,
                                  r(c.matching.references) if c.matching else ()) for c in model.constructs],
         "methods": [Method(m.id, m.name, tuple(m.constructs), tuple(m.proxy_for), m.captures, tuple(m.caveats),
-                           tuple(m.species), m.invasiveness, tuple(m.setting), m.cost_band, m.cost_note,
+                           tuple(m.species), m.invasiveness, tuple(m.setting), m.cost_band, m.cost_note, m.validity,
                            m.burden.level, m.burden.text, m.time_resolution.seconds,
                            m.time_resolution.resolves_infraslow, m.time_resolution.text, tuple(m.provokes),
                            r(m.references)) for m in model.methods],
         "drugs": [Drug(d.id, d.name, d.class_, tuple(d.examples), tuple(d.acts_on), tuple(d.methods), d.effect,
                        d.action, d.washout, r(d.references)) for d in model.drugs],
-        "disease_controls": [DiseaseControl(d.id, d.name, tuple(d.control_for), tuple(d.shares), d.overlap,
+        "disease_controls": [DiseaseControl(d.id, d.name, d.condition, tuple(d.control_for), tuple(d.shares), d.overlap,
                                             d.rationale, r(d.references)) for d in model.disease_controls],
         "population_rules": [PopulationRule(p.id, tuple(p.applies_to), p.topic, p.severity, p.note,
                                             tuple(p.sensitive_to), tuple(p.prefer_settings), r(p.references))

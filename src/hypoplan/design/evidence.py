@@ -1,0 +1,60 @@
+"""Small helpers over the evidence and signs stored on graph edges, shared by the design rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import networkx as nx
+
+from ..schema import Direction, Evidence
+
+__all__ = ["cite", "edge_evidence", "path_references", "path_sign", "combine_signs", "label", "arrow_path"]
+
+
+def cite(ev: Evidence) -> str:
+    """A short citation for a piece of evidence: reference, citation and species."""
+    parts = [p for p in (ev.reference, ev.citation) if p]
+    text = " ".join(parts) if parts else f"uncited {ev.design.value} finding"
+    if ev.species is not None:
+        text += f" ({ev.species.value})"
+    return text
+
+
+def edge_evidence(g: nx.DiGraph, u: str, v: str) -> tuple[Evidence, ...]:
+    return tuple(g.edges[u, v].get("evidence", ())) if g.has_edge(u, v) else ()
+
+
+def path_references(g: nx.DiGraph, path: Sequence[str], *, direction: Direction | None = None) -> list[str]:
+    """Citations of the evidence along a path (optionally only evidence with one direction), without repeats."""
+    out: list[str] = []
+    for u, v in zip(path, path[1:]):
+        for ev in edge_evidence(g, u, v):
+            if direction is None or ev.direction is direction:
+                text = cite(ev)
+                if text not in out:
+                    out.append(text)
+    return out
+
+
+def combine_signs(signs: Iterable[str]) -> str:
+    """Sign of a chain of effects: the product of the signs; any unknown or mixed link makes it so."""
+    result = "positive"
+    for s in signs:
+        if s in ("unknown", "mixed"):
+            return s
+        if s == "negative":
+            result = "negative" if result == "positive" else "positive"
+    return result
+
+
+def path_sign(g: nx.DiGraph, path: Sequence[str]) -> str:
+    """Sign of a directed path from the signs on its edges."""
+    return combine_signs(g.edges[u, v].get("sign", "unknown") for u, v in zip(path, path[1:]))
+
+
+def label(g: nx.DiGraph, node: str) -> str:
+    return str(g.nodes[node].get("label") or node) if node in g else node
+
+
+def arrow_path(g: nx.DiGraph, path: Sequence[str]) -> str:
+    return " → ".join(label(g, n) for n in path)

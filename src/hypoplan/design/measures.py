@@ -1,0 +1,206 @@
+"""Which method measures each node, and what a study must measure.
+
+Methods are matched to a node through its ``constructs`` (or chosen
+explicitly with ``measure:``) and ranked for the population's species: a
+direct measure before a proxy, a method that can follow a ~0.02 Hz oscillation
+before one that cannot (when the construct is an infraslow oscillation), then
+the least invasive, cheapest and least burdensome.  A node on the focal path
+with no feasible direct human measure is flagged with its closest proxies.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+import networkx as nx
+
+from .catalog import Catalog, Invasiveness, Method
+
+__all__ = [
+    "NodeMeasure",
+    "ROLES",
+    "rank_methods",
+    "is_feasible_human",
+    "human_measurable",
+    "closest_proxies",
+    "measure_node",
+    "node_cost",
+    "measurement_costs",
+    "measure_nodes",
+    "method_summary",
+]
+
+ROLES = ("exposure", "outcome", "adjustment", "mediator", "other")
+
+#: The phrase the issue asks for, kept in one place.
+UNMEASURABLE_IN_HUMANS = "this link cannot be measured in humans with current methods"
+
+
+@dataclass(frozen=True)
+class NodeMeasure:
+    """The chosen measure of one node, the ranked alternatives, and why."""
+
+    node: str
+    label: str
+    role: str
+    method: Method | None
+    alternatives: tuple[Method, ...] = ()
+    human_measurable: bool = False
+    proxy: bool = False
+    note: str | None = None
+    explicit: str | None = None
+    measured: bool = False  # part of the study (a role, a matched confounder or a negative control)
+
+
+def _sort_key(method: Method, constructs: tuple[str, ...], species: str, needs_infraslow: bool) -> tuple:
+    direct = any(c in method.constructs for c in constructs)
+    high = method.invasiveness is Invasiveness.HIGH
+    tier = (2 if high else 0) + (0 if direct else 1)
+    infraslow_miss = needs_infraslow and method.resolves_infraslow is not True
+    return (not method.for_species(species), tier, infraslow_miss, -method.validity.rank, method.invasiveness.rank,
+            method.cost_band.rank, method.burden.rank, method.id)
+
+
+def rank_methods(methods: Iterable[Method], constructs: tuple[str, ...], species: str,
+                 needs_infraslow: bool = False) -> list[Method]:
+    """Order candidate methods for a node.
+
+    Rule: the population's species first; then a direct measure short of high
+    invasiveness, a proxy short of high invasiveness, a highly invasive direct
+    measure, a highly invasive proxy; for an infraslow construct, methods that
+    resolve ~0.02 Hz before those that cannot (Hauglund 2025: NE peaks about
+    every 50 s); then validity (highest first), invasiveness, cost band and
+    burden (lowest first).
+    """
+    return sorted(methods, key=lambda m: _sort_key(m, constructs, species, needs_infraslow))
+
+
+def is_feasible_human(method: Method, construct: str) -> bool:
+    """A direct human measure of ``construct`` short of high invasiveness (intrathecal tracer, surgery)."""
+    return (method.for_species("human") and construct in method.constructs
+            and method.invasiveness is not Invasiveness.HIGH)
+
+
+def human_measurable(constructs: Iterable[str], catalog: Catalog) -> bool:
+    """True when some construct of the node has a direct human measure in the catalog (of any invasiveness)."""
+    return any(m.for_species("human") and c in m.constructs for c in constructs for m in catalog.methods_for(c))
+
+
+def closest_proxies(g: nx.DiGraph, node: str, catalog: Catalog) -> list[Method]:
+    """Human methods nearest to an unmeasurable node: its own proxies, else measures of its graph neighbours."""
+    constructs = tuple(g.nodes[node].get("constructs", ()))
+    own = [m for c in constructs for m in catalog.methods_for(c) if m.for_species("human")]
+    if own:
+        return _unique(rank_methods(own, constructs, "human"))
+    near = []
+    for other in list(g.predecessors(node)) + list(g.successors(node)):
+        for c in g.nodes[other].get("constructs", ()):
+            near.extend(m for m in catalog.methods_for(c) if is_feasible_human(m, c))
+    return _unique(near)
+
+
+def _unique(methods: Iterable[Method]) -> list[Method]:
+    seen: dict[str, Method] = {}
+    for m in methods:
+        seen.setdefault(m.id, m)
+    return list(seen.values())
+
+
+def _needs_infraslow(constructs: tuple[str, ...], catalog: Catalog) -> bool:
+    return any((c := catalog.construct(x)) is not None and c.needs_infraslow for x in constructs)
+
+
+def measure_node(g: nx.DiGraph, node: str, catalog: Catalog, *, species: str = "human", role: str = "other",
+                 focal: bool = False) -> NodeMeasure:
+    """Choose the measure of one node: an explicit ``measure:`` wins, else the best-ranked catalog method."""
+    data = g.nodes[node]
+    label = data.get("label") or node
+    constructs = tuple(data.get("constructs", ()))
+    explicit = data.get("measure")
+    measurable = human_measurable(constructs, catalog)
+    if not data.get("observed", True):
+        return NodeMeasure(node, label, role, None, (), False, False,
+                           "declared unobserved in the hypothesis: not measured", explicit)
+    candidates = _unique(m for c in constructs for m in catalog.methods_for(c))
+    ranked = rank_methods(candidates, constructs, species, _needs_infraslow(constructs, catalog))
+    notes: list[str] = []
+    chosen: Method | None = None
+    if explicit:
+        chosen = catalog.method(explicit)
+        if chosen is None:
+            notes.append(f"measured as the hypothesis states: {explicit} (not a catalog method)")
+        else:
+            notes.append("method chosen explicitly in the hypothesis")
+    elif ranked and ranked[0].for_species(species):
+        chosen = ranked[0]
+    alternatives = tuple(m for m in ranked if m is not chosen and m.for_species(species))
+    proxy = chosen is not None and not any(c in chosen.constructs for c in constructs)
+    if not constructs and not explicit:
+        notes.append("no constructs given: add 'constructs:' to this node to match catalog methods")
+    elif constructs and not candidates and not explicit:
+        unknown = [c for c in constructs if catalog.construct(c) is None]
+        if unknown:
+            notes.append("constructs not in the catalog: " + ", ".join(unknown))
+        notes.append("no catalog method measures this node")
+    elif candidates and chosen is None and not explicit:
+        notes.append(f"no catalog method for {species}; methods exist for: "
+                     + ", ".join(sorted({s for m in candidates for s in m.species})))
+    if focal and species == "human" and not measurable and not (explicit and chosen is None):
+        proxies = closest_proxies(g, node, catalog)
+        text = UNMEASURABLE_IN_HUMANS
+        text += "; closest proxies: " + ", ".join(m.name for m in proxies[:4]) if proxies else "; no human proxy in the catalog"
+        notes.append(text)
+    elif proxy and chosen is not None:
+        notes.append(f"{chosen.name} is an indirect proxy: " + "; ".join(chosen.caveats[:1]))
+        direct_high = [m for m in ranked if m.for_species(species) and m.invasiveness is Invasiveness.HIGH
+                       and any(c in m.constructs for c in constructs)]
+        if direct_high:
+            notes.append(f"the direct measure ({direct_high[0].name}) is highly invasive")
+    return NodeMeasure(node, label, role, chosen, alternatives, measurable, proxy, "; ".join(notes) or None, explicit)
+
+
+def node_cost(g: nx.DiGraph, node: str, catalog: Catalog, species: str = "human") -> float:
+    """Cost of measuring a node for minimum-cost adjustment.
+
+    The node's own ``cost`` wins; otherwise the cost band of its best feasible
+    method (low 1, medium 10, high 100: unsourced order-of-magnitude
+    estimates).  A latent node, or one with no feasible method, costs infinity.
+    """
+    data = g.nodes[node]
+    if not data.get("observed", True):
+        return math.inf
+    if data.get("cost") is not None:
+        return float(data["cost"])
+    constructs = tuple(data.get("constructs", ()))
+    explicit = catalog.method(data["measure"]) if data.get("measure") else None
+    if explicit is not None:
+        return explicit.cost_band.units
+    feasible = [m for c in constructs for m in catalog.methods_for(c)
+                if m.for_species(species) and m.invasiveness is not Invasiveness.HIGH]
+    if not feasible:
+        return math.inf
+    return min(m.cost_band.units for m in feasible)
+
+
+def measurement_costs(g: nx.DiGraph, catalog: Catalog, species: str = "human") -> dict[str, float]:
+    """Costs of every node, for :func:`hypoplan.analysis.analyze` (``costs=``)."""
+    return {n: node_cost(g, n, catalog, species) for n in g.nodes}
+
+
+def measure_nodes(g: nx.DiGraph, catalog: Catalog, roles: Mapping[str, str], *, species: str = "human",
+                  focal: Iterable[str] = (), also_measured: Iterable[str] = ()) -> tuple[NodeMeasure, ...]:
+    """Measures of every explicit node, ordered by role (exposure, outcome, adjustment, mediator, other)."""
+    focal, also_measured = set(focal), set(also_measured)
+    nodes = [n for n in g.nodes if not g.nodes[n].get("implicit")]
+    order = {r: i for i, r in enumerate(ROLES)}
+    nodes.sort(key=lambda n: (order[roles.get(n, "other")], n))
+    return tuple(replace(measure_node(g, n, catalog, species=species, role=roles.get(n, "other"), focal=n in focal),
+                         measured=roles.get(n, "other") != "other" or n in also_measured) for n in nodes)
+
+
+def method_summary(method: Method) -> str:
+    """One line on what a method costs: invasiveness, setting, cost band and burden."""
+    return (f"{method.invasiveness.value} invasiveness, {'/'.join(method.setting)}, cost {method.cost_band.value}, "
+            f"burden {method.burden.value}")

@@ -1,0 +1,192 @@
+"""Discriminating predictions: measurements where a hypothesis and its rival predict different things.
+
+Two causal graphs are compared on the nodes they share (same id, or the same
+constructs): opposite signs of the total effect between two shared nodes,
+opposite causal direction, an independence implied by one graph and not the
+other (d-separation, Pearl 2009 §1.2.3), and edges or nodes only one graph
+has.  Predictions are ranked by how feasible it is to measure both nodes, the most decisive kind first among equals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+import networkx as nx
+
+from ..errors import LoadError
+from ..loader import Repository, resolve
+from ..schema import Hypothesis
+from .catalog import Catalog
+from .evidence import arrow_path, label, path_sign
+from .measures import measure_node
+
+__all__ = ["Prediction", "load_rivals", "total_sign", "shared_nodes", "discriminating_predictions"]
+
+_KIND_ORDER = {"opposite sign": 0, "opposite direction": 1, "independence": 2, "edge": 3, "node": 4}
+
+
+@dataclass(frozen=True)
+class Prediction:
+    rival: str
+    measurement: str
+    this_predicts: str
+    rival_predicts: str
+    feasibility: str
+    basis: str
+    kind: str = "independence"
+    cost: float = 0.0
+
+    def to_json(self) -> dict[str, object]:
+        return {"rival": self.rival, "measurement": self.measurement, "this_predicts": self.this_predicts,
+                "rival_predicts": self.rival_predicts, "feasibility": self.feasibility, "basis": self.basis}
+
+
+def load_rivals(hypothesis: Hypothesis, repository: Repository | None) -> tuple[list[Hypothesis], list[str]]:
+    """The resolved rival hypotheses, and a message for each rival that could not be loaded."""
+    found, missing = [], []
+    for rid in hypothesis.rivals:
+        hfile = repository.find(rid) if repository is not None else None
+        if hfile is None:
+            missing.append(f"rival '{rid}' was not found" + ("" if repository else " (no repository given)"))
+            continue
+        try:
+            found.append(resolve(hfile, repository))  # type: ignore[arg-type]
+        except LoadError as exc:
+            missing.append(f"rival '{rid}' could not be resolved: {exc.message}")
+    return found, missing
+
+
+def total_sign(g: nx.DiGraph, a: str, b: str, *, max_paths: int = 50) -> tuple[str | None, list[str] | None]:
+    """Sign of the total effect of ``a`` on ``b`` over all directed paths (``None`` without a path)."""
+    if a not in g or b not in g or not nx.has_path(g, a, b):
+        return None, None
+    signs, first = [], None
+    for i, p in enumerate(nx.all_simple_paths(g, a, b, cutoff=12)):
+        if i >= max_paths:
+            signs.append("unknown")
+            break
+        first = first or p
+        signs.append(path_sign(g, p))
+    distinct = set(signs)
+    if distinct <= {"positive", "negative"} and len(distinct) == 2:
+        return "mixed", first
+    if len(distinct) == 1:
+        return signs[0], first
+    return ("unknown" if "unknown" in distinct else "mixed"), first
+
+
+def shared_nodes(g: nx.DiGraph, h: nx.DiGraph) -> dict[str, str]:
+    """Map node ids of ``g`` to the rival's: same id, else the single rival node with the same constructs."""
+    def explicit(graph: nx.DiGraph) -> list[str]:
+        return [n for n in graph.nodes if not graph.nodes[n].get("implicit")]
+
+    out = {n: n for n in explicit(g) if n in h and not h.nodes[n].get("implicit")}
+    taken = set(out.values())
+    for n in explicit(g):
+        if n in out:
+            continue
+        cons = set(g.nodes[n].get("constructs", ()))
+        if not cons:
+            continue
+        same = [m for m in explicit(h) if m not in taken and set(h.nodes[m].get("constructs", ())) == cons]
+        if len(same) == 1:
+            out[n] = same[0]
+            taken.add(same[0])
+    return out
+
+
+def _say(sign: str | None) -> str:
+    return {"positive": "raises", "negative": "lowers", "mixed": "has a mixed effect on",
+            "unknown": "affects (direction unknown)"}.get(sign or "", "does not affect")
+
+
+def _feasibility(g: nx.DiGraph, nodes: Sequence[str], catalog: Catalog, species: str) -> tuple[str, float]:
+    parts, cost = [], 0.0
+    for n in nodes:
+        m = measure_node(g, n, catalog, species=species)
+        if m.method is None:
+            parts.append(f"{label(g, n)}: no measure in the catalog")
+            cost += 1000.0
+        else:
+            method = m.method
+            parts.append(f"{label(g, n)}: {method.name} ({method.invasiveness.value} invasiveness, "
+                         f"cost {method.cost_band.value}, burden {method.burden.value}"
+                         + (", proxy" if m.proxy else "") + ")")
+            cost += method.invasiveness.rank * 3 + method.cost_band.rank + method.burden.rank + (2 if m.proxy else 0)
+    return "; ".join(parts), cost
+
+
+def discriminating_predictions(g: nx.DiGraph, rival_graph: nx.DiGraph, rival_id: str, catalog: Catalog, *,
+                               species: str = "human", limit: int = 15) -> list[Prediction]:
+    """Measurements on which the two graphs disagree, most decisive and most feasible first."""
+    mapping = shared_nodes(g, rival_graph)
+    observed = [n for n in mapping if g.nodes[n].get("observed", True)
+                and rival_graph.nodes[mapping[n]].get("observed", True)]
+    found: dict[frozenset[str], Prediction] = {}
+
+    def add(pair: tuple[str, str], kind: str, this: str, rival: str, basis: str) -> None:
+        key = frozenset(pair)
+        feas, cost = _feasibility(g, pair, catalog, species)
+        pred = Prediction(rival_id, f"{label(g, pair[0])} and {label(g, pair[1])}", this, rival, feas, basis,
+                          kind, cost)
+        old = found.get(key)
+        if old is None or _KIND_ORDER[kind] < _KIND_ORDER[old.kind]:
+            found[key] = pred
+
+    for a, b in combinations(sorted(observed), 2):
+        ra, rb = mapping[a], mapping[b]
+        for x, y, rx, ry in ((a, b, ra, rb), (b, a, rb, ra)):
+            s_this, p_this = total_sign(g, x, y)
+            s_rival, p_rival = total_sign(rival_graph, rx, ry)
+            if s_this in ("positive", "negative") and s_rival in ("positive", "negative") and s_this != s_rival:
+                add((x, y), "opposite sign", f"{label(g, x)} {_say(s_this)} {label(g, y)}",
+                    f"{label(g, x)} {_say(s_rival)} {label(g, y)}",
+                    f"this: {arrow_path(g, p_this or [])}; rival: {arrow_path(rival_graph, p_rival or [])}")
+        this_xy, _ = total_sign(g, a, b)
+        this_yx, _ = total_sign(g, b, a)
+        riv_xy, _ = total_sign(rival_graph, ra, rb)
+        riv_yx, _ = total_sign(rival_graph, rb, ra)
+        if this_xy and not this_yx and riv_yx and not riv_xy:
+            add((a, b), "opposite direction", f"changes in {label(g, a)} come first and drive {label(g, b)}",
+                f"changes in {label(g, b)} come first and drive {label(g, a)}",
+                "opposite causal order: test by manipulating one node, or by which change comes first over time")
+        elif this_yx and not this_xy and riv_xy and not riv_yx:
+            add((a, b), "opposite direction", f"changes in {label(g, b)} come first and drive {label(g, a)}",
+                f"changes in {label(g, a)} come first and drive {label(g, b)}",
+                "opposite causal order: test by manipulating one node, or by which change comes first over time")
+        sep_this = nx.is_d_separator(g, {a}, {b}, set())
+        sep_rival = nx.is_d_separator(rival_graph, {ra}, {rb}, set())
+        if sep_this != sep_rival:
+            assoc, indep = "associated (a connecting path is open)", "independent (d-separated)"
+            add((a, b), "independence", f"{label(g, a)} and {label(g, b)} are {indep if sep_this else assoc}",
+                f"{label(g, a)} and {label(g, b)} are {indep if sep_rival else assoc}",
+                "an implied (in)dependence that holds in one graph only (d-separation given nothing)")
+    inverse = {v: k for k, v in mapping.items()}
+    for u, v in rival_graph.edges:
+        if rival_graph.edges[u, v].get("implicit"):
+            continue
+        if u in inverse and v in inverse and not g.has_edge(inverse[u], inverse[v]):
+            if frozenset((inverse[u], inverse[v])) in found:
+                continue
+            sign = rival_graph.edges[u, v].get("sign", "unknown")
+            add((inverse[u], inverse[v]), "edge", f"no direct effect of {label(g, inverse[u])} on {label(g, inverse[v])}",
+                f"{label(rival_graph, u)} directly {_say(sign)} {label(rival_graph, v)}", "an edge only the rival has")
+        elif (u in inverse) != (v in inverse):
+            own = inverse.get(u) or inverse.get(v)
+            other = v if u in inverse else u
+            if own is None or not rival_graph.nodes[other].get("observed", True):
+                continue
+            key = (own, own)
+            sign = rival_graph.edges[u, v].get("sign", "unknown")
+            feas, cost = _feasibility(g, [own], catalog, species)
+            pred = Prediction(rival_id, f"{label(rival_graph, other)} together with {label(g, own)}",
+                              f"{label(rival_graph, other)} plays no part", f"{label(rival_graph, u)} "
+                              f"{_say(sign)} {label(rival_graph, v)}", feas + f"; {label(rival_graph, other)}: "
+                              "measure named by the rival", f"a node only the rival has ({label(rival_graph, other)})",
+                              "node", cost + 5)
+            found.setdefault(frozenset(key) | {other}, pred)
+    ranked = sorted(found.values(), key=lambda p: (p.cost, _KIND_ORDER[p.kind], p.measurement))
+    return ranked[:limit]
+

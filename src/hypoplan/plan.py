@@ -1,0 +1,272 @@
+"""The one pipeline from a hypothesis to a study design: hypothesis → graph → analysis → design → Plan.
+
+:func:`build_plan` returns a frozen :class:`Plan`; :meth:`Plan.to_json` is the
+contract that renderers and the reviewer consume (keys: hypothesis, peco,
+design, measures, adjustment, controls, exclusions, feasibility, sample_size,
+discriminating_predictions, missing).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import AnalysisError
+from .schema import Hypothesis, NodeKind
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .analysis.result import AnalysisResult
+    from .design.catalog import Catalog
+    from .design.controls import ControlGroup
+    from .design.exclusions import Exclusion
+    from .design.feasibility import FeasibilityNote
+    from .design.measures import NodeMeasure
+    from .design.rivals import Prediction
+    from .design.sizing import SampleSize
+    from .loader import Repository
+
+__all__ = ["Plan", "build_plan", "measure_json"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A proposed study for one hypothesis; every factual statement carries its references."""
+
+    hypothesis: Hypothesis
+    species: str
+    design_type: str
+    design_summary: str
+    measures: tuple[NodeMeasure, ...] = ()
+    adjustment_set: tuple[str, ...] = ()
+    adjustment_cost: float | None = None
+    adjustment_note: str = ""
+    controls: tuple[ControlGroup, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
+    feasibility: tuple[FeasibilityNote, ...] = ()
+    sample_size: tuple[SampleSize, ...] = ()
+    predictions: tuple[Prediction, ...] = ()
+    missing: tuple[str, ...] = ()
+    catalog_sources: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        h = self.hypothesis
+        peco = None
+        if h.peco is not None:
+            peco = {"population": h.peco.population, "exposure": h.peco.exposure, "comparator": h.peco.comparator,
+                    "outcome": h.peco.outcome, "species": h.peco.species.value}
+        return {
+            "hypothesis": {"id": h.id, "title": h.title, "status": h.status.value, "summary": h.summary},
+            "peco": peco,
+            "design": {"type": self.design_type, "summary": self.design_summary},
+            "measures": [measure_json(m) for m in self.measures],
+            "adjustment": {"set": list(self.adjustment_set), "cost": self.adjustment_cost,
+                           "note": self.adjustment_note},
+            "controls": [c.to_json() for c in self.controls],
+            "exclusions": [e.to_json() for e in self.exclusions],
+            "feasibility": [f.to_json() for f in self.feasibility],
+            "sample_size": [s.to_json() for s in self.sample_size],
+            "discriminating_predictions": [p.to_json() for p in self.predictions],
+            "missing": list(self.missing),
+        }
+
+
+def measure_json(m: NodeMeasure) -> dict[str, Any]:
+    method = None
+    if m.method is not None:
+        x = m.method
+        method = {"id": x.id, "name": x.name, "invasiveness": x.invasiveness.value, "setting": "/".join(x.setting),
+                  "cost_band": x.cost_band.value, "burden": f"{x.burden.value}: {x.burden_text}".rstrip(": "),
+                  "time_resolution": x.time_resolution, "captures": x.captures, "caveats": list(x.caveats),
+                  "references": list(x.references)}
+    return {"node": m.node, "label": m.label, "role": m.role, "method": method,
+            "alternatives": [a.id for a in m.alternatives], "human_measurable": m.human_measurable, "note": m.note}
+
+
+def _analyze(g: nx.DiGraph, costs: dict[str, float], max_results: int) -> AnalysisResult:
+    try:
+        from .analysis import analyze
+    except ImportError:  # the analysis entry point is not assembled yet: mediators and negative controls only
+        return _partial_analysis(g)
+    return analyze(g, costs=costs, max_results=max_results)
+
+
+_PARTIAL_NOTE = "adjustment analysis unavailable in this build"
+
+
+def _partial_analysis(g: nx.DiGraph) -> AnalysisResult:
+    from .analysis.controls import negative_controls
+    from .analysis.mediators import find_mediators
+    from .analysis.result import Adjustment, AnalysisResult, Identification
+
+    x, y = set(g.graph["exposure"]), set(g.graph["outcome"])
+    mediators, _ = find_mediators(g, x, y)
+    return AnalysisResult(tuple(sorted(x)), tuple(sorted(y)), (), Adjustment((), None, None, None),
+                          Identification(False, None, None, _PARTIAL_NOTE), mediators=tuple(mediators),
+                          negative_controls=negative_controls(g, x, y), notes=(_PARTIAL_NOTE,))
+
+
+def _adjustment(result: AnalysisResult | None, g: nx.DiGraph) -> tuple[tuple[str, ...], float | None, str]:
+    """The minimum-cost valid adjustment set (unmeasurable nodes cost infinity), else the optimal or a minimal one."""
+    if result is None:
+        return (), None, "no causal analysis: exposure and outcome must be set in focus"
+    if _PARTIAL_NOTE in result.notes:
+        return (), None, _PARTIAL_NOTE
+    adj = result.adjustment
+    if adj.min_cost is not None and math.isfinite(adj.min_cost.cost):
+        nodes = tuple(sorted(adj.min_cost.nodes))
+        note = ("minimum-cost valid adjustment set (relative cost units from the catalog's cost bands: low 1, "
+                "medium 10, high 100; unsourced estimates)")
+        if not nodes:
+            note = "no adjustment needed: the empty set blocks every biasing path"
+        return nodes, adj.min_cost.cost, note
+    if not adj.exists:
+        return (), None, ("no valid adjustment set exists: the effect cannot be estimated by adjustment"
+                          + (f" ({result.identification.reason})" if result.identification.reason else ""))
+    chosen = adj.optimal if adj.optimal is not None else (adj.minimal[0] if adj.minimal else adj.canonical)
+    nodes = tuple(sorted(chosen or ()))
+    return nodes, None, ("every valid adjustment set contains a node without a feasible measure; "
+                         "the set shown needs a new measure")
+
+
+def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, catalog: Catalog | None = None,
+               max_results: int = 100) -> Plan:
+    """Propose a study for a resolved hypothesis (``extends`` merged)."""
+    from .design import controls as ctl
+    from .design import exclusions as exc
+    from .design import feasibility as fea
+    from .design.catalog import default_catalog
+    from .design.measures import measure_nodes, measurement_costs
+    from .design.rivals import discriminating_predictions, load_rivals
+    from .design.sizing import primary_comparisons
+    from .graph import build_graph
+
+    catalog = catalog or default_catalog()
+    g = build_graph(hypothesis)
+    species = hypothesis.peco.species.value if hypothesis.peco else "human"
+    population = hypothesis.peco.population if hypothesis.peco else None
+    exposure = tuple(x for x in g.graph.get("exposure", ()) if x in g)
+    outcome = tuple(y for y in g.graph.get("outcome", ()) if y in g)
+    missing: list[str] = []
+    if hypothesis.peco is None:
+        missing.append("no PECO: add peco (population, exposure, comparator, outcome, species) to the hypothesis")
+    if not exposure or not outcome:
+        missing.append("no exposure and outcome in focus: the plan cannot name what to compare")
+
+    costs = measurement_costs(g, catalog, species)
+    result = None
+    if exposure and outcome:
+        try:
+            result = _analyze(g, costs, max_results)
+        except AnalysisError as error:
+            missing.append(f"causal analysis failed: {error.message}")
+    adj_set, adj_cost, adj_note = _adjustment(result, g)
+    mediators = tuple(m.node for m in result.mediators) if result is not None else ()
+
+    roles: dict[str, str] = {}
+    for n in mediators:
+        roles[n] = "mediator"
+    for n in adj_set:
+        roles[n] = "adjustment"
+    for n in outcome:
+        roles[n] = "outcome"
+    for n in exposure:
+        roles[n] = "exposure"
+    focal = set(exposure) | set(outcome) | set(mediators)
+    conditions = ctl.population_conditions(g, catalog, population, exposure)
+    condition_nodes = [n for n, d in g.nodes(data=True) if set(d.get("constructs", ())) & set(conditions)]
+    confounders = ctl.confounders_to_match(g, catalog, exposure, outcome, conditions)
+    negatives = set()
+    if result is not None:
+        negatives = {c.node for c in result.negative_controls.exposures + result.negative_controls.outcomes}
+    measures = measure_nodes(g, catalog, roles, species=species, focal=focal,
+                             also_measured=set(confounders) | negatives | set(condition_nodes))
+    healthy = ctl.healthy_controls(g, catalog, conditions, confounders)
+    disease = ctl.disease_controls(g, catalog, conditions, exposure, outcome)
+    within = ctl.within_subject_controls(g, exposure, outcome)
+    negative = ctl.negative_control_groups(g, result.negative_controls) if result is not None else []
+    controls = tuple(healthy + disease + within + negative)
+
+    manipulated_nodes = [n for n, d in g.nodes(data=True) if d.get("kind") in (NodeKind.DRUG.value,
+                                                                                 NodeKind.INTERVENTION.value)
+                         and any(t in focal - set(outcome) for t in g.successors(n))]
+    manipulated = {d.id for n in manipulated_nodes if (d := exc.matching_catalog_drug(g, n, catalog)) is not None}
+    drug_rules = exc.drug_exclusions(g, catalog, measures, manipulated)
+    covered = {e.drug for e in drug_rules if e.drug is not None}
+    exclusions = tuple(drug_rules + exc.graph_drug_exclusions(g, catalog, measures, covered))
+
+    feasibility = tuple(
+        fea.population_notes(catalog, conditions, measures)
+        + fea.invasiveness_notes(measures)
+        + fea.burden_notes(measures)
+        + fea.cost_notes(measures)
+        + fea.species_gap_notes(g, fea.focal_edges(g, exposure, outcome), species)
+        + fea.contradiction_notes(g)
+        + fea.validity_notes(measures)
+        + fea.record_drug_notes(exc.drugs_to_record(catalog, g, measures))
+    )
+
+    crossover = [(d, t) for d in manipulated_nodes for t in g.successors(d) if t in focal - set(outcome)]
+    population_name = " and ".join(c.label for c in (catalog.construct(x) for x in conditions) if c) or "participants"
+    sizes: tuple[SampleSize, ...] = ()
+    if exposure and outcome:
+        sizes = tuple(primary_comparisons(
+            g, exposure=exposure, outcome=outcome, condition_nodes=condition_nodes,
+            focal=sorted(n for n in mediators), crossover_edges=crossover,
+            disease_groups=len(disease), population=f"people with {population_name}" if conditions else "participants"))
+    for s in sizes:
+        if s.source == "assumption":
+            missing.append(f"no recorded effect size for '{s.comparison}': the sample size rests on an assumption")
+
+    predictions: list[Prediction] = []
+    if hypothesis.rivals:
+        rivals, not_found = load_rivals(hypothesis, repository)
+        missing.extend(not_found)
+        for rival in rivals:
+            predictions.extend(discriminating_predictions(g, build_graph(rival), rival.id, catalog, species=species))
+
+    for m in measures:
+        if m.method is None and not m.explicit and g.nodes[m.node].get("observed", True) \
+                and g.nodes[m.node].get("kind") not in (NodeKind.DRUG.value, NodeKind.INTERVENTION.value):
+            missing.append(f"{m.label}: {m.note or 'no measure'}")
+        elif m.role != "other" and m.note and "cannot be measured in humans" in m.note:
+            missing.append(f"{m.label}: {m.note}")
+    if result is not None and not adj_set and not result.adjustment.exists:
+        missing.append("no valid adjustment set: " + adj_note)
+
+    design_type, summary = _design(hypothesis, g, species, conditions, healthy, disease, within, exposure, outcome,
+                                   catalog)
+    return Plan(hypothesis, species, design_type, summary, measures, adj_set, adj_cost, adj_note, controls,
+                exclusions, feasibility, sizes, tuple(predictions), tuple(dict.fromkeys(missing)), catalog.sources)
+
+
+def _design(h: Hypothesis, g: nx.DiGraph, species: str, conditions: tuple[str, ...], healthy: list, disease: list,
+            within: list, exposure: tuple[str, ...], outcome: tuple[str, ...], catalog: Catalog) -> tuple[str, str]:
+    """Name the design that the controls and the population imply, in one sentence."""
+    from .design.evidence import label
+
+    x = ", ".join(label(g, n) for n in exposure) or "the exposure"
+    y = ", ".join(label(g, n) for n in outcome) or "the outcome"
+    if species != "human":
+        kind = "animal experiment"
+        text = (f"Controlled {species} experiment: manipulate {x} and measure {y}, with the mediators on the path; "
+                "randomise and blind allocation.")
+        if within:
+            text += " Use the drug in the graph as a within-animal manipulation."
+        return kind, text
+    if any(g.nodes[n].get("kind") in ("drug", "intervention") for n in exposure):
+        return "randomised controlled trial", f"Randomise participants to {x} or control and compare {y}."
+    if conditions:
+        names = " and ".join(c.label for c in (catalog.construct(c) for c in conditions) if c)
+        parts = [f"Case-control study of people with {names}"]
+        if healthy:
+            parts.append("against matched healthy controls")
+        if disease:
+            parts.append(f"and {len(disease)} candidate disease-control group(s)")
+        text = " ".join(parts) + f", measuring {x} and {y} and the mediators between them."
+        if within:
+            text += " A nested within-subject crossover (drug vs placebo) tests the mechanism directly."
+        return ("case-control with nested crossover" if within else "case-control"), text
+    return "observational", f"Observational study measuring {x} and {y}, adjusted for the confounders the graph names."
