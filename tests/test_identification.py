@@ -172,11 +172,12 @@ def evaluate(e, values: dict[str, int], marg) -> float:
     return evaluate(e.num, values, marg) / evaluate(e.den, values, marg)
 
 
-def check_numerically(g: nx.DiGraph, x: str, y: str, e, seed: int = 0) -> None:
+def check_numerically(g: nx.DiGraph, x, y, e, seed: int = 0) -> None:
+    """Evaluate the estimand for every value of X and Y (single nodes or sets) against the truth."""
+    xs, ys = sorted({x} if isinstance(x, str) else x), sorted({y} if isinstance(y, str) else y)
     nodes, joint = random_model(g, seed)
     pos = {v: i for i, v in enumerate(nodes)}
     observed_joint = joint()
-
     cache: dict = {}
 
     def marg(vars_, values):
@@ -186,12 +187,14 @@ def check_numerically(g: nx.DiGraph, x: str, y: str, e, seed: int = 0) -> None:
         return cache[key]
 
     # the estimand may mention other observed variables: it must not depend on their values
-    extra = sorted(free_variables(e) - {x, y})
-    for xv, yv in product((0, 1), repeat=2):
-        truth = sum(p for bits, p in joint({x: xv}).items() if bits[pos[y]] == yv)
-        for bits in product((0, 1), repeat=len(extra)):
-            got = evaluate(e, {x: xv, y: yv, **dict(zip(extra, bits))}, marg)
-            assert got == pytest.approx(truth, abs=1e-9), (xv, yv, bits)
+    extra = sorted(free_variables(e) - set(xs) - set(ys))
+    for xv in product((0, 1), repeat=len(xs)):
+        interventional = joint(dict(zip(xs, xv)))
+        for yv in product((0, 1), repeat=len(ys)):
+            truth = sum(p for bits, p in interventional.items() if all(bits[pos[v]] == b for v, b in zip(ys, yv)))
+            for bits in product((0, 1), repeat=len(extra)):
+                got = evaluate(e, {**dict(zip(xs, xv)), **dict(zip(ys, yv)), **dict(zip(extra, bits))}, marg)
+                assert got == pytest.approx(truth, abs=1e-9), (xv, yv, bits)
 
 
 # ----------------------------------------------------------------------------- published examples
@@ -242,8 +245,8 @@ def test_instrument_graph_is_not_identifiable_nonparametrically():
     assert not identify_id(g, {"X"}, {"Y"}).identifiable
 
 
-def test_shpitser_pearl_figure_confounded_mediator_chain():
-    # X -> W1 -> Y with W1 <-> Y only (no X-Y confounding): identifiable (Shpitser & Pearl 2006, Fig. 2-style)
+def test_confounded_mediator_outcome_pair_with_an_unconfounded_exposure():
+    # X -> W1 -> Y with W1 <-> Y only: X has no back-door path, so P(y|do(x)) = P(y|x)
     g = G([("X", "W1"), ("W1", "Y")], [("W1", "Y")])
     e = id_expression(g, {"X"}, {"Y"})
     assert not isinstance(e, Hedge)
@@ -284,10 +287,23 @@ def test_cyclic_graph_is_refused():
         identify_id(G([("X", "Y"), ("Y", "X")]), {"X"}, {"Y"})
 
 
+def test_no_causal_path_gives_the_marginal():
+    assert identify_id(G([], [("X", "Y")]), {"X"}, {"Y"}).estimand == "P(Y|do(X)) = P(Y)"
+
+
 def test_joint_effect_on_two_outcomes():
     g = G([("X", "M"), ("M", "Y1"), ("X", "Y2")], [("M", "Y2")])
     e = id_expression(g, {"X"}, {"Y1", "Y2"})
     assert not isinstance(e, Hedge)
+    check_numerically(g, {"X"}, {"Y1", "Y2"}, e)
+
+
+def test_joint_intervention_on_two_exposures():
+    # X1 -> Z -> X2 -> Y with Z <-> Y: adjusting is impossible for X1 alone, but do(x1, x2) is identified
+    g = G([("X1", "Z"), ("Z", "X2"), ("X2", "Y"), ("X1", "Y")], [("Z", "Y")])
+    e = id_expression(g, {"X1", "X2"}, {"Y"})
+    assert not isinstance(e, Hedge)
+    check_numerically(g, {"X1", "X2"}, {"Y"}, e)
 
 
 # ----------------------------------------------------------------------------- property tests
@@ -318,6 +334,18 @@ def test_id_agrees_with_the_hedge_criterion_and_the_numbers(case):
         assert x in e.forest and x not in e.subforest and e.subforest < e.forest
     else:
         check_numerically(g, x, y, e, seed=len(g.edges))
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(admgs(), st.data())
+def test_id_for_sets_is_numerically_right(case, data):
+    g, x, y = case
+    observed = sorted(n for n, d in g.nodes(data=True) if d["observed"] and n not in (x, y))
+    more = data.draw(st.lists(st.sampled_from(observed), max_size=1)) if observed else []
+    xs, ys = ({x, *more}, {y}) if data.draw(st.booleans()) else ({x}, {y, *more})
+    e = id_expression(g, xs, ys)
+    if not isinstance(e, Hedge):
+        check_numerically(g, xs, ys, e, seed=len(g))
 
 
 @settings(max_examples=250, deadline=None, derandomize=True)
