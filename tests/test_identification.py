@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from hypoplan.analysis.identification import (
-    Hedge, Prob, Product, Ratio, Sum, find_frontdoor_set, free_variables, frontdoor_valid, id_expression, identify_id,
+    Hedge, Prob, Product, Ratio, Sum, find_frontdoor_set, free_variables, frontdoor_estimand, frontdoor_expression, frontdoor_valid, id_expression, identify_id,
     latent_projection,
 )
 from hypoplan.errors import AnalysisError
@@ -210,6 +210,7 @@ def test_frontdoor_graph_gives_the_frontdoor_formula():
     assert r.estimand == "P(Y|do(X)) = Σ_{M} P(M|X) Σ_{X'} P(X') P(Y|X',M)"
     check_numerically(FRONTDOOR, "X", "Y", id_expression(FRONTDOOR, {"X"}, {"Y"}))
     assert find_frontdoor_set(FRONTDOOR, {"X"}, {"Y"}) == {"M"}
+    assert frontdoor_estimand(FRONTDOOR, {"X"}, {"Y"}, {"M"}) == r.estimand
 
 
 def test_bow_arc_is_not_identifiable_and_names_the_hedge():
@@ -384,3 +385,4 @@ def test_frontdoor_matches_brute_force(case):
         assert bf_frontdoor(g, x, y, set(found)) and frontdoor_valid(g, {x}, {y}, found)
         assert not any(m < found for m in valid)  # minimal
         assert identify_id(g, {x}, {y}).identifiable
+        check_numerically(g, x, y, frontdoor_expression({x}, {y}, found), seed=len(g.edges))

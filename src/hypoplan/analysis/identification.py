@@ -51,6 +51,8 @@ __all__ = [
     "c_components",
     "frontdoor_valid",
     "find_frontdoor_set",
+    "frontdoor_expression",
+    "frontdoor_estimand",
     "id_expression",
     "render",
     "identify_id",
@@ -461,8 +463,11 @@ def identify_id(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str]) 
         return Identification(identifiable=False, strategy=None, estimand=None,
                               reason=_hedge_reason(result, x, y), hedge=(result.forest, result.subforest))
     _, order = _admg(g)
-    lhs = f"P({','.join(sorted(y, key=order.__getitem__))}|do({','.join(sorted(x, key=order.__getitem__))}))"
-    return Identification(identifiable=True, strategy="id", estimand=f"{lhs} = {render(result, order)}")
+    return Identification(identifiable=True, strategy="id", estimand=f"{_lhs(x, y, order)} = {render(result, order)}")
+
+
+def _lhs(x: frozenset[str], y: frozenset[str], order: dict[str, int]) -> str:
+    return f"P({','.join(sorted(y, key=order.__getitem__))}|do({','.join(sorted(x, key=order.__getitem__))}))"
 
 
 # ----------------------------------------------------------------------------- the front door
@@ -516,7 +521,8 @@ def find_frontdoor_set(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable
     out-edges.  A dropped node belongs to no valid set, because removing fewer out-edges only
     opens more paths; so a front-door set exists iff the fixpoint satisfies (i).  From it, the
     smallest valid subset is searched by size (at most ``MAX_FRONTDOOR_SUBSETS`` subsets), else
-    nodes are dropped greedily while the set stays valid.
+    nodes are dropped greedily while the set stays valid.  When X has no directed path to Y the
+    empty set satisfies the criterion and the formula reduces to P(y).
     """
     x, y = set(exposure), set(outcome)
     observed = {n for n, d in g.nodes(data=True) if d.get("observed", True)}
@@ -544,3 +550,17 @@ def find_frontdoor_set(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable
         if frontdoor_valid(g, x, y, best - {v}):
             best.discard(v)
     return frozenset(best)
+
+
+def frontdoor_expression(exposure: Iterable[str], outcome: Iterable[str], m: Iterable[str]) -> Expr:
+    """The front-door formula (Pearl 2009, Thm. 3.3.4): Σ_m P(m|x) Σ_x' P(y|x',m) P(x')."""
+    x, y, m = frozenset(exposure), frozenset(outcome), frozenset(m)
+    inner = Sum(x, Product((Prob(x), Prob(y, x | m))))
+    return Sum(m, Product((Prob(m, x), inner)))
+
+
+def frontdoor_estimand(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str], m: Iterable[str]) -> str:
+    """``P(Y|do(X)) = …`` for a front-door set M, in the notation of :func:`render`."""
+    x, y = _check_request(g, exposure, outcome)
+    _, order = _admg(g)
+    return f"{_lhs(x, y, order)} = {render(frontdoor_expression(x, y, m), order)}"
