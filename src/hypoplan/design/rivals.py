@@ -4,7 +4,8 @@ Two causal graphs are compared on the nodes they share (same id, or the same
 constructs): opposite signs of the total effect between two shared nodes,
 opposite causal direction, an independence implied by one graph and not the
 other (d-separation, Pearl 2009 §1.2.3), and edges or nodes only one graph
-has.  Predictions are ranked by how feasible it is to measure both nodes, the most decisive kind first among equals.
+has.  Opposite signs and directions come first; within that, and among the rest,
+predictions are ranked by how feasible it is to measure both nodes.
 """
 
 from __future__ import annotations
@@ -59,22 +60,34 @@ def load_rivals(hypothesis: Hypothesis, repository: Repository | None) -> tuple[
 
 
 def total_sign(g: nx.DiGraph, a: str, b: str, *, max_paths: int = 50) -> tuple[str | None, list[str] | None]:
-    """Sign of the total effect of ``a`` on ``b`` over all directed paths (``None`` without a path)."""
+    """Sign of the claimed effect of ``a`` on ``b``: over directed paths that do not pass through a
+    ``kind: confounder`` node (nuisance routes), or over all paths when no such path exists
+    (``None`` without a path)."""
     if a not in g or b not in g or not nx.has_path(g, a, b):
         return None, None
-    signs, first = [], None
+    paths = []
     for i, p in enumerate(nx.all_simple_paths(g, a, b, cutoff=12)):
         if i >= max_paths:
-            signs.append("unknown")
             break
-        first = first or p
-        signs.append(path_sign(g, p))
+        paths.append(p)
+    claimed = [p for p in paths if not any(g.nodes[n].get("kind") == "confounder" for n in p[1:-1])] or paths
+    signs = [path_sign(g, p) for p in claimed]
     distinct = set(signs)
-    if distinct <= {"positive", "negative"} and len(distinct) == 2:
-        return "mixed", first
+    if len(paths) >= max_paths:
+        distinct.add("unknown")
+    if distinct == {"positive", "negative"}:
+        return "mixed", claimed[0]
     if len(distinct) == 1:
-        return signs[0], first
-    return ("unknown" if "unknown" in distinct else "mixed"), first
+        return signs[0], claimed[0]
+    return ("unknown" if "unknown" in distinct else "mixed"), claimed[0]
+
+
+def _focal(g: nx.DiGraph) -> set[str]:
+    x = {n for n in g.graph.get("exposure", ()) if n in g}
+    y = {n for n in g.graph.get("outcome", ()) if n in g}
+    if not x or not y:
+        return x | y
+    return x | y | (set().union(*(nx.descendants(g, n) for n in x)) & set().union(*(nx.ancestors(g, n) for n in y)))
 
 
 def shared_nodes(g: nx.DiGraph, h: nx.DiGraph) -> dict[str, str]:
@@ -123,7 +136,9 @@ def discriminating_predictions(g: nx.DiGraph, rival_graph: nx.DiGraph, rival_id:
     """Measurements on which the two graphs disagree, most decisive and most feasible first."""
     mapping = shared_nodes(g, rival_graph)
     observed = [n for n in mapping if g.nodes[n].get("observed", True)
-                and rival_graph.nodes[mapping[n]].get("observed", True)]
+                and rival_graph.nodes[mapping[n]].get("observed", True)
+                and g.nodes[n].get("kind") not in ("drug", "intervention")]
+    focal = _focal(g) | {k for k, v in mapping.items() if v in _focal(rival_graph)}
     found: dict[frozenset[str], Prediction] = {}
 
     def add(pair: tuple[str, str], kind: str, this: str, rival: str, basis: str) -> None:
@@ -156,6 +171,8 @@ def discriminating_predictions(g: nx.DiGraph, rival_graph: nx.DiGraph, rival_id:
             add((a, b), "opposite direction", f"changes in {label(g, b)} come first and drive {label(g, a)}",
                 f"changes in {label(g, a)} come first and drive {label(g, b)}",
                 "opposite causal order: test by manipulating one node, or by which change comes first over time")
+        if a not in focal and b not in focal:
+            continue
         sep_this = nx.is_d_separator(g, {a}, {b}, set())
         sep_rival = nx.is_d_separator(rival_graph, {ra}, {rb}, set())
         if sep_this != sep_rival:
@@ -168,7 +185,7 @@ def discriminating_predictions(g: nx.DiGraph, rival_graph: nx.DiGraph, rival_id:
         if rival_graph.edges[u, v].get("implicit"):
             continue
         if u in inverse and v in inverse and not g.has_edge(inverse[u], inverse[v]):
-            if frozenset((inverse[u], inverse[v])) in found:
+            if frozenset((inverse[u], inverse[v])) in found or not {inverse[u], inverse[v]} & focal:
                 continue
             sign = rival_graph.edges[u, v].get("sign", "unknown")
             add((inverse[u], inverse[v]), "edge", f"no direct effect of {label(g, inverse[u])} on {label(g, inverse[v])}",
@@ -176,17 +193,17 @@ def discriminating_predictions(g: nx.DiGraph, rival_graph: nx.DiGraph, rival_id:
         elif (u in inverse) != (v in inverse):
             own = inverse.get(u) or inverse.get(v)
             other = v if u in inverse else u
-            if own is None or not rival_graph.nodes[other].get("observed", True):
+            if own is None or not rival_graph.nodes[other].get("observed", True) or other not in _focal(rival_graph):
                 continue
-            key = (own, own)
             sign = rival_graph.edges[u, v].get("sign", "unknown")
             feas, cost = _feasibility(g, [own], catalog, species)
+            feas_other, cost_other = _feasibility(rival_graph, [other], catalog, species)
             pred = Prediction(rival_id, f"{label(rival_graph, other)} together with {label(g, own)}",
-                              f"{label(rival_graph, other)} plays no part", f"{label(rival_graph, u)} "
-                              f"{_say(sign)} {label(rival_graph, v)}", feas + f"; {label(rival_graph, other)}: "
-                              "measure named by the rival", f"a node only the rival has ({label(rival_graph, other)})",
-                              "node", cost + 5)
-            found.setdefault(frozenset(key) | {other}, pred)
-    ranked = sorted(found.values(), key=lambda p: (p.cost, _KIND_ORDER[p.kind], p.measurement))
+                              f"{label(rival_graph, other)} plays no part",
+                              f"{label(rival_graph, u)} {_say(sign)} {label(rival_graph, v)}",
+                              f"{feas}; {feas_other}", f"a node only the rival has ({label(rival_graph, other)})",
+                              "node", cost + cost_other)
+            found.setdefault(frozenset((own, other, "node")), pred)
+    ranked = sorted(found.values(), key=lambda p: (_KIND_ORDER[p.kind] > 1, p.cost, _KIND_ORDER[p.kind], p.measurement))
     return ranked[:limit]
 

@@ -1,0 +1,64 @@
+"""``hypoplan plan``: propose a study design for a hypothesis."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from . import app
+from .common import display_path, dumps_json, err, handle_errors, write_output
+
+
+class PlanFormat(str, Enum):
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+@handle_errors
+def plan(
+    file: Path = typer.Argument(..., help="A hypothesis file (YAML or .dagitty)."),
+    format: PlanFormat = typer.Option(PlanFormat.markdown, "--format", "-f", help="Output format."),
+    catalog: Path = typer.Option(None, "--catalog", help="A measurement catalog that extends or overrides the "
+                                 "packaged one (default: catalog.yaml beside the hypothesis, if any)."),
+    output: Path = typer.Option(None, "--output", "-o", help="Write the plan here (default: stdout)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+) -> None:
+    """Propose a study: measures, controls, exclusions, feasibility, sample size and rival predictions.
+
+    Hypotheses named in `extends` and `rivals` are looked up beside FILE; a
+    `catalog.yaml` there extends the packaged measurement catalog.
+
+    Examples:
+
+        hypoplan plan hypotheses/mecfs-ne-vasomotion.yaml
+
+        hypoplan plan hypotheses/mecfs-ne-vasomotion.yaml --format json -o out/plan.json
+
+        hypoplan plan my.yaml --catalog lab-catalog.yaml -o plan.md --force
+    """
+    from ..design.catalog import load_catalog_for
+    from ..errors import UsageError
+    from ..loader import Repository, load_file, resolve
+    from ..plan import build_plan
+
+    if not file.is_file():
+        raise UsageError(f"{file}: no such file", hint="give a hypothesis file (YAML or .dagitty)")
+    if catalog is not None and not catalog.is_file():
+        raise UsageError(f"{catalog}: no such catalog file", hint="give a catalog YAML file or leave out --catalog")
+    hfile = load_file(file, display=display_path(file))
+    repo = Repository(file.resolve().parent, [hfile])
+    hypothesis = resolve(hfile, repo)
+    cat = load_catalog_for(file.resolve().parent, catalog, display=display_path)
+    err(f"planning {hypothesis.id} …")
+    result = build_plan(hypothesis, repository=repo, catalog=cat)
+    data = result.to_json()
+    if format is PlanFormat.json:
+        text = dumps_json(data) + "\n"
+    else:
+        from ..render.plan_markdown import render_plan_markdown
+
+        text = render_plan_markdown(data)
+    write_output(output, text, force=force)

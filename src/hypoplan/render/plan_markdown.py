@@ -1,0 +1,136 @@
+"""A study plan as Markdown: PECO, design, measures, controls, exclusions, feasibility, sample size,
+discriminating predictions and what is missing.
+
+Renders the :meth:`hypoplan.plan.Plan.to_json` dictionary, so a plan saved as
+JSON renders the same way.  Every piece of user or catalog text goes through
+:func:`hypoplan.render.escape.markdown_text`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .escape import markdown_text
+
+__all__ = ["render_plan_markdown"]
+
+
+def _t(value: Any) -> str:
+    return markdown_text("" if value is None else str(value))
+
+
+def _refs(refs: list[str]) -> str:
+    return "; ".join(_t(r) for r in refs)
+
+
+def _bullet(text: str, refs: list[str] | None = None, prefix: str = "") -> str:
+    line = f"- {prefix}{text}"
+    if refs:
+        line += f" — *{_refs(refs)}*"
+    return line
+
+
+def render_plan_markdown(plan: dict[str, Any]) -> str:
+    """Markdown text of a plan dictionary (the contract of ``Plan.to_json``)."""
+    h = plan["hypothesis"]
+    out = [f"# Study plan: {_t(h['title'])}", "",
+           f"Hypothesis `{_t(h['id']).replace('`', '')}` · status: {_t(h['status'])}", ""]
+    if h.get("summary"):
+        out += [_t(h["summary"]), ""]
+
+    out += ["## PECO", ""]
+    peco = plan.get("peco")
+    if peco:
+        for key in ("population", "exposure", "comparator", "outcome", "species"):
+            out.append(f"- **{key.capitalize()}:** {_t(peco[key])}")
+    else:
+        out.append("- No PECO given in the hypothesis.")
+    out += ["", "## Design", "", f"**{_t(plan['design']['type'])}.** {_t(plan['design']['summary'])}", ""]
+
+    out += ["## What to measure", "",
+            "| Node | Role | Method | Invasiveness | Setting | Cost | Burden | Time resolution | Note |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    for m in plan["measures"]:
+        method = m.get("method")
+        if method:
+            cells = [_t(method["name"]), _t(method["invasiveness"]), _t(method["setting"]), _t(method["cost_band"]),
+                     _t(method["burden"]), _t(method["time_resolution"])]
+        else:
+            cells = ["*none*", "", "", "", "", ""]
+        note = _t(m.get("note") or "")
+        if not m.get("human_measurable", True):
+            note = ("⚠ " + note) if note else "⚠ no direct human measure"
+        out.append(f"| {_t(m['label'])} | {_t(m['role'])} | " + " | ".join(cells) + f" | {note} |")
+    out.append("")
+    cost_bands = "Cost bands are unsourced estimates (low < $200, medium $200–2000, high > $2000)."
+    out += [_t(cost_bands), ""]
+    caveated = [m for m in plan["measures"] if m.get("method") and m["role"] != "other"]
+    if caveated:
+        out += ["### Methods of the primary measures", ""]
+        for m in caveated:
+            method = m["method"]
+            out.append(f"- **{_t(m['label'])}** — {_t(method['name'])}: {_t(method['captures'])}")
+            for c in method["caveats"]:
+                out.append(f"  - caveat: {_t(c)}")
+            if method["references"]:
+                out.append(f"  - references: {_refs(method['references'])}")
+        out.append("")
+
+    adj = plan["adjustment"]
+    out += ["## Adjustment set", ""]
+    shown = ", ".join(_t(n) for n in adj["set"]) if adj["set"] else "(none)"
+    cost = f" (cost {adj['cost']:g})" if isinstance(adj.get("cost"), (int, float)) else ""
+    out += [f"- {shown}{cost}: {_t(adj['note'])}", ""]
+
+    out += ["## Control groups", ""]
+    if not plan["controls"]:
+        out.append("- None proposed.")
+    for c in plan["controls"]:
+        text = f"**{_t(c['name'])}** ({_t(c['kind'])}): {_t(c['rationale'])}"
+        out.append(_bullet(text, c["references"]))
+    out.append("")
+
+    out += ["## Exclusions and washouts", ""]
+    if not plan["exclusions"]:
+        out.append("- None derived from the graph and the catalog.")
+    for e in plan["exclusions"]:
+        out.append(_bullet(f"**{_t(e['kind'])}:** {_t(e['criterion'])}. {_t(e['reason'])}", e["references"]))
+    out.append("")
+
+    out += ["## Feasibility", ""]
+    if not plan["feasibility"]:
+        out.append("- No notes.")
+    for f in plan["feasibility"]:
+        mark = "⚠ " if f["severity"] == "warning" else ""
+        out.append(_bullet(f"{mark}**{_t(f['topic'])}:** {_t(f['note'])}", f["references"]))
+    out.append("")
+
+    out += ["## Sample size", "",
+            "| Comparison | Design | Effect size | Source | n per group | n total |", "|---|---|---|---|---|---|"]
+    for s in plan["sample_size"]:
+        es = s["effect_size"]
+        per = "" if s["n_per_group"] is None else str(s["n_per_group"])
+        out.append(f"| {_t(s['comparison'])} | {_t(s['design'])} | {_t(es['measure'])} = {es['value']:g} | "
+                   f"{_t(es['source'])}: {_t(es['citation'])} | {per} | {s['n_total']} |")
+    out.append("")
+    for s in plan["sample_size"]:
+        out.append(f"- {_t(s['note'])}")
+    out.append("")
+
+    out += ["## Discriminating predictions", ""]
+    if not plan["discriminating_predictions"]:
+        out.append("- No rivals named, or none could be compared.")
+    for p in plan["discriminating_predictions"]:
+        out.append(f"- **{_t(p['measurement'])}** (vs `{_t(p['rival']).replace('`', '')}`): this hypothesis: "
+                   f"{_t(p['this_predicts'])}; rival: {_t(p['rival_predicts'])}.")
+        out.append(f"  - basis: {_t(p['basis'])}")
+        out.append(f"  - feasibility: {_t(p['feasibility'])}")
+    out.append("")
+
+    out += ["## Missing", ""]
+    if not plan["missing"]:
+        out.append("- Nothing flagged.")
+    for item in plan["missing"]:
+        out.append(f"- {_t(item)}")
+    out.append("")
+    return "\n".join(out)
