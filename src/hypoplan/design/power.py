@@ -1,0 +1,411 @@
+"""Sample size for the primary comparison of a study, with effect sizes as G*Power names them.
+
+Designs and their effect-size measures (Cohen 1988; Faul et al. 2007, *Behav Res Methods* 39:175):
+
+=============  =====  =========================================================
+design         ES     test
+=============  =====  =========================================================
+two-sample     d      independent-samples t test, equal groups (statsmodels ``TTestIndPower``)
+paired         dz     paired / one-sample t test (statsmodels ``TTestPower``)
+anova          f      one-way ANOVA, equal groups (statsmodels ``FTestAnovaPower``)
+correlation    r      exact test of rho = 0 in the bivariate normal model (as G*Power), or Fisher z
+proportions    h      two independent proportions, Cohen's arcsine h (statsmodels ``NormalIndPower``)
+chisquare      w      chi-square goodness-of-fit / contingency test with ``df`` (``GofChisquarePower``)
+=============  =====  =========================================================
+
+statsmodels and scipy are imported inside the functions, so importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..schema import EffectSize
+
+__all__ = [
+    "DESIGNS",
+    "EFFECT_MEASURES",
+    "CORRELATION_METHODS",
+    "PowerResult",
+    "sample_size",
+    "correlation_power",
+    "correlation_density",
+    "cohens_h",
+    "cohens_d_from_means",
+    "effect_size_from_evidence",
+]
+
+#: The effect-size measure of each design, as G*Power names it.
+EFFECT_MEASURES: dict[str, str] = {
+    "two-sample": "d",
+    "paired": "dz",
+    "anova": "f",
+    "correlation": "r",
+    "proportions": "h",
+    "chisquare": "w",
+}
+DESIGNS: tuple[str, ...] = tuple(EFFECT_MEASURES)
+CORRELATION_METHODS: tuple[str, ...] = ("exact", "fisher-z")
+
+#: Designs whose test is an omnibus upper-tail test (F, chi-square): "sides" does not apply.
+_OMNIBUS = frozenset({"anova", "chisquare"})
+
+_DESIGN_NAMES = {
+    "two-sample": "Two-sample t test",
+    "paired": "Paired t test",
+    "anova": "One-way ANOVA",
+    "correlation": "Correlation test (H0: rho = 0)",
+    "proportions": "Two independent proportions",
+    "chisquare": "Chi-square test",
+}
+
+
+@dataclass(frozen=True)
+class PowerResult:
+    """The sample size that reaches ``power`` for ``effect_size`` at level ``alpha``.
+
+    ``n_total`` is what to recruit; ``n_per_group`` is set for designs with independent groups
+    (two-sample, anova, proportions) and ``None`` otherwise.  ``raw`` is the unrounded solution
+    (per group for two-sample and proportions, total for the others).  ``sides`` is ``None`` for
+    omnibus F and chi-square tests.
+    """
+
+    design: str
+    effect_size: float
+    effect_measure: str
+    alpha: float
+    power: float
+    sides: int | None
+    n_per_group: int | None
+    n_total: int
+    raw: float
+    method: str
+    groups: int | None = None
+    df: int | None = None
+    assumptions: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "design": self.design,
+            "n_total": self.n_total,
+            "n_per_group": self.n_per_group,
+            "effect_size": self.effect_size,
+            "effect_measure": self.effect_measure,
+            "alpha": self.alpha,
+            "power": self.power,
+            "sides": self.sides,
+            "raw": self.raw,
+            "method": self.method,
+            "groups": self.groups,
+            "df": self.df,
+            "assumptions": list(self.assumptions),
+        }
+
+    def sentence(self) -> str:
+        """One sentence a plan or a terminal can show."""
+        tail = "" if self.sides is None else (", two-sided" if self.sides == 2 else ", one-sided")
+        what = f"{self.effect_measure} = {self.effect_size:.4g} at alpha = {self.alpha:g}{tail}"
+        pct = f"{self.power * 100:g}%"
+        if self.n_per_group is not None:
+            k = self.groups or 2
+            n = f"{self.n_per_group} per group ({k} groups, {self.n_total} in total)"
+        elif self.design == "paired":
+            n = f"{self.n_total} pairs (participants measured twice)"
+        elif self.design == "correlation":
+            n = f"{self.n_total} participants (pairs of observations)"
+        else:
+            n = f"{self.n_total} participants in total"
+        return f"{_DESIGN_NAMES[self.design]}: {n} give {pct} power to detect {what}."
+
+
+# ---------------------------------------------------------------------------
+# Effect sizes
+# ---------------------------------------------------------------------------
+
+
+def cohens_h(p1: float, p2: float) -> float:
+    """Cohen's h = 2·asin(√p1) − 2·asin(√p2) (Cohen 1988, ch. 6); signed, so take ``abs`` for a two-sided test."""
+    for name, p in (("p1", p1), ("p2", p2)):
+        if not (isinstance(p, (int, float)) and math.isfinite(p) and 0.0 <= p <= 1.0):
+            raise UsageError(f"{name} must be a proportion between 0 and 1, got {p!r}")
+    return 2.0 * math.asin(math.sqrt(p1)) - 2.0 * math.asin(math.sqrt(p2))
+
+
+def cohens_d_from_means(m1: float, sd1: float, m2: float, sd2: float) -> float:
+    """Cohen's d = (m1 − m2) / √((sd1² + sd2²) / 2), the pooled SD of two equal-sized groups (Cohen 1988, eq. 2.3.2)."""
+    for name, v in (("m1", m1), ("sd1", sd1), ("m2", m2), ("sd2", sd2)):
+        if not (isinstance(v, (int, float)) and math.isfinite(v)):
+            raise UsageError(f"{name} must be a finite number, got {v!r}")
+    if sd1 <= 0 or sd2 <= 0:
+        raise UsageError("standard deviations must be > 0", hint="give the SD of each group, not the variance or SE")
+    return (m1 - m2) / math.sqrt((sd1 * sd1 + sd2 * sd2) / 2.0)
+
+
+#: Reported effect measures (lower case, spaces and punctuation removed) → design.
+_MEASURE_TO_DESIGN = {
+    "d": "two-sample", "cohensd": "two-sample", "g": "two-sample", "hedgesg": "two-sample",
+    "dz": "paired", "d_z": "paired", "cohensdz": "paired",
+    "r": "correlation", "pearsonr": "correlation",
+    "f": "anova", "cohensf": "anova",
+    "h": "proportions", "cohensh": "proportions",
+    "w": "chisquare", "cohensw": "chisquare",
+}
+
+
+def effect_size_from_evidence(effect: EffectSize) -> tuple[str, float] | None:
+    """Map a reported effect size to ``(design, |value|)``, or ``None`` when no design here uses it.
+
+    Hedges' g is treated as d (they differ by the small-sample factor 1 − 3/(4N − 9)).  OR, RR,
+    percent changes and other measures return ``None``: the plan must then state an assumption.
+    """
+    key = "".join(ch for ch in effect.measure.lower() if ch.isalnum() or ch == "_")
+    design = _MEASURE_TO_DESIGN.get(key) or _MEASURE_TO_DESIGN.get(key.replace("_", ""))
+    value = abs(float(effect.value))
+    if design is None or not math.isfinite(value) or value == 0.0:
+        return None
+    if design == "correlation" and value >= 1.0:
+        return None
+    if design == "proportions" and value > math.pi:
+        return None
+    return design, value
+
+
+# ---------------------------------------------------------------------------
+# Exact distribution of the sample correlation coefficient
+# ---------------------------------------------------------------------------
+
+
+def correlation_density(x: float, rho: float, n: float) -> float:
+    """Exact density of the sample correlation r of n bivariate-normal pairs with correlation rho.
+
+    Hotelling (1953, *JRSS-B* 15:193, eq. 29), the form of Fisher (1915) with the Gauss
+    hypergeometric function::
+
+        f(r) = (n−2) Γ(n−1) (1−ρ²)^((n−1)/2) (1−r²)^((n−4)/2)
+               / (√(2π) Γ(n−½) (1−ρr)^(n−3/2)) · ₂F₁(½, ½; n−½; (1+ρr)/2)
+    """
+    from scipy import special
+
+    if not -1.0 < x < 1.0:
+        return 0.0
+    log_f = (
+        math.log(n - 2.0)
+        + special.gammaln(n - 1.0)
+        - special.gammaln(n - 0.5)
+        - 0.5 * math.log(2.0 * math.pi)
+        + 0.5 * (n - 1.0) * math.log1p(-rho * rho)
+        + 0.5 * (n - 4.0) * math.log1p(-x * x)
+        - (n - 1.5) * math.log1p(-rho * x)
+    )
+    return math.exp(log_f) * float(special.hyp2f1(0.5, 0.5, n - 0.5, 0.5 * (1.0 + rho * x)))
+
+
+def _correlation_mass(lo: float, hi: float, rho: float, n: float) -> float:
+    """P(lo < r < hi) by adaptive quadrature of the exact density, split at the mode region."""
+    from scipy import integrate
+
+    points = [rho] if lo < rho < hi else None
+    value, _ = integrate.quad(correlation_density, lo, hi, args=(rho, n), points=points,
+                              limit=400, epsabs=1e-13, epsrel=1e-10)
+    return min(max(value, 0.0), 1.0)
+
+
+def correlation_power(r: float, n: float, *, alpha: float = 0.05, sides: int = 2, method: str = "exact") -> float:
+    """Power of the test of H0: rho = 0 against rho = r > 0 with n pairs.
+
+    ``exact``: the test rejects when r exceeds the critical value of the null distribution
+    (equivalently t = r√(n−2)/√(1−r²) against t(n−2)); power integrates the exact density of r
+    under rho = r (:func:`correlation_density`) over the rejection region — G*Power's
+    "Correlation: bivariate normal model" exact test (Faul et al. 2009, *BRM* 41:1149).
+    ``fisher-z``: atanh(r)·√(n−3) is approximately normal (Fisher 1921).
+    """
+    from scipy import stats
+
+    if method == "fisher-z":
+        shift = math.atanh(r) * math.sqrt(n - 3.0)
+        z = stats.norm.isf(alpha / sides)
+        p = stats.norm.sf(z - shift)
+        if sides == 2:
+            p += stats.norm.cdf(-z - shift)
+        return float(p)
+    t = float(stats.t.isf(alpha / sides, n - 2.0))
+    r_crit = t / math.sqrt(n - 2.0 + t * t)
+    p = _correlation_mass(r_crit, 1.0, r, n)
+    if sides == 2:
+        p += _correlation_mass(-1.0, -r_crit, r, n)
+    return min(p, 1.0)
+
+
+# ---------------------------------------------------------------------------
+# Solving for n
+# ---------------------------------------------------------------------------
+
+
+def _solve_increasing(power_at: Callable[[float], float], target: float, n_min: float, start: float) -> float:
+    """Smallest real n ≥ n_min with power_at(n) = target, for a power increasing in n (Brent's method)."""
+    from scipy import optimize
+
+    if power_at(n_min) >= target:
+        return n_min
+    hi = max(start, n_min * 2.0, n_min + 1.0)
+    while power_at(hi) < target:
+        hi *= 2.0
+        if hi > 1e9:
+            raise UsageError("the effect size is too small: more than a billion participants would be needed")
+    return float(optimize.brentq(lambda n: power_at(n) - target, n_min, hi, xtol=1e-9, rtol=1e-12))
+
+
+def _statsmodels_solve(engine: Any, target: float, n_min: float, nobs_name: str, **kwargs: Any) -> float:
+    """``engine.solve_power`` for the sample size; when statsmodels does not converge (huge effects),
+    root-find on ``engine.power`` instead.  Both use statsmodels' power formula."""
+    # Imported first: on import it installs "always" filters that would defeat the "ignore" below.
+    import statsmodels.tools.sm_exceptions  # noqa: F401
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            raw = float(engine.solve_power(**{nobs_name: None}, power=target, **kwargs))
+        except (ValueError, RuntimeError, ZeroDivisionError, FloatingPointError):
+            raw = math.nan
+
+        def power_at(n: float) -> float:
+            return float(engine.power(**{nobs_name: n}, **kwargs))
+
+        if math.isfinite(raw) and raw >= n_min and abs(power_at(raw) - target) < 1e-6:
+            return raw
+        return _solve_increasing(power_at, target, n_min, start=max(n_min, raw if math.isfinite(raw) else 10.0))
+
+
+def _check_number(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise UsageError(f"{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _validate(design: str, effect_size: float, alpha: float, power: float, sides: int, groups: int, df: int) -> None:
+    if design not in EFFECT_MEASURES:
+        raise UsageError(f"unknown design {design!r}", hint="choose one of: " + ", ".join(DESIGNS))
+    es = _check_number("effect size", effect_size)
+    measure = EFFECT_MEASURES[design]
+    if es <= 0:
+        raise UsageError(f"effect size {measure} must be > 0, got {effect_size!r}",
+                         hint="give its absolute value; the direction does not change the sample size")
+    if design == "correlation" and es >= 1:
+        raise UsageError(f"correlation r must be below 1, got {effect_size!r}")
+    if design == "proportions" and es > math.pi:
+        raise UsageError(f"Cohen's h is at most pi (3.1416), got {effect_size!r}",
+                         hint="compute h from two proportions with --p1/--p2")
+    a = _check_number("alpha", alpha)
+    if not 0 < a < 1:
+        raise UsageError(f"alpha must be between 0 and 1 (exclusive), got {alpha!r}", hint="the usual value is 0.05")
+    p = _check_number("power", power)
+    if not 0 < p < 1:
+        raise UsageError(f"power must be between 0 and 1 (exclusive), got {power!r}", hint="the usual value is 0.8 or 0.9")
+    if p <= a:
+        raise UsageError(f"power ({power}) must exceed alpha ({alpha})", hint="power is the chance of detecting a true effect")
+    if isinstance(sides, bool) or sides not in (1, 2):
+        raise UsageError(f"sides must be 1 or 2, got {sides!r}")
+    if design in _OMNIBUS and sides != 2:
+        raise UsageError(f"the {design} test is an omnibus upper-tail test: sides does not apply",
+                         hint="leave sides at its default")
+    if isinstance(groups, bool) or not isinstance(groups, int):
+        raise UsageError(f"groups must be a whole number, got {groups!r}")
+    if design == "anova" and groups < 2:
+        raise UsageError(f"an ANOVA needs at least 2 groups, got {groups}")
+    if design != "anova" and groups != 2:
+        raise UsageError(f"groups applies only to the anova design (got groups={groups} for {design})")
+    if isinstance(df, bool) or not isinstance(df, int):
+        raise UsageError(f"df must be a whole number, got {df!r}")
+    if df < 1:
+        raise UsageError(f"df must be at least 1, got {df}", hint="df = (rows − 1)(columns − 1), or categories − 1")
+    if design != "chisquare" and df != 1:
+        raise UsageError(f"df applies only to the chisquare design (got df={df} for {design})")
+
+
+_ALTERNATIVE = {1: "larger", 2: "two-sided"}
+
+
+def sample_size(design: str, effect_size: float, *, alpha: float = 0.05, power: float = 0.8, sides: int = 2,
+                groups: int = 2, df: int = 1, method: str | None = None) -> PowerResult:
+    """Sample size reaching ``power`` for ``effect_size`` (G*Power's measure for ``design``) at ``alpha``.
+
+    ``method`` matters only for correlation: ``"exact"`` (default, as G*Power) or ``"fisher-z"``.
+    Raises :class:`~hypoplan.errors.UsageError` on impossible input.
+    """
+    _validate(design, effect_size, alpha, power, sides, groups, df)
+    es, alpha, power = float(effect_size), float(alpha), float(power)
+    if method is not None and (design != "correlation" or method not in CORRELATION_METHODS):
+        raise UsageError(f"method {method!r} does not apply to {design}",
+                         hint="only correlation has methods: " + ", ".join(CORRELATION_METHODS))
+    common: dict[str, Any] = dict(design=design, effect_size=es, effect_measure=EFFECT_MEASURES[design],
+                                  alpha=alpha, power=power, sides=None if design in _OMNIBUS else sides)
+    alternative = _ALTERNATIVE[sides]
+
+    if design == "two-sample":
+        from statsmodels.stats.power import TTestIndPower
+
+        raw = _statsmodels_solve(TTestIndPower(), power, 2.0, "nobs1", effect_size=es, alpha=alpha,
+                                 ratio=1.0, alternative=alternative)
+        n = math.ceil(raw)
+        return PowerResult(**common, n_per_group=n, n_total=2 * n, raw=raw, groups=2,
+                           method="statsmodels TTestIndPower (noncentral t)",
+                           assumptions=("two independent groups of equal size",
+                                        "normally distributed outcome with equal variances",
+                                        "d = mean difference / pooled SD"))
+    if design == "paired":
+        from statsmodels.stats.power import TTestPower
+
+        raw = _statsmodels_solve(TTestPower(), power, 2.0, "nobs", effect_size=es, alpha=alpha,
+                                 alternative=alternative)
+        return PowerResult(**common, n_per_group=None, n_total=math.ceil(raw), raw=raw,
+                           method="statsmodels TTestPower (noncentral t)",
+                           assumptions=("each participant measured under both conditions (or matched pairs)",
+                                        "normally distributed within-pair differences",
+                                        "dz = mean difference / SD of the differences"))
+    if design == "anova":
+        from statsmodels.stats.power import FTestAnovaPower
+
+        raw = _statsmodels_solve(FTestAnovaPower(), power, 2.0 * groups, "nobs", effect_size=es, alpha=alpha,
+                                 k_groups=groups)
+        per_group = math.ceil(raw / groups)
+        return PowerResult(**common, n_per_group=per_group, n_total=per_group * groups, raw=raw, groups=groups,
+                           method="statsmodels FTestAnovaPower (noncentral F), rounded up to equal groups",
+                           assumptions=(f"{groups} independent groups of equal size",
+                                        "normally distributed outcome with equal variances",
+                                        "f = SD of the group means / within-group SD"))
+    if design == "proportions":
+        from statsmodels.stats.power import NormalIndPower
+
+        raw = _statsmodels_solve(NormalIndPower(), power, 1.0, "nobs1", effect_size=es, alpha=alpha,
+                                 ratio=1.0, alternative=alternative)
+        n = math.ceil(raw)
+        return PowerResult(**common, n_per_group=n, n_total=2 * n, raw=raw, groups=2,
+                           method="statsmodels NormalIndPower (normal approximation on the arcsine scale)",
+                           assumptions=("two independent groups of equal size",
+                                        "h = 2·asin(√p1) − 2·asin(√p2) (Cohen's h)"))
+    if design == "chisquare":
+        from statsmodels.stats.power import GofChisquarePower
+
+        raw = _statsmodels_solve(GofChisquarePower(), power, 1.0, "nobs", effect_size=es, alpha=alpha,
+                                 n_bins=df + 1)
+        return PowerResult(**common, n_per_group=None, n_total=math.ceil(raw), raw=raw, df=df,
+                           method=f"statsmodels GofChisquarePower (noncentral chi-square, df = {df})",
+                           assumptions=(f"chi-square test with {df} degree(s) of freedom",
+                                        "w = √(Σ (p1 − p0)² / p0) over the cells (Cohen's w)"))
+    # correlation
+    chosen = method or "exact"
+    fisher_start = ((2.8 / math.atanh(es)) ** 2) + 3.0
+    raw = _solve_increasing(lambda n: correlation_power(es, n, alpha=alpha, sides=sides, method=chosen),
+                            power, 4.0, start=fisher_start)
+    label = ("exact distribution of r under the bivariate normal model (Hotelling 1953), as G*Power"
+             if chosen == "exact" else "Fisher z approximation (atanh r · √(n − 3) ~ normal)")
+    return PowerResult(**common, n_per_group=None, n_total=math.ceil(raw), raw=raw, method=label,
+                       assumptions=("pairs drawn from a bivariate normal distribution",
+                                    "H0: rho = 0 against rho = r"))
