@@ -150,3 +150,15 @@ def test_reachable_matches_brute_force_dsep(case, data):
     observed = sorted(n for n, d in g.nodes(data=True) if d.get("observed", True))
     z = set(data.draw(st.lists(st.sampled_from(observed), max_size=3, unique=True))) - {x, y}
     assert (y not in reachable(g, [x], z)) == bf_dsep(g, x, y, z)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(graphs(), st.data())
+def test_is_conditional_instrument_matches_the_definition(case, data):
+    g, x, y = case
+    observed = sorted(n for n, d in g.nodes(data=True) if d.get("observed", True))
+    zn = data.draw(st.sampled_from(observed))
+    w = set(data.draw(st.lists(st.sampled_from(observed), max_size=3, unique=True))) - {zn}
+    area = set().union(*[nx.ancestors(g, v) | {v} for v in (x, y, zn)])
+    expected = zn not in (x, y) and w <= area and bf_instrument(g, x, y, zn, w)
+    assert is_conditional_instrument(g, x, y, zn, w) == expected

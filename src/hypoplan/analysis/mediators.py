@@ -6,6 +6,9 @@ ancestor of Y along paths that avoid the exposure and outcome sets (Pearl 2001,
 "Direct and indirect effects"; VanderWeele 2015, *Explanation in Causal
 Inference*, ch. 2).  Membership is decided in linear time with two graph
 searches; the causal paths through each mediator are enumerated only up to a cap.
+Latent nodes on causal paths are mediators too (node attribute ``observed`` says
+whether one can be measured); the latent node of a ``confounded`` edge never is,
+as nothing causes it.
 """
 
 from __future__ import annotations
