@@ -225,6 +225,8 @@ def test_napkin_is_identifiable_by_a_ratio():
     # Pearl & Mackenzie (2018): P(y|do(x)) = Σ_w1 P(x,y|w1,w2)P(w1) / Σ_w1 P(x|w1,w2)P(w1)
     e = id_expression(NAPKIN, {"X"}, {"Y"})
     assert isinstance(e, Ratio)
+    assert identify_id(NAPKIN, {"X"}, {"Y"}).estimand == (
+        "P(Y|do(X)) = (Σ_{W1} P(W1) P(X|W1,W2) P(Y|W1,W2,X)) / (Σ_{W1} P(W1) P(X|W1,W2))")
     check_numerically(NAPKIN, "X", "Y", e)
     assert find_frontdoor_set(NAPKIN, {"X"}, {"Y"}) is None
 
