@@ -104,7 +104,8 @@ def mermaid_label(text: str) -> str:
 
 # --- Markdown ---------------------------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^$=:])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#+!|~$])")
+_AUTOLINK = re.compile(r"(?<=\w):(?=//)")
 _MD_LINE_START = re.compile(r"^(\s*)([-+>=]|\d+[.)])")
 _MENTION = re.compile(r"@(?=\w)")
 _ISSUE_REF = re.compile(r"(\\#)(?=\d)")
@@ -114,12 +115,14 @@ def markdown_text(text: str) -> str:
     """``text`` as inert GitHub-flavoured Markdown on one line (also safe inside a table cell).
 
     HTML is entity-escaped; Markdown punctuation (emphasis, code, links,
-    images, headings, tables, math, ``:`` of autolinks) is backslash-escaped;
+    images, headings, tables, math) is backslash-escaped; a URL scheme's
+    ``://`` is escaped so it does not become an autolink;
     a leading list or quote marker is escaped; ``@mentions`` and ``#123``
     references get a zero-width joiner so GitHub neither notifies nor links.
     """
     text = html.escape(one_line(text), quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _AUTOLINK.sub(r"\\:", text)
     text = _MD_LINE_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if len(m.group(2)) == 1
                                                       else m.group(2)[:-1] + "\\" + m.group(2)[-1]), text)
     text = _MENTION.sub("@\u200d", text)

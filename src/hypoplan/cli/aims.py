@@ -1,0 +1,57 @@
+"""``hypoplan aims``: an NIH Specific Aims scaffold from the author's own hypothesis and plan."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from . import app
+from .common import err, handle_errors, write_output
+
+
+class AimsFormat(str, Enum):
+    markdown = "markdown"
+    docx = "docx"
+
+
+@app.command()
+@handle_errors
+def aims(
+    file: Path = typer.Argument(..., help="A hypothesis file."),
+    format: AimsFormat = typer.Option(AimsFormat.markdown, "--format", "-f", help="Output format (docx needs python-docx)."),
+    output: Path = typer.Option(None, "--output", "-o", help="Write here instead of stdout (required for docx)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),
+) -> None:
+    """Draft the skeleton of an NIH Specific Aims page: opening, gap, goal, objective, central hypothesis,
+    rationale, 2-3 aims from the study plan, expected outcomes and impact.
+
+    Only what the hypothesis file and its plan contain is filled in; everything else is left as
+    [AUTHOR: ...] for you to write (NIH NOT-OD-25-132: sections substantially developed by AI are not
+    the applicant's own work). Warns on stderr when the page is over the one-page word budget.
+
+    Examples:
+
+        hypoplan aims hypotheses/mecfs-ne-vasomotion.yaml -o out/aims.md
+
+        hypoplan aims hypotheses/mecfs-ne-vasomotion.yaml --format docx -o out/aims.docx
+    """
+    import sys
+
+    from ..errors import UsageError
+    from ..render.aims import WORD_BUDGET, aims_docx, aims_markdown, build_aims, word_count
+    from .render import load_hypothesis, try_plan
+
+    hypothesis, repo = load_hypothesis(file)
+    if format is AimsFormat.docx and (output is None or str(output) == "-") and sys.stdout.isatty():
+        raise UsageError("refusing to write a .docx to a terminal", hint="pass -o FILE.docx")
+    if output is not None and str(output) != "-" and output.exists() and not force:
+        raise UsageError(f"{output} already exists", hint="pass --force to overwrite it, or choose another -o path")
+    scaffold = build_aims(hypothesis, try_plan(hypothesis, repo))
+    data: str | bytes = aims_docx(scaffold) if format is AimsFormat.docx else aims_markdown(scaffold)
+    words = word_count(scaffold.plain_text())
+    if words > WORD_BUDGET:
+        err(f"warning: about {words} words, over the one-page budget of ~{WORD_BUDGET}; shorten the background "
+            "and aims before submission")
+    write_output(output, data, force=force)

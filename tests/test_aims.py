@@ -1,0 +1,178 @@
+"""The Specific Aims scaffold: structure, no invented citations or numbers, placeholders, budget, escaping, CLI."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from render_fixtures import HOSTILE, hostile_hypothesis, small_hypothesis
+
+from hypoplan.cli import app
+from hypoplan.graph import build_graph
+from hypoplan.render.aims import (
+    WORD_BUDGET,
+    Placeholder,
+    aims_docx,
+    aims_markdown,
+    build_aims,
+    focal_nodes,
+    untested_links,
+    word_count,
+)
+
+DOI = re.compile(r"10\.\d{4,9}/[^\s;,)\]\\]+")
+PMID = re.compile(r"pmid:\s*\d+", re.I)
+NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
+
+PLAN = {
+    "hypothesis": {"id": "small", "title": "t", "status": "proposed", "summary": None},
+    "peco": None,
+    "design": {"type": "case-control", "summary": "Case-control study of adults with ME/CFS and healthy controls."},
+    "measures": [
+        {"node": "x", "label": "NE oscillation", "role": "exposure", "method": {"id": "eeg", "name": "EEG sigma ISO"},
+         "alternatives": [], "human_measurable": True, "note": None},
+        {"node": "y", "label": "unrefreshing sleep", "role": "outcome", "method": {"id": "dsq", "name": "DSQ items"},
+         "alternatives": [], "human_measurable": True, "note": None},
+        {"node": "m", "label": "vasomotion", "role": "mediator", "method": {"id": "nirs", "name": "NIRS overnight"},
+         "alternatives": [], "human_measurable": True, "note": None},
+    ],
+    "adjustment": {"set": ["c"], "cost": None, "note": ""},
+    "controls": [{"kind": "healthy", "name": "Healthy controls matched on age", "rationale": "r", "matched_on": ["c"],
+                  "references": []}],
+    "exclusions": [], "feasibility": [],
+    "sample_size": [{"comparison": "ME/CFS vs controls", "design": "two-sample",
+                     "effect_size": {"measure": "d", "value": 0.5, "source": "assumption", "citation": None},
+                     "alpha": 0.05, "power": 0.8, "n_per_group": 64, "n_total": 128, "note": ""}],
+    "discriminating_predictions": [{"rival": "rival-h", "measurement": "CSF DHPG", "this_predicts": "lower",
+                                    "rival_predicts": "higher", "feasibility": "lumbar puncture", "basis": "b"}],
+    "missing": [],
+}
+
+
+def test_focal_nodes_and_untested_links_by_brute_force():
+    g = build_graph(small_hypothesis())
+    # x -> m -> y is the only directed path; c and u are not on it; x <-> y is not directed
+    assert focal_nodes(g, ["x"], ["y"]) == ["x", "m", "y"]
+    links = {(u, v): why for u, v, why in untested_links(g, ["x", "m", "y"])}
+    assert links == {("x", "m"): "animal evidence only", ("m", "y"): "speculative link; no evidence recorded"}
+
+
+def test_structure_and_content_from_inputs():
+    s = build_aims(small_hypothesis(), PLAN)
+    md = aims_markdown(s)
+    for block in ("**Gap.**", "**Long-term goal.**", "**Objective.**", "**Central hypothesis.**", "**Rationale.**",
+                  "**Aim 1.**", "**Aim 2.**", "**Aim 3.**", "**Impact.**", "Expected outcome", "Null:"):
+        assert block in md
+    assert "NOT-OD-25-132" in md.split("-->")[0]  # the policy note is the HTML comment at the top
+    assert "Determine whether low NE oscillation power causes unrefreshing sleep in adults with ME/CFS" in md
+    assert "Higher NE oscillation decreases unrefreshing sleep through vasomotion" in md  # + then − along x→m→y
+    assert "n = 128 (64 per group)" in md and "NIRS overnight" in md and "CSF DHPG" in md
+    assert "assumed effect size" in md and "**\\[AUTHOR: justify the assumed effect size" in md
+    assert "\\[AUTHOR: state the long-term goal" in md  # no program_goal in the fixture
+    assert [a.kind for a in s.aims] == ["focal", "mechanism", "rival"]
+
+
+def test_without_plan_or_mediator_still_two_aims_with_placeholders():
+    h = small_hypothesis(edges=[{"source": "x", "target": "y", "sign": "+", "confidence": "supported"}])
+    s = build_aims(h, None)
+    assert len(s.aims) == 2 and s.aims[1].kind == "author"
+    assert isinstance(s.aims[1].title[0], Placeholder)
+
+
+def _inputs_text(h, plan) -> str:
+    import json
+
+    return h.model_dump_json() + json.dumps(plan)
+
+
+def test_never_invents_citations_or_numbers():
+    h = small_hypothesis(background="Known: see doi:10.1000/abc and pmid:12345.", program_goal="Cure ME/CFS.")
+    s = build_aims(h, PLAN)
+    md = aims_markdown(s)
+    source = _inputs_text(h, PLAN)
+    for doi in DOI.findall(md.replace("\\", "")):
+        assert doi in source, doi
+    for pmid in PMID.findall(md):
+        assert pmid in source, pmid
+    body = md.split("-->", 1)[1]
+    # every number in the body comes from the inputs, except aim numbering, list numbering and the NIH notice id
+    allowed = {"1", "2", "3", "25", "132"} | set(NUMBER.findall(source))
+    assert set(NUMBER.findall(body.replace("\\", ""))) <= allowed
+
+
+def test_effect_size_is_quoted_only_when_recorded():
+    edges = [{"source": "x", "target": "y", "sign": "+", "confidence": "supported",
+              "evidence": [{"species": "human", "design": "cohort", "finding": "f", "reference": "Doe 2020",
+                            "citation": "pmid:999", "effect_size": {"measure": "d", "value": 0.42, "n": 38}}]}]
+    md = aims_markdown(build_aims(small_hypothesis(edges=edges), None))
+    assert "Reported effect: d = 0.42, n = 38 (Doe 2020; pmid:999)" in md.replace("\\", "")
+    md = aims_markdown(build_aims(small_hypothesis(), None))
+    assert "Reported effect" not in md
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_is_inert_markdown(text):
+    md = aims_markdown(build_aims(hostile_hypothesis(text), PLAN))
+    comment, body = md.split("-->", 1)
+    assert "<" not in body.replace("&lt;", "")  # no raw HTML
+    assert not re.search(r"(?<!\\)\[[^\]]*(?<!\\)\]\(", body)  # no live link
+    assert not re.search(r"(?<!\\)!\[", body)
+    assert not re.search(r"(?<![\\\u200d])@\w", body.replace("@\u200d", ""))
+    assert not re.search(r"(?<!\\)`", body.replace("`small`", ""))
+    assert "\n#" not in body.replace("\n# Specific Aims", "")
+    assert "\r" not in md
+
+
+def test_word_budget():
+    s = build_aims(small_hypothesis(), PLAN)
+    assert word_count(s.plain_text()) < WORD_BUDGET
+    long = small_hypothesis(background=" ".join(["word"] * (WORD_BUDGET + 1)))
+    assert word_count(build_aims(long, PLAN).plain_text()) > WORD_BUDGET
+    assert word_count("Higher NE (d = 0.5) decreases sleep.") == 6
+
+
+def test_docx_output():
+    pytest.importorskip("docx")
+    data = aims_docx(build_aims(hostile_hypothesis("<b>x</b> & @me"), PLAN))
+    with zipfile.ZipFile(BytesIO(data)) as z:
+        xml = z.read("word/document.xml").decode()
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; @me" in xml and "NOT-OD-25-132" in xml and "[AUTHOR:" in xml
+
+
+def test_docx_without_python_docx_is_usage_error(monkeypatch):
+    import sys
+
+    from hypoplan.errors import UsageError
+
+    monkeypatch.setitem(sys.modules, "docx", None)
+    with pytest.raises(UsageError, match="python-docx"):
+        aims_docx(build_aims(small_hypothesis(), None))
+
+
+@pytest.fixture
+def small_file(tmp_path: Path) -> Path:
+    from hypoplan.writer import dump_hypothesis
+
+    path = tmp_path / "small.yaml"
+    path.write_text(dump_hypothesis(small_hypothesis(background=" ".join(["word"] * 600))), encoding="utf-8")
+    return path
+
+
+def test_cli_markdown_warns_over_budget(runner, small_file, tmp_path):
+    out = tmp_path / "aims.md"
+    res = runner.invoke(app, ["aims", str(small_file), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "over the one-page budget" in res.stderr
+    assert out.read_text().startswith("<!--")
+    assert runner.invoke(app, ["aims", str(small_file), "-o", str(out)]).exit_code == 2  # no --force
+
+
+def test_cli_docx_missing_library_exit_2(runner, small_file, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "docx", None)
+    res = runner.invoke(app, ["aims", str(small_file), "-f", "docx", "-o", str(tmp_path / "a.docx")])
+    assert res.exit_code == 2 and "pip install 'hypoplan[docx]'" in res.stderr
