@@ -258,3 +258,27 @@ def test_rival_predictions_opposite_sign_and_independence():
 def test_no_rival_difference_means_no_prediction():
     g = _mecfs_like()
     assert discriminating_predictions(g, g.copy(), "same", CAT) == []
+
+
+# --------------------------------------------------------------------------- adjustment choice (hand-built results)
+
+def _result(adj: Adjustment, reason: str | None = None) -> AnalysisResult:
+    return AnalysisResult(("x",), ("y",), (), adj, Identification(adj.exists, "adjustment" if adj.exists else None,
+                                                                  None, reason))
+
+
+def test_plan_prefers_the_minimum_cost_adjustment_set():
+    from hypoplan.analysis.result import MinCostSet
+    from hypoplan.plan import _adjustment
+
+    g = _mecfs_like()
+    cheap = Adjustment((frozenset({"age"}), frozenset({"dx"})), None, frozenset({"dx"}),
+                       MinCostSet(frozenset({"age"}), 1.0))
+    assert _adjustment(_result(cheap), g) == (("age",), 1.0, _adjustment(_result(cheap), g)[2])
+    assert "minimum-cost" in _adjustment(_result(cheap), g)[2]
+    unmeasurable = Adjustment((frozenset({"dx"}),), None, frozenset({"dx"}), MinCostSet(frozenset({"dx"}), math.inf))
+    nodes, cost, note = _adjustment(_result(unmeasurable), g)
+    assert nodes == ("dx",) and cost is None and "without a feasible measure" in note
+    none = Adjustment((), None, None, None)
+    nodes, cost, note = _adjustment(_result(none, "a hedge"), g)
+    assert nodes == () and "no valid adjustment set" in note and "a hedge" in note
