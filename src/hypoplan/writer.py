@@ -31,6 +31,8 @@ DEFAULT_SCHEMA_PATH = "../schema/hypothesis.schema.json"
 _ALWAYS = {(Hypothesis, "status"), (Edge, "confidence"), (Evidence, "direction")}
 _SIGN_SYMBOL = {Sign.POSITIVE: "+", Sign.NEGATIVE: "-", Sign.MIXED: "±", Sign.UNKNOWN: "?"}
 _BLANK_BEFORE = ("focus:", "nodes:", "edges:")
+#: Characters that plain or single-quoted YAML would alter (line breaks, BOM, non-printables): use double quotes.
+_NEEDS_ESCAPES = re.compile("[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\ufeff\u2028\u2029]")
 _UNSAFE_BLOCK = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]|[ \t]\n|\n[ \t]|^\s|[ \t]$")
 
 
@@ -78,9 +80,20 @@ def _model(model: BaseModel) -> Any:
     return out
 
 
+def _string(value: str, *, block: bool = True) -> Any:
+    """Multi-line prose as a literal block, text with line breaks or non-printables double-quoted, else as is."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+
+    if block and "\n" in value and not _UNSAFE_BLOCK.search(value):
+        return LiteralScalarString(value)
+    if _NEEDS_ESCAPES.search(value):
+        return DoubleQuotedScalarString(value)
+    return value
+
+
 def _value(value: Any) -> Any:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     if isinstance(value, BaseModel):
         return _model(value)
@@ -89,9 +102,7 @@ def _value(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, str):
-        if "\n" in value and not _UNSAFE_BLOCK.search(value):
-            return LiteralScalarString(value)
-        return value
+        return _string(value)
     if isinstance(value, (tuple, list)):
         seq = CommentedSeq(_value(v) for v in value)
         if value and all(isinstance(v, str) and "\n" not in v for v in value) and sum(len(v) + 2 for v in value) < 70:
@@ -100,6 +111,6 @@ def _value(value: Any) -> Any:
     if isinstance(value, dict):
         m = CommentedMap()
         for k, v in value.items():
-            m[k] = _value(v)
+            m[_string(k, block=False) if isinstance(k, str) else k] = _value(v)
         return m
     return value
