@@ -127,3 +127,15 @@ def test_cli_plan_errors(runner, tmp_path):
     bad.write_text("methods:\n  - id: m\n    name: M\n", encoding="utf-8")
     r = runner.invoke(app, ["plan", str(OTHER / "pm25-asthma.yaml"), "--catalog", str(bad)])
     assert r.exit_code == 1 and "bad-catalog.yaml:2:" in r.output and "captures" in r.output
+
+
+def test_cli_plan_reads_dagitty(runner, tmp_path):
+    from hypoplan.cli import app
+
+    src = tmp_path / "t.dagitty"
+    src.write_text("dag {\n  X [exposure]\n  Y [outcome]\n  Z\n  X -> Y\n  Z -> X\n  Z -> Y\n}\n", encoding="utf-8")
+    r = runner.invoke(app, ["plan", str(src), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    plan = json.loads(r.stdout[r.stdout.index("{"):])
+    assert plan["hypothesis"]["id"] == "t"
+    assert any("X: no constructs given" in m for m in plan["missing"])
