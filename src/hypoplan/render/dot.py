@@ -47,7 +47,7 @@ class _Text(str):
         return cls("\\n".join(dot_escape(p) for p in parts if p))
 
 
-def wrap(text: str, width: int = 28) -> list[str]:
+def wrap(text: str, width: int = 24) -> list[str]:
     """Break a long label into lines of about ``width`` characters at spaces."""
     lines: list[str] = []
     for word in text.split():

@@ -1,0 +1,77 @@
+"""``hypoplan report``: one self-contained HTML page with the diagram, analysis, plan and aims scaffold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from . import app
+from .common import err, handle_errors, write_output
+
+
+def analysis_markdown(g: Any, analysis: Any) -> str | None:
+    """The analysis engineer's Markdown of an analysis, when that renderer is available."""
+    if analysis is None:
+        return None
+    try:
+        from ..render import analysis_markdown as module
+    except ImportError:
+        return None
+    for name in ("render_analysis_markdown", "analysis_markdown", "render_markdown", "to_markdown"):
+        func = getattr(module, name, None)
+        if callable(func):
+            try:
+                return func(analysis, g)
+            except TypeError:
+                return func(analysis)
+    return None
+
+
+@app.command()
+@handle_errors
+def report(
+    file: Path = typer.Argument(..., help="A hypothesis file."),
+    output: Path = typer.Option(None, "--output", "-o", help="The HTML file to write (stdout when omitted)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),
+) -> None:
+    """Write one self-contained HTML page: inline SVG diagram, causal analysis, the study plan's tables and
+    the Specific Aims scaffold. No external assets or scripts; readable offline and printable.
+
+    Without Graphviz the diagram is shown as DOT text.
+
+    Examples:
+
+        hypoplan report hypotheses/mecfs-ne-vasomotion.yaml -o out/report.html
+
+        hypoplan report hypotheses/fm-sympathetic-pain.yaml -o report.html --force
+    """
+    from .. import __version__
+    from ..errors import UsageError
+    from ..graph import build_graph
+    from ..render.aims import build_aims
+    from ..render.diagram import DiagramOptions
+    from ..render.dot import to_dot
+    from ..render.graphviz import GraphvizMissing, render, svg_for_html
+    from ..render.html import report_html
+    from .render import load_hypothesis, try_analysis, try_plan
+
+    if output is not None and str(output) != "-" and output.exists() and not force:
+        raise UsageError(f"{output} already exists", hint="pass --force to overwrite it, or choose another -o path")
+    hypothesis, repo = load_hypothesis(file)
+    g = build_graph(hypothesis)
+    analysis = try_analysis(g)
+    dot = to_dot(g, analysis, DiagramOptions())
+    notes: list[str] = []
+    try:
+        svg: str | None = svg_for_html(render(dot, "svg"))
+    except GraphvizMissing:
+        err("note: Graphviz (`dot`) is not installed; the report shows the diagram as DOT text")
+        svg = None
+    plan = try_plan(hypothesis, repo)
+    if plan is None:
+        notes.append("The study planner could not build a plan for this hypothesis.")
+    page = report_html(hypothesis, dot=dot, svg=svg, aims=build_aims(hypothesis, plan), plan=plan,
+                       analysis_markdown=analysis_markdown(g, analysis), notes=tuple(notes), version=__version__)
+    write_output(output, page, force=force)
