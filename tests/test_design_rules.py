@@ -282,3 +282,18 @@ def test_plan_prefers_the_minimum_cost_adjustment_set():
     none = Adjustment((), None, None, None)
     nodes, cost, note = _adjustment(_result(none, "a hedge"), g)
     assert nodes == () and "no valid adjustment set" in note and "a hedge" in note
+
+
+def test_population_preferred_setting_breaks_ties():
+    cat = load_catalog_text("""
+constructs:
+  - {id: k, label: K}
+methods:
+  - {id: lab, name: Lab test, constructs: [k], captures: k, species: [human], invasiveness: none, setting: [clinic],
+     cost_band: low, burden: {level: low}, references: ["A 2020"]}
+  - {id: home, name: Home test, constructs: [k], captures: k, species: [human], invasiveness: minimal,
+     setting: [home], cost_band: low, burden: {level: low}, references: ["B 2021"]}
+""", "c.yaml")
+    g = build_graph(hyp([n("x", "k"), n("y", "k")], [{"source": "x", "target": "y"}], exposure="x", outcome="y"))
+    assert measure_node(g, "x", cat).method.id == "lab"  # less invasive wins by default
+    assert measure_node(g, "x", cat, prefer_settings=["home"]).method.id == "home"

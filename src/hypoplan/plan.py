@@ -188,8 +188,9 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     negatives = set()
     if result is not None:
         negatives = {c.node for c in result.negative_controls.exposures + result.negative_controls.outcomes}
+    prefer = {s for r in catalog.population_rules if set(r.applies_to) & set(conditions) for s in r.prefer_settings}
     measures = measure_nodes(g, catalog, roles, species=species, focal=focal,
-                             also_measured=set(confounders) | negatives | set(condition_nodes))
+                             also_measured=set(confounders) | negatives | set(condition_nodes), prefer_settings=prefer)
     healthy = ctl.healthy_controls(g, catalog, conditions, confounders)
     disease = ctl.disease_controls(g, catalog, conditions, exposure, outcome)
     within = ctl.within_subject_controls(g, exposure, outcome)

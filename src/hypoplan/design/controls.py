@@ -175,7 +175,7 @@ def disease_controls(g: nx.DiGraph, catalog: Catalog, conditions: Sequence[str],
         if for_population:
             why.append("is an established comparison group for this population")
         text = f"{dc.name} {' and '.join(why)}. {dc.rationale}"
-        if dc.overlap:
+        if dc.overlap and "phenotype both" not in dc.rationale:
             text += " Because the two conditions overlap, phenotype both in every participant."
         groups.append(ControlGroup("disease", dc.name, text, (), dc.references))
     return groups

@@ -54,27 +54,32 @@ class NodeMeasure:
     measured: bool = False  # part of the study (a role, a matched confounder or a negative control)
 
 
-def _sort_key(method: Method, constructs: tuple[str, ...], species: str, needs_infraslow: bool) -> tuple:
+def _sort_key(method: Method, constructs: tuple[str, ...], species: str, needs_infraslow: bool,
+              prefer_settings: frozenset[str] = frozenset()) -> tuple:
     direct = any(c in method.constructs for c in constructs)
     high = method.invasiveness is Invasiveness.HIGH
     tier = (2 if high else 0) + (0 if direct else 1)
     infraslow_miss = needs_infraslow and method.resolves_infraslow is not True
-    return (not method.for_species(species), tier, infraslow_miss, -method.validity.rank, method.invasiveness.rank,
-            method.cost_band.rank, method.burden.rank, method.id)
+    away = bool(prefer_settings) and not set(method.setting) & prefer_settings
+    return (not method.for_species(species), tier, infraslow_miss, -method.validity.rank, away,
+            method.invasiveness.rank, method.cost_band.rank, method.burden.rank, method.id)
 
 
 def rank_methods(methods: Iterable[Method], constructs: tuple[str, ...], species: str,
-                 needs_infraslow: bool = False) -> list[Method]:
+                 needs_infraslow: bool = False, prefer_settings: Iterable[str] = ()) -> list[Method]:
     """Order candidate methods for a node.
 
     Rule: the population's species first; then a direct measure short of high
     invasiveness, a proxy short of high invasiveness, a highly invasive direct
     measure, a highly invasive proxy; for an infraslow construct, methods that
     resolve ~0.02 Hz before those that cannot (Hauglund 2025: NE peaks about
-    every 50 s); then validity (highest first), invasiveness, cost band and
-    burden (lowest first).
+    every 50 s); then validity (highest first); then a method in the settings
+    the population's rules prefer (ME/CFS: home measures, because of
+    post-exertional malaise); then invasiveness, cost band and burden (lowest
+    first).
     """
-    return sorted(methods, key=lambda m: _sort_key(m, constructs, species, needs_infraslow))
+    prefer = frozenset(prefer_settings)
+    return sorted(methods, key=lambda m: _sort_key(m, constructs, species, needs_infraslow, prefer))
 
 
 def is_feasible_human(method: Method, construct: str) -> bool:
@@ -113,7 +118,7 @@ def _needs_infraslow(constructs: tuple[str, ...], catalog: Catalog) -> bool:
 
 
 def measure_node(g: nx.DiGraph, node: str, catalog: Catalog, *, species: str = "human", role: str = "other",
-                 focal: bool = False) -> NodeMeasure:
+                 focal: bool = False, prefer_settings: Iterable[str] = ()) -> NodeMeasure:
     """Choose the measure of one node: an explicit ``measure:`` wins, else the best-ranked catalog method."""
     data = g.nodes[node]
     label = data.get("label") or node
@@ -124,7 +129,7 @@ def measure_node(g: nx.DiGraph, node: str, catalog: Catalog, *, species: str = "
         return NodeMeasure(node, label, role, None, (), False, False,
                            "declared unobserved in the hypothesis: not measured", explicit)
     candidates = _unique(m for c in constructs for m in catalog.methods_for(c))
-    ranked = rank_methods(candidates, constructs, species, _needs_infraslow(constructs, catalog))
+    ranked = rank_methods(candidates, constructs, species, _needs_infraslow(constructs, catalog), prefer_settings)
     notes: list[str] = []
     chosen: Method | None = None
     if explicit:
@@ -147,7 +152,8 @@ def measure_node(g: nx.DiGraph, node: str, catalog: Catalog, *, species: str = "
     elif candidates and chosen is None and not explicit:
         notes.append(f"no catalog method for {species}; methods exist for: "
                      + ", ".join(sorted({s for m in candidates for s in m.species})))
-    if focal and species == "human" and not measurable and not (explicit and chosen is None):
+    known = [c for c in constructs if catalog.construct(c) is not None]
+    if focal and species == "human" and known and not measurable and not (explicit and chosen is None):
         proxies = closest_proxies(g, node, catalog)
         text = UNMEASURABLE_IN_HUMANS
         text += "; closest proxies: " + ", ".join(m.name for m in proxies[:4]) if proxies else "; no human proxy in the catalog"
@@ -190,13 +196,16 @@ def measurement_costs(g: nx.DiGraph, catalog: Catalog, species: str = "human") -
 
 
 def measure_nodes(g: nx.DiGraph, catalog: Catalog, roles: Mapping[str, str], *, species: str = "human",
-                  focal: Iterable[str] = (), also_measured: Iterable[str] = ()) -> tuple[NodeMeasure, ...]:
+                  focal: Iterable[str] = (), also_measured: Iterable[str] = (),
+                  prefer_settings: Iterable[str] = ()) -> tuple[NodeMeasure, ...]:
     """Measures of every explicit node, ordered by role (exposure, outcome, adjustment, mediator, other)."""
     focal, also_measured = set(focal), set(also_measured)
     nodes = [n for n in g.nodes if not g.nodes[n].get("implicit")]
     order = {r: i for i, r in enumerate(ROLES)}
     nodes.sort(key=lambda n: (order[roles.get(n, "other")], n))
-    return tuple(replace(measure_node(g, n, catalog, species=species, role=roles.get(n, "other"), focal=n in focal),
+    prefer = tuple(prefer_settings)
+    return tuple(replace(measure_node(g, n, catalog, species=species, role=roles.get(n, "other"), focal=n in focal,
+                                      prefer_settings=prefer),
                          measured=roles.get(n, "other") != "other" or n in also_measured) for n in nodes)
 
 
