@@ -1,0 +1,148 @@
+"""d-separation and the graphs the adjustment algorithms work on.
+
+All functions take the hypothesis graph (an ``nx.DiGraph`` whose latent nodes
+carry ``observed=False``) and sets of node ids.  Latent nodes are never
+conditioned on: :func:`d_separated` refuses a conditioning set containing one.
+
+References: Pearl (2009) *Causality* §1.2.3 (d-separation); Lauritzen et al.
+(1990) (the moral ancestral graph); van der Zander, Liśkiewicz & Textor (2019)
+"Separators and adjustment sets in causal graphs", *Artif. Intell.* 270:1-40
+(proper causal paths, the proper back-door graph).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+__all__ = [
+    "is_latent",
+    "latent_set",
+    "ancestors",
+    "descendants",
+    "d_separated",
+    "moral_graph",
+    "moral_ancestral_graph",
+    "proper_causal_nodes",
+    "forbidden_nodes",
+    "proper_backdoor_graph",
+]
+
+
+def is_latent(g: nx.DiGraph, node: str) -> bool:
+    """True for an unobserved node (``observed=False``)."""
+    return not g.nodes[node].get("observed", True)
+
+
+def latent_set(g: nx.DiGraph) -> frozenset[str]:
+    """All unobserved nodes of ``g``."""
+    return frozenset(n for n, d in g.nodes(data=True) if not d.get("observed", True))
+
+
+def ancestors(g: nx.DiGraph, nodes: Iterable[str]) -> set[str]:
+    """The nodes themselves and every node with a directed path into one of them."""
+    seen = set(nodes)
+    stack = list(seen)
+    pred = g._pred
+    while stack:
+        for p in pred[stack.pop()]:
+            if p not in seen:
+                seen.add(p)
+                stack.append(p)
+    return seen
+
+
+def descendants(g: nx.DiGraph, nodes: Iterable[str]) -> set[str]:
+    """The nodes themselves and every node reachable from them by a directed path."""
+    seen = set(nodes)
+    stack = list(seen)
+    succ = g._succ
+    while stack:
+        for s in succ[stack.pop()]:
+            if s not in seen:
+                seen.add(s)
+                stack.append(s)
+    return seen
+
+
+def d_separated(g: nx.DiGraph, x: Iterable[str], y: Iterable[str], z: Iterable[str] = ()) -> bool:
+    """Whether ``z`` d-separates ``x`` from ``y`` (Pearl 2009, §1.2.3), via ``nx.is_d_separator``.
+
+    Raises ``ValueError`` when ``z`` contains a latent node: it cannot be conditioned on.
+    """
+    z = set(z)
+    hidden = sorted(n for n in z if is_latent(g, n))
+    if hidden:
+        raise ValueError(f"cannot condition on latent node(s): {', '.join(hidden)}")
+    return nx.is_d_separator(g, set(x), set(y), z)
+
+
+def moral_graph(g: nx.DiGraph, nodes: Iterable[str] | None = None) -> dict[str, set[str]]:
+    """Adjacency sets of the moral graph of ``g`` (restricted to ``nodes``): skeleton plus married parents."""
+    keep = set(g) if nodes is None else set(nodes)
+    adj: dict[str, set[str]] = {n: set() for n in keep}
+    pred = g._pred
+    for v in keep:
+        parents = [p for p in pred[v] if p in keep]
+        for p in parents:
+            adj[v].add(p)
+            adj[p].add(v)
+        for i, p in enumerate(parents):
+            for q in parents[i + 1:]:
+                adj[p].add(q)
+                adj[q].add(p)
+    return adj
+
+
+def moral_ancestral_graph(g: nx.DiGraph, nodes: Iterable[str]) -> dict[str, set[str]]:
+    """The moral graph of the subgraph induced by ``An(nodes)`` (Lauritzen et al. 1990).
+
+    ``Z`` d-separates ``X`` and ``Y`` iff it separates them here, for ``nodes = X ∪ Y ∪ Z``.
+    """
+    return moral_graph(g, ancestors(g, nodes))
+
+
+def proper_causal_nodes(g: nx.DiGraph, x: Iterable[str], y: Iterable[str]) -> set[str]:
+    """PCP(X, Y): nodes other than X on proper causal paths from X to Y.
+
+    ``(De_{G with edges into X removed}(X) \\ X) ∩ An_{G with edges out of X removed}(Y)``
+    (van der Zander, Liśkiewicz & Textor 2019, Def. 4.1 and Lemma 4.2).
+    """
+    x = set(x)
+    # descendants of X along paths that never re-enter X
+    down: set[str] = set()
+    stack = [s for v in x for s in g._succ[v] if s not in x]
+    while stack:
+        v = stack.pop()
+        if v in down:
+            continue
+        down.add(v)
+        stack.extend(s for s in g._succ[v] if s not in x and s not in down)
+    # ancestors of Y along paths that never leave X
+    up: set[str] = set()
+    stack = [v for v in y if v not in x]
+    while stack:
+        v = stack.pop()
+        if v in up:
+            continue
+        up.add(v)
+        stack.extend(p for p in g._pred[v] if p not in x and p not in up)
+    return down & up
+
+
+def forbidden_nodes(g: nx.DiGraph, x: Iterable[str], y: Iterable[str]) -> set[str]:
+    """Dpcp(X, Y) = De(PCP(X, Y)): nodes no adjustment set may contain (Perković et al. 2018, forb)."""
+    return descendants(g, proper_causal_nodes(g, x, y))
+
+
+def proper_backdoor_graph(g: nx.DiGraph, x: Iterable[str], y: Iterable[str]) -> nx.DiGraph:
+    """G^pbd_XY: ``g`` without the first edge of every proper causal path from X to Y.
+
+    Removes every edge ``X → W`` with ``W ∈ PCP(X, Y)`` (van der Zander et al. 2019, Def. 4.4).
+    """
+    x = set(x)
+    pcp = proper_causal_nodes(g, x, y)
+    h = g.copy()
+    h.remove_edges_from([(a, w) for a in x for w in g._succ[a] if w in pcp])
+    return h
