@@ -283,3 +283,17 @@ def test_cli_missing_graphviz_is_exit_2_with_install_hint(runner, small_file, tm
 def test_cli_missing_file(runner, tmp_path):
     res = runner.invoke(app, ["render", str(tmp_path / "nope.yaml")])
     assert res.exit_code == 2 and "no such file" in res.stderr
+
+
+# --- Jupyter --------------------------------------------------------------------------------------------------
+
+
+def test_loaded_hypothesis_shows_its_diagram_in_jupyter(small_file, tmp_path, monkeypatch):
+    from hypoplan.api import load
+
+    loaded = load(small_file)
+    if HAS_DOT:
+        svg = loaded._repr_svg_()
+        assert svg.startswith("<svg") and "NE oscillation" in svg
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert loaded._repr_svg_() is None  # no Graphviz: Jupyter falls back to the plain repr

@@ -32,6 +32,26 @@ class LoadedHypothesis:
 
         return build_graph(self.hypothesis)
 
+    def _repr_svg_(self) -> str | None:
+        """The causal diagram as inline SVG for Jupyter; ``None`` (plain repr) when Graphviz is not installed."""
+        from .errors import HypoplanError
+        from .render.dot import to_dot
+        from .render.graphviz import GraphvizMissing, render, svg_for_html
+
+        g = self.graph()
+        analysis = None
+        if g.graph.get("exposure") and g.graph.get("outcome"):
+            try:
+                from .analysis import analyze
+
+                analysis = analyze(g)
+            except (ImportError, HypoplanError):
+                analysis = None
+        try:
+            return svg_for_html(render(to_dot(g, analysis), "svg"))
+        except GraphvizMissing:
+            return None
+
     def __getattr__(self, name: str) -> Any:
         # Delegate model fields (id, title, nodes, edges, focus, ...) to the hypothesis.
         if name.startswith("_"):
