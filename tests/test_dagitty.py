@@ -14,7 +14,7 @@ from hypoplan.errors import LoadError
 from hypoplan.loader import load_file, load_text
 from hypoplan.schema import ID_PATTERN, Edge, EdgeType, Focus, Hypothesis, Node, Position
 
-PROPERTY = settings(derandomize=True, max_examples=150, deadline=None,
+PROPERTY = settings(derandomize=True, max_examples=80, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -478,3 +478,11 @@ def test_dump_is_lossy_only_for_what_dagitty_cannot_hold() -> None:
     back = parse(dump_dagitty(h))
     assert back.nodes[0].label == "tab here"
     assert back.nodes[0].attributes["path"] == "C:\\ "
+
+
+def test_names_dagitty_refuses_are_written_under_another_name() -> None:
+    h = Hypothesis(id="d", title="t", nodes=(Node(id="graph"), Node(id="graph_"), Node(id="node", label="N")),
+                   edges=(Edge(source="graph", target="node"),))
+    back = parse(dump_dagitty(h))
+    assert [(n.id, n.label) for n in back.nodes] == [("graph__", "graph"), ("graph_", None), ("node_", "N")]
+    assert edges(back) == [("graph__", "node_", "causes")]

@@ -151,3 +151,24 @@ def test_check_accepts_dagitty_files(runner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", str(bad)])
     assert result.exit_code == 1
     assert f"{bad.name}:1:1: error[E060]" in result.output or ":1:1: error[E060]" in result.output
+
+
+def _shipped():
+    from hypoplan.loader import Repository, is_catalog_path, resolve
+
+    root = Path(__file__).resolve().parents[1] / "hypotheses"
+    repo = Repository(root)
+    return [resolve(load_file(p), repo) for p in sorted(root.glob("*.yaml")) if not is_catalog_path(p)]
+
+
+def test_shipped_hypotheses_survive_dagitty_export_and_import() -> None:
+    from hypoplan.dagitty import dump_dagitty
+
+    shipped = _shipped()
+    for h in shipped:
+        back = parse_dagitty(dump_dagitty(h), "x.dagitty", h.id)[0]
+        assert [(n.id, n.label, n.observed, n.pos) for n in back.nodes] == \
+            [(n.id, n.label, n.observed, n.pos) for n in h.nodes], h.id
+        assert [e.key for e in back.edges] == [e.key for e in h.edges], h.id
+        for role in ("exposure", "outcome", "adjusted", "selected"):
+            assert set(getattr(back.focus, role)) == set(getattr(h.focus, role)), h.id

@@ -39,6 +39,12 @@ Mapping to a :class:`~hypoplan.schema.Hypothesis`:
 * edge attributes (DAGitty's curve ``pos``, edge ``label``) and graph options
   other than the name are dropped; the graph type is not kept (export writes
   ``dag``).
+
+Writing (:func:`dump_dagitty`) keeps node order, roles, latency, positions,
+labels and attributes.  Two things DAGitty cannot hold are changed: control
+characters in text become spaces (and a trailing backslash gets a space), and
+a node named ``graph`` or ``node`` (names DAGitty refuses) is written as
+``graph_``/``node_`` with its name as the label.
 """
 
 from __future__ import annotations
@@ -70,6 +76,8 @@ ROLE_FLAGS = {
 }
 LATENT_FLAGS = ("latent", "l", "unobserved", "u")
 _FLAG_ROLE = {flag: role for role, flags in ROLE_FLAGS.items() for flag in flags}
+#: Ids DAGitty refuses ("variables cannot be named 'graph' or 'node'").
+_FORBIDDEN = ("graph", "node")
 _RESERVED = set(_FLAG_ROLE) | set(LATENT_FLAGS) | {"pos", "label", DAGITTY_ID}
 
 MAX_BYTES = 2_000_000
@@ -389,7 +397,7 @@ class _Parser:
         return self.read_id()
 
     def vertex(self, name: str, tok: _Tok, mentioned: dict[str, None]) -> None:
-        if name in ("graph", "node"):
+        if name in _FORBIDDEN:
             raise self.error(tok, f"DAGitty does not allow a variable named '{name}'",
                              "use another id and give the display name as label=\"…\"")
         if name not in self.nodes:
@@ -589,9 +597,9 @@ def dump_dagitty(h: Hypothesis) -> str:
         if node.pos is not None and math.isfinite(node.pos.x) and math.isfinite(node.pos.y):
             props.append(f'pos="{_number(node.pos.x)},{_number(node.pos.y)}"')
         original = node.attributes.get(DAGITTY_ID)
-        if node.label is not None and not (original is not None and names[node.id] == original
-                                           and node.label == original):
-            props.append(f"label={_quote_always(node.label)}")
+        label = node.label if node.label is not None or node.id not in _FORBIDDEN else node.id
+        if label is not None and not (original is not None and names[node.id] == original and label == original):
+            props.append(f"label={_quote_always(label)}")
         for key, value in node.attributes.items():
             if key in _RESERVED:
                 continue
@@ -623,7 +631,13 @@ def _dagitty_names(h: Hypothesis) -> dict[str, str]:
     taken = set(names)
     for node in h.nodes:
         original = node.attributes.get(DAGITTY_ID)
-        if original is not None and original not in taken and original not in ("graph", "node"):
+        if original is not None and original not in taken and original not in _FORBIDDEN:
             names[node.id] = original
             taken.add(original)
+    for node_id in [i for i in names if names[i] in _FORBIDDEN]:
+        candidate = node_id + "_"
+        while candidate in taken:
+            candidate += "_"
+        names[node_id] = candidate
+        taken.add(candidate)
     return names
