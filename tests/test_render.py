@@ -297,3 +297,22 @@ def test_loaded_hypothesis_shows_its_diagram_in_jupyter(small_file, tmp_path, mo
         assert svg.startswith("<svg") and "NE oscillation" in svg
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     assert loaded._repr_svg_() is None  # no Graphviz: Jupyter falls back to the plain repr
+
+
+@pytest.mark.skipif(not HAS_DOT, reason="system Graphviz missing (make test installs it)")
+def test_cli_binary_to_terminal_is_refused_but_a_pipe_is_fine(runner, small_file, monkeypatch):
+    import hypoplan.cli.render as cli_render
+
+    res = runner.invoke(app, ["render", str(small_file), "-f", "png"])
+    assert res.exit_code == 0 and res.stdout_bytes.startswith(b"\x89PNG")
+    monkeypatch.setattr(cli_render, "stdout_is_terminal", lambda: True)
+    res = runner.invoke(app, ["render", str(small_file), "-f", "png"])
+    assert res.exit_code == 2 and "refusing to write PNG bytes to a terminal" in res.stderr
+
+
+def test_cli_reads_dagitty_files(runner, tmp_path):
+    path = tmp_path / "d.dagitty"
+    path.write_text('dag { X [exposure,label="NE <b>"] Y [outcome] Z X -> Y Z -> X Z -> Y }', encoding="utf-8")
+    res = runner.invoke(app, ["render", str(path), "-f", "mermaid"])
+    assert res.exit_code == 0, res.output
+    assert "n0(" in res.stdout and "<b>" not in res.stdout

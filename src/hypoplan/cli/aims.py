@@ -37,14 +37,12 @@ def aims(
 
         hypoplan aims hypotheses/mecfs-ne-vasomotion.yaml --format docx -o out/aims.docx
     """
-    import sys
-
     from ..errors import UsageError
     from ..render.aims import WORD_BUDGET, aims_docx, aims_markdown, build_aims, word_count
-    from .render import load_hypothesis, try_plan
+    from .render import load_hypothesis, stdout_is_terminal, try_plan
 
     hypothesis, repo = load_hypothesis(file)
-    if format is AimsFormat.docx and (output is None or str(output) == "-") and sys.stdout.isatty():
+    if format is AimsFormat.docx and (output is None or str(output) == "-") and stdout_is_terminal():
         raise UsageError("refusing to write a .docx to a terminal", hint="pass -o FILE.docx")
     if output is not None and str(output) != "-" and output.exists() and not force:
         raise UsageError(f"{output} already exists", hint="pass --force to overwrite it, or choose another -o path")

@@ -36,6 +36,11 @@ class Rankdir(str, Enum):
     BT = "BT"
 
 
+def stdout_is_terminal() -> bool:
+    """True when stdout is an interactive terminal (binary output is then refused)."""
+    return sys.stdout.isatty()
+
+
 def load_hypothesis(path: Path) -> tuple[Hypothesis, Repository]:
     """Load one file and resolve its ``extends`` from the same folder."""
     from ..errors import UsageError
@@ -158,7 +163,7 @@ def render(
     if format in (RenderFormat.dot, RenderFormat.mermaid):
         write_output(output, text, force=force)
         return
-    if format in (RenderFormat.png, RenderFormat.pdf) and (output is None or str(output) == "-") and sys.stdout.isatty():
+    if format in (RenderFormat.png, RenderFormat.pdf) and (output is None or str(output) == "-") and stdout_is_terminal():
         raise UsageError(f"refusing to write {format.value.upper()} bytes to a terminal",
                          hint=f"pass -o FILE.{format.value}, or pipe the output into a file")
     if output is not None and str(output) != "-" and output.exists() and not force:
