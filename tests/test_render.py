@@ -316,3 +316,40 @@ def test_cli_reads_dagitty_files(runner, tmp_path):
     res = runner.invoke(app, ["render", str(path), "-f", "mermaid"])
     assert res.exit_code == 0, res.output
     assert "n0(" in res.stdout and "<b>" not in res.stdout
+
+
+def test_edge_on_causal_and_biasing_paths_stays_green():
+    from hypoplan.analysis.result import PathInfo
+
+    g = build_graph(small_hypothesis())
+    base = small_analysis()
+    both = type(base)(**{**base.__dict__, "paths": (PathInfo(("x", "m", "y"), True, True),
+                                                    PathInfo(("x", "c", "u", "m", "y"), False, True))})
+    dot = to_dot(g, both)
+    assert 'color="#1e7b34"' in _edge_line(dot, "n1", "n2")  # m -> y: on both paths
+    assert 'color="#c0392b"' in _edge_line(dot, "n4", "n1")  # u -> m: only on the biasing path
+
+
+def test_real_analysis_colours_paths():
+    from hypoplan.analysis import analyze
+
+    g = build_graph(small_hypothesis())
+    result = analyze(g)
+    dot = to_dot(g, result)
+    assert 'color="#1e7b34"' in _edge_line(dot, "n0", "n1")  # x -> m -> y is causal and open
+    assert 'color="#c0392b"' in _edge_line(dot, "n0", "n2")  # x <-> y stays open whatever is adjusted
+
+
+def test_cli_highlight_minimal_recolours_given_the_set(runner, tmp_path):
+    from hypoplan.writer import dump_hypothesis
+
+    h = small_hypothesis(focus={"exposure": "x", "outcome": "y"},
+                         edges=[e for e in small_hypothesis().model_dump(mode="json")["edges"] if e["type"] != "confounded"])
+    path = tmp_path / "h.yaml"
+    path.write_text(dump_hypothesis(h), encoding="utf-8")
+    plain = runner.invoke(app, ["render", str(path)])
+    assert 'color="#c0392b"' in _edge_line(plain.stdout, "n3", "n2")  # x <- c -> y open without adjustment
+    res = runner.invoke(app, ["render", str(path), "--highlight-adjustment", "minimal"])
+    assert res.exit_code == 0, res.output
+    assert re.search(r'n3 \[[^\]]*shape="box", peripheries="2"', res.stdout)  # c is the minimal set
+    assert "#c0392b" not in _edge_line(res.stdout, "n3", "n2")  # … and closes the back-door path

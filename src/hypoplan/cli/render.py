@@ -55,7 +55,7 @@ def load_hypothesis(path: Path) -> tuple[Hypothesis, Repository]:
     return resolve(hfile, repo), repo
 
 
-def try_analysis(g: Any, *, quiet: bool = False) -> AnalysisResult | None:
+def try_analysis(g: Any, *, adjusted: frozenset[str] | None = None, quiet: bool = False) -> AnalysisResult | None:
     """The analysis of the graph's focus, or ``None`` (with a note on stderr) when it cannot be run."""
     if not g.graph.get("exposure") or not g.graph.get("outcome"):
         return None
@@ -66,7 +66,9 @@ def try_analysis(g: Any, *, quiet: bool = False) -> AnalysisResult | None:
     from ..errors import HypoplanError
 
     try:
-        return analyze(g)
+        if adjusted is None:
+            return analyze(g)
+        return analyze(g, adjusted=sorted(set(g.graph.get("adjusted", ())) | adjusted))
     except HypoplanError as exc:
         if not quiet:
             err(f"note: no path colouring: {exc.message}")
@@ -123,8 +125,11 @@ def diagram_text(hypothesis: Hypothesis, fmt: str, *, rankdir: str = "LR", group
 
     g = build_graph(hypothesis)
     analysis = try_analysis(g)
-    options = DiagramOptions(rankdir=rankdir, group_by_level=group_by_level,
-                             highlight=highlight_set(highlight, analysis, g), legend=legend)
+    chosen = highlight_set(highlight, analysis, g)
+    if chosen is not None:
+        # colour the paths as they are once the highlighted set is adjusted for
+        analysis = try_analysis(g, adjusted=chosen) or analysis
+    options = DiagramOptions(rankdir=rankdir, group_by_level=group_by_level, highlight=chosen, legend=legend)
     return (to_mermaid if fmt == "mermaid" else to_dot)(g, analysis, options)
 
 

@@ -162,7 +162,11 @@ def _sign_symbol(value: str) -> str:
 
 
 def _path_edges(g: nx.DiGraph, analysis: AnalysisResult | None) -> dict[tuple[str, str], str]:
-    """Map each drawn edge key to "causal" or "biasing" from the analysis's open paths (biasing wins)."""
+    """Map each drawn edge key to "causal" or "biasing" from the analysis's open paths.
+
+    An edge on an open causal path stays green even when a biasing path also runs through it (as in DAGitty),
+    so the causal chain reads continuously; edges only on open biasing paths are red.
+    """
     colour: dict[tuple[str, str], str] = {}
     if analysis is None:
         return colour
@@ -172,7 +176,7 @@ def _path_edges(g: nx.DiGraph, analysis: AnalysisResult | None) -> dict[tuple[st
         kind = "causal" if path.causal else "biasing"
         for a, b in zip(path.nodes, path.nodes[1:]):
             key = _drawn_key(g, a, b)
-            if key is not None and colour.get(key) != "biasing":
+            if key is not None and colour.get(key) != "causal":
                 colour[key] = kind
     return colour
 
