@@ -37,14 +37,14 @@ def path_references(g: nx.DiGraph, path: Sequence[str], *, direction: Direction 
 
 
 def combine_signs(signs: Iterable[str]) -> str:
-    """Sign of a chain of effects: the product of the signs; any unknown or mixed link makes it so."""
-    result = "positive"
-    for s in signs:
-        if s in ("unknown", "mixed"):
-            return s
-        if s == "negative":
-            result = "negative" if result == "positive" else "positive"
-    return result
+    """Sign of a chain of effects: the product of the signs; any unknown link makes it unknown,
+    otherwise any mixed link makes it mixed."""
+    signs = list(signs)
+    if "unknown" in signs:
+        return "unknown"
+    if "mixed" in signs:
+        return "mixed"
+    return "negative" if signs.count("negative") % 2 else "positive"
 
 
 def path_sign(g: nx.DiGraph, path: Sequence[str]) -> str:

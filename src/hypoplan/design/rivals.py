@@ -59,27 +59,90 @@ def load_rivals(hypothesis: Hypothesis, repository: Repository | None) -> tuple[
     return found, missing
 
 
-def total_sign(g: nx.DiGraph, a: str, b: str, *, max_paths: int = 50) -> tuple[str | None, list[str] | None]:
-    """Sign of the claimed effect of ``a`` on ``b``: over directed paths that do not pass through a
-    ``kind: confounder`` node (nuisance routes), or over all paths when no such path exists
-    (``None`` without a path)."""
-    if a not in g or b not in g or not nx.has_path(g, a, b):
-        return None, None
-    paths = []
-    for i, p in enumerate(nx.all_simple_paths(g, a, b, cutoff=12)):
-        if i >= max_paths:
-            break
-        paths.append(p)
-    claimed = [p for p in paths if not any(g.nodes[n].get("kind") == "confounder" for n in p[1:-1])] or paths
-    signs = [path_sign(g, p) for p in claimed]
-    distinct = set(signs)
-    if len(paths) >= max_paths:
-        distinct.add("unknown")
-    if distinct == {"positive", "negative"}:
-        return "mixed", claimed[0]
-    if len(distinct) == 1:
-        return signs[0], claimed[0]
-    return ("unknown" if "unknown" in distinct else "mixed"), claimed[0]
+_FLIP = {"positive": "negative", "negative": "positive", "unknown": "unknown"}
+
+
+def _edge_signs(sign: str) -> set[str]:
+    return {"positive": {"positive"}, "negative": {"negative"}, "mixed": {"positive", "negative"}}.get(
+        sign, {"unknown"})
+
+
+def _reachable_signs(g: nx.DiGraph, source: str, passable: set[str]) -> dict[str, set[str]]:
+    """For every node reachable from ``source`` through ``passable`` intermediates: the set of signs of
+    the directed paths reaching it (a DAG dynamic programme over a topological order, linear in the edges)."""
+    signs: dict[str, set[str]] = {source: {"positive"}}
+    for u in nx.topological_sort(g):
+        if u not in signs or (u != source and u not in passable):
+            continue
+        for v in g.successors(u):
+            step = _edge_signs(g.edges[u, v].get("sign", "unknown"))
+            out = signs.setdefault(v, set())
+            for s in signs[u]:
+                for e in step:
+                    out.add("unknown" if "unknown" in (s, e) else (s if e == "positive" else _FLIP[s]))
+    signs.pop(source)
+    return signs
+
+
+def _summarise(signs: set[str]) -> str:
+    if "unknown" in signs:
+        return "unknown"
+    return "mixed" if len(signs) > 1 else next(iter(signs))
+
+
+class _Signs:
+    """Signs of total effects in one graph, computed once per source node."""
+
+    def __init__(self, g: nx.DiGraph):
+        self.g = g
+        self.acyclic = nx.is_directed_acyclic_graph(g)
+        self.non_confounders = {n for n in g.nodes if g.nodes[n].get("kind") != "confounder"}
+        self._cache: dict[tuple[str, bool], dict[str, set[str]]] = {}
+        self._ancestors: dict[str, set[str]] = {}
+
+    def table(self, a: str, claimed: bool) -> dict[str, set[str]]:
+        key = (a, claimed)
+        if key not in self._cache:
+            self._cache[key] = _reachable_signs(self.g, a, self.non_confounders if claimed else set(self.g.nodes))
+        return self._cache[key]
+
+    def total(self, a: str, b: str) -> str | None:
+        """Sign of the total effect of ``a`` on ``b`` over claimed paths (else all paths); ``None`` without a path."""
+        g = self.g
+        if a not in g or b not in g or a == b:
+            return None
+        if not self.acyclic:
+            return "unknown" if nx.has_path(g, a, b) else None
+        for claimed in (True, False):
+            signs = self.table(a, claimed)
+            if b in signs:
+                return _summarise(signs[b])
+        return None
+
+    def example_path(self, a: str, b: str) -> list[str]:
+        """A shortest directed path from ``a`` to ``b``, through non-confounders when there is one."""
+        for nodes in (self.non_confounders | {a, b}, set(self.g.nodes)):
+            sub = self.g.subgraph(nodes)
+            if nx.has_path(sub, a, b):
+                return nx.shortest_path(sub, a, b)
+        return []
+
+    def marginally_independent(self, a: str, b: str) -> bool:
+        """a ⫫ b given nothing iff no trek joins them: they share no ancestor (each node its own ancestor)
+        (Spirtes, Glymour & Scheines 2000, trek rule; equivalent to d-separation by the empty set)."""
+        for n in (a, b):
+            if n not in self._ancestors:
+                self._ancestors[n] = nx.ancestors(self.g, n) | {n}
+        return not (self._ancestors[a] & self._ancestors[b])
+
+
+def total_sign(g: nx.DiGraph, a: str, b: str) -> tuple[str | None, list[str] | None]:
+    """Sign of the claimed effect of ``a`` on ``b``: over the directed paths that do not pass through a
+    ``kind: confounder`` node (nuisance routes), or over all paths when there is no such path; ``None``
+    without a directed path.  Returns one example path with it."""
+    signs = _Signs(g)
+    sign = signs.total(a, b)
+    return sign, (signs.example_path(a, b) if sign is not None else None)
 
 
 def _focal(g: nx.DiGraph) -> set[str]:
@@ -115,10 +178,14 @@ def _say(sign: str | None) -> str:
             "unknown": "affects (direction unknown)"}.get(sign or "", "does not affect")
 
 
-def _feasibility(g: nx.DiGraph, nodes: Sequence[str], catalog: Catalog, species: str) -> tuple[str, float]:
+def _feasibility(g: nx.DiGraph, nodes: Sequence[str], catalog: Catalog, species: str,
+                 cache: dict[str, object] | None = None) -> tuple[str, float]:
     parts, cost = [], 0.0
+    cache = {} if cache is None else cache
     for n in nodes:
-        m = measure_node(g, n, catalog, species=species)
+        if n not in cache:
+            cache[n] = measure_node(g, n, catalog, species=species)
+        m = cache[n]  # type: ignore[assignment]
         if m.method is None:
             parts.append(f"{label(g, n)}: no measure in the catalog")
             cost += 1000.0
@@ -140,29 +207,34 @@ def discriminating_predictions(g: nx.DiGraph, rival_graph: nx.DiGraph, rival_id:
                 and g.nodes[n].get("kind") not in ("drug", "intervention")]
     focal = _focal(g) | {k for k, v in mapping.items() if v in _focal(rival_graph)}
     found: dict[frozenset[str], Prediction] = {}
+    this_signs, rival_signs = _Signs(g), _Signs(rival_graph)
+
+    cache: dict[str, object] = {}
+    rival_cache: dict[str, object] = {}
 
     def add(pair: tuple[str, str], kind: str, this: str, rival: str, basis: str) -> None:
         key = frozenset(pair)
-        feas, cost = _feasibility(g, pair, catalog, species)
-        pred = Prediction(rival_id, f"{label(g, pair[0])} and {label(g, pair[1])}", this, rival, feas, basis,
-                          kind, cost)
         old = found.get(key)
-        if old is None or _KIND_ORDER[kind] < _KIND_ORDER[old.kind]:
-            found[key] = pred
+        if old is not None and _KIND_ORDER[kind] >= _KIND_ORDER[old.kind]:
+            return
+        feas, cost = _feasibility(g, pair, catalog, species, cache)
+        found[key] = Prediction(rival_id, f"{label(g, pair[0])} and {label(g, pair[1])}", this, rival, feas, basis,
+                                kind, cost)
 
     for a, b in combinations(sorted(observed), 2):
         ra, rb = mapping[a], mapping[b]
         for x, y, rx, ry in ((a, b, ra, rb), (b, a, rb, ra)):
-            s_this, p_this = total_sign(g, x, y)
-            s_rival, p_rival = total_sign(rival_graph, rx, ry)
+            s_this = this_signs.total(x, y)
+            s_rival = rival_signs.total(rx, ry)
             if s_this in ("positive", "negative") and s_rival in ("positive", "negative") and s_this != s_rival:
                 add((x, y), "opposite sign", f"{label(g, x)} {_say(s_this)} {label(g, y)}",
                     f"{label(g, x)} {_say(s_rival)} {label(g, y)}",
-                    f"this: {arrow_path(g, p_this or [])}; rival: {arrow_path(rival_graph, p_rival or [])}")
-        this_xy, _ = total_sign(g, a, b)
-        this_yx, _ = total_sign(g, b, a)
-        riv_xy, _ = total_sign(rival_graph, ra, rb)
-        riv_yx, _ = total_sign(rival_graph, rb, ra)
+                    f"this: {arrow_path(g, this_signs.example_path(x, y))}; "
+                    f"rival: {arrow_path(rival_graph, rival_signs.example_path(rx, ry))}")
+        this_xy = this_signs.total(a, b)
+        this_yx = this_signs.total(b, a)
+        riv_xy = rival_signs.total(ra, rb)
+        riv_yx = rival_signs.total(rb, ra)
         if this_xy and not this_yx and riv_yx and not riv_xy:
             add((a, b), "opposite direction", f"changes in {label(g, a)} come first and drive {label(g, b)}",
                 f"changes in {label(g, b)} come first and drive {label(g, a)}",
@@ -173,8 +245,8 @@ def discriminating_predictions(g: nx.DiGraph, rival_graph: nx.DiGraph, rival_id:
                 "opposite causal order: test by manipulating one node, or by which change comes first over time")
         if a not in focal and b not in focal:
             continue
-        sep_this = nx.is_d_separator(g, {a}, {b}, set())
-        sep_rival = nx.is_d_separator(rival_graph, {ra}, {rb}, set())
+        sep_this = this_signs.marginally_independent(a, b)
+        sep_rival = rival_signs.marginally_independent(ra, rb)
         if sep_this != sep_rival:
             assoc, indep = "associated (a connecting path is open)", "independent (d-separated)"
             add((a, b), "independence", f"{label(g, a)} and {label(g, b)} are {indep if sep_this else assoc}",
@@ -196,8 +268,8 @@ def discriminating_predictions(g: nx.DiGraph, rival_graph: nx.DiGraph, rival_id:
             if own is None or not rival_graph.nodes[other].get("observed", True) or other not in _focal(rival_graph):
                 continue
             sign = rival_graph.edges[u, v].get("sign", "unknown")
-            feas, cost = _feasibility(g, [own], catalog, species)
-            feas_other, cost_other = _feasibility(rival_graph, [other], catalog, species)
+            feas, cost = _feasibility(g, [own], catalog, species, cache)
+            feas_other, cost_other = _feasibility(rival_graph, [other], catalog, species, rival_cache)
             pred = Prediction(rival_id, f"{label(rival_graph, other)} together with {label(g, own)}",
                               f"{label(rival_graph, other)} plays no part",
                               f"{label(rival_graph, u)} {_say(sign)} {label(rival_graph, v)}",
