@@ -218,3 +218,34 @@ def test_report_diagram_is_visible_in_a_screenshot(browser, mecfs_report, tmp_pa
     # The exposure and outcome node fills are colours only the diagram uses: if they are on screen, it rendered.
     assert _count_colour(rows, channels, COLOURS["exposure_fill"]) > 50
     assert _count_colour(rows, channels, COLOURS["outcome_fill"]) > 50
+
+
+# --- CLI ------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_file(tmp_path: Path) -> Path:
+    from hypoplan.writer import dump_hypothesis
+
+    path = tmp_path / "small.yaml"
+    path.write_text(dump_hypothesis(hostile_hypothesis("<script>alert(1)</script> @me")), encoding="utf-8")
+    return path
+
+
+def test_cli_report_without_graphviz_falls_back_to_dot_text(runner, small_file, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    out = tmp_path / "r.html"
+    res = runner.invoke(app, ["report", str(small_file), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "shows the diagram as DOT text" in res.stderr
+    page = out.read_text(encoding="utf-8")
+    assert '<pre class="dot">digraph hypothesis {' in page and "<svg" not in page
+    c = _assert_inert(page)
+    assert "<script>alert(1)</script> @me" in " ".join(c.text)
+
+
+def test_cli_report_refuses_overwrite(runner, small_file, tmp_path):
+    out = tmp_path / "r.html"
+    out.write_text("keep")
+    res = runner.invoke(app, ["report", str(small_file), "-o", str(out)])
+    assert res.exit_code == 2 and "already exists" in res.stderr and out.read_text() == "keep"
