@@ -163,3 +163,31 @@ def test_every_sign_is_quoted_and_reads_back() -> None:
         text = dump_hypothesis(h)
         assert f"sign: {symbol}\n" in text
         assert load_text(text, "s.yaml").hypothesis.edges[0].sign is sign
+
+
+def test_shipped_hypotheses_dump_and_load_back_equal() -> None:
+    from pathlib import Path
+
+    from hypoplan.loader import is_catalog_path, load_file
+
+    root = Path(__file__).resolve().parents[1] / "hypotheses"
+    for path in sorted(root.glob("*.yaml")):
+        if is_catalog_path(path):
+            continue
+        h = load_file(path).hypothesis
+        assert load_text(dump_hypothesis(h), path.name).hypothesis == h, path.name
+
+
+_WORDS = st.lists(st.one_of(st.sampled_from(["a", "word", "-", "#", ":", "'", '"', "é", "x:", "- y", "…"]),
+                            st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)), max_size=60)
+_SPACES = st.sampled_from([" ", " ", " ", "  ", "\t", " \n", "\n\n", "   "])
+
+
+@PROPERTY
+@given(st.lists(st.tuples(_WORDS, _SPACES), max_size=4))
+def test_long_prose_folds_and_reads_back(chunks) -> None:
+    text = "".join(sp.join(words) + sp for words, sp in chunks)
+    h = Hypothesis(id="p", title="t", summary=text or None, nodes=(Node(id="a", notes=text + " end"),))
+    dumped = dump_hypothesis(h)
+    assert load_text(dumped, "p.yaml").hypothesis == h
+    assert dump_hypothesis(load_text(dumped, "p.yaml").hypothesis) == dumped

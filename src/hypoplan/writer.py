@@ -5,7 +5,9 @@ status, summary, …, focus, nodes, edges), fields at their default value and
 empty lists left out (except ``status``, an edge's ``confidence`` and an
 evidence item's ``direction``, which are claims worth stating), signs written
 as quoted symbols (``"+"``, ``"-"``, ``"±"``, ``"?"``), short lists of names in
-flow style, multi-line prose as literal blocks, and a blank line before
+flow style, multi-line prose as literal blocks, long lines folded at 100
+columns (never inside double quotes, where ruamel's folding would turn a tab
+into a space), and a blank line before
 ``focus``, ``nodes`` and ``edges``.  The first line is the
 ``# yaml-language-server: $schema=…`` modeline that lets editors validate the
 file against ``schema/hypothesis.schema.json``.
@@ -46,8 +48,9 @@ def dump_hypothesis(h: Hypothesis, *, schema_modeline: str | None = DEFAULT_SCHE
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt", pure=True)
+    yaml.Emitter = _emitter_class()
     yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 4096
+    yaml.width = 100
     yaml.allow_unicode = True
     out = io.StringIO()
     yaml.dump(_model(h), out)
@@ -58,8 +61,20 @@ def dump_hypothesis(h: Hypothesis, *, schema_modeline: str | None = DEFAULT_SCHE
     for line in lines:
         if line.startswith(_BLANK_BEFORE) and text and text[-1] != "":
             text.append("")
-        text.append(line)
+        # Trailing spaces only occur where a flow scalar is folded, and YAML drops them there anyway.
+        text.append(line.rstrip(" "))
     return "\n".join(text) + "\n"
+
+
+def _emitter_class() -> Any:
+    """ruamel's emitter, except that double-quoted strings are never folded (its fold turns a tab into a space)."""
+    from ruamel.yaml.emitter import Emitter
+
+    class _Emitter(Emitter):  # type: ignore[misc]
+        def write_double_quoted(self, text: Any, split: Any = True) -> None:
+            super().write_double_quoted(text, split=False)
+
+    return _Emitter
 
 
 def _model(model: BaseModel) -> Any:
