@@ -34,7 +34,7 @@ from ..errors import Diagnostic, HypoplanError
 from ..loader import load_text
 from ..schema import EffectSize, Evidence, Hypothesis, Node, Edge, Focus, Peco, Position, Provenance
 
-__all__ = ["FormatError", "format_text", "comments_of", "Comment", "CANONICAL_ORDER"]
+__all__ = ["FormatError", "format_text", "dump_commented", "comments_of", "Comment", "CANONICAL_ORDER"]
 
 
 class FormatError(HypoplanError):
@@ -238,7 +238,14 @@ def format_text(text: str, display: str = "<text>") -> str:
                                                       "convert DAGitty text with 'hypoplan import' first")])
     data = _yaml().load(text)
     header, before, eol, trailer = _anchor_comments(text, data)
-    canonical = _canonical(data, "hypothesis")
+    result = _assemble(_canonical(data, "hypothesis"), header, before, eol, trailer)
+    _verify(text, result, original, display)
+    return result
+
+
+def _assemble(canonical: Any, header: list[str], before: dict[tuple[Any, ...], list[str]],
+              eol: dict[tuple[Any, ...], list[str]], trailer: list[str]) -> str:
+    """Emit canonical data and put the comments back: above their path, at the end of its line, top and bottom."""
     body = _emit(canonical)
     out_positions = dict(_positions(_yaml().load(body)))
     lines = body.splitlines()
@@ -263,9 +270,15 @@ def format_text(text: str, display: str = "<text>") -> str:
         out.extend(indent + t for t in prefix.get(i, []))
         out.append(line + "".join(f"  {t}" for t in suffix.get(i, [])))
     out.extend(trailer)
-    result = "\n".join(out) + "\n"
-    _verify(text, result, original, display)
-    return result
+    return "\n".join(out) + "\n"
+
+
+def dump_commented(data: dict[str, Any], *, header: list[str] | None = None,
+                   eol: dict[tuple[Any, ...], str] | None = None) -> str:
+    """Plain hypothesis data in the canonical layout, with header comments and end-of-line comments at paths
+    (e.g. ``{("edges", 0, "source"): "# TODO confirm"}``)."""
+    return _assemble(_canonical(data, "hypothesis"), list(header or []), {},
+                     {path: [text] for path, text in (eol or {}).items()}, [])
 
 
 def _is_block(value: Any) -> bool:
