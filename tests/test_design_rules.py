@@ -350,3 +350,10 @@ def test_trek_rule_matches_d_separation(seed):
         for b in g:
             if a < b:
                 assert signs.marginally_independent(a, b) == nx.is_d_separator(g, {a}, {b}, set())
+
+
+def test_drug_without_method_costs_a_record_not_infinity():
+    g = build_graph(hyp([n("d", kind="drug"), n("y", "unrefreshing_sleep")], [{"source": "d", "target": "y"}],
+                        exposure="d", outcome="y"))
+    assert node_cost(g, "d", CAT, species="mouse") == 1.0
+    assert math.isinf(node_cost(g, "y", CAT, species="mouse"))  # no mouse method for a self-report

@@ -99,6 +99,11 @@ def test_shipped_mecfs_plan_meets_the_issue():
     assert "25%" in feas["severe and housebound patients"]["note"]
     assert plan["sample_size"] and any(s["effect_size"]["source"] == "evidence" for s in plan["sample_size"])
     assert all(s["effect_size"]["citation"] for s in plan["sample_size"])
+    adjustment = plan["adjustment"]
+    assert adjustment["set"] and adjustment["cost"] is not None and "minimum-cost" in adjustment["note"]
+    roles = {m["node"]: m["role"] for m in plan["measures"]}
+    assert all(roles[n] == "adjustment" for n in adjustment["set"])
+    assert "mediator" in roles.values()
     preds = plan["discriminating_predictions"]
     assert preds and preds[0]["rival"] == "mecfs-waste-compensatory-ne"
     assert "lowers" in preds[0]["this_predicts"] and "raises" in preds[0]["rival_predicts"]

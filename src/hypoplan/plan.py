@@ -115,7 +115,8 @@ def _partial_analysis(g: nx.DiGraph) -> AnalysisResult:
                           negative_controls=negatives, notes=(_PARTIAL_NOTE,))
 
 
-def _adjustment(result: AnalysisResult | None, g: nx.DiGraph) -> tuple[tuple[str, ...], float | None, str]:
+def _adjustment(result: AnalysisResult | None, g: nx.DiGraph, costs: dict[str, float] | None = None
+                ) -> tuple[tuple[str, ...], float | None, str]:
     """The minimum-cost valid adjustment set (unmeasurable nodes cost infinity), else the optimal or a minimal one."""
     if result is None:
         return (), None, "no causal analysis: exposure and outcome must be set in focus"
@@ -134,8 +135,9 @@ def _adjustment(result: AnalysisResult | None, g: nx.DiGraph) -> tuple[tuple[str
                           + (f" ({result.identification.reason})" if result.identification.reason else ""))
     chosen = adj.optimal if adj.optimal is not None else (adj.minimal[0] if adj.minimal else adj.canonical)
     nodes = tuple(sorted(chosen or ()))
-    return nodes, None, ("every valid adjustment set contains a node without a feasible measure; "
-                         "the set shown needs a new measure")
+    lacking = [n for n in nodes if costs is not None and math.isinf(costs.get(n, 0.0))]
+    return nodes, None, ("every valid adjustment set contains a node without a feasible measure; the set shown "
+                         "needs a new measure" + (f" for {', '.join(lacking)}" if lacking else ""))
 
 
 def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, catalog: Catalog | None = None,
@@ -169,7 +171,7 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
             result = _analyze(g, costs, max_results)
         except AnalysisError as error:
             missing.append(f"causal analysis failed: {error.message}")
-    adj_set, adj_cost, adj_note = _adjustment(result, g)
+    adj_set, adj_cost, adj_note = _adjustment(result, g, costs)
     mediators = tuple(m.node for m in result.mediators) if result is not None else ()
 
     roles: dict[str, str] = {}

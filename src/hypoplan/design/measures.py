@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import networkx as nx
 
-from .catalog import Catalog, Invasiveness, Method
+from .catalog import Catalog, CostBand, Invasiveness, Method
 
 __all__ = [
     "NodeMeasure",
@@ -186,7 +186,8 @@ def node_cost(g: nx.DiGraph, node: str, catalog: Catalog, species: str = "human"
     feasible = [m for c in constructs for m in catalog.methods_for(c)
                 if m.for_species(species) and m.invasiveness is not Invasiveness.HIGH]
     if not feasible:
-        return math.inf
+        # a drug or intervention is recorded by the protocol (dose, timing), not measured
+        return CostBand.LOW.units if data.get("kind") in ("drug", "intervention") else math.inf
     return min(m.cost_band.units for m in feasible)
 
 
