@@ -86,33 +86,9 @@ def measure_json(m: NodeMeasure) -> dict[str, Any]:
 
 
 def _analyze(g: nx.DiGraph, costs: dict[str, float], max_results: int) -> AnalysisResult:
-    try:
-        from .analysis import analyze
-    except ImportError:  # the analysis entry point is not assembled yet: mediators and negative controls only
-        return _partial_analysis(g)
+    from .analysis import analyze
+
     return analyze(g, costs=costs, max_results=max_results)
-
-
-_PARTIAL_NOTE = "adjustment analysis unavailable in this build"
-
-
-def _partial_analysis(g: nx.DiGraph) -> AnalysisResult:
-    from .analysis.result import Adjustment, AnalysisResult, Identification, NegativeControls
-
-    x, y = set(g.graph["exposure"]), set(g.graph["outcome"])
-    mediators: list = []
-    negatives = NegativeControls()
-    try:
-        from .analysis.controls import negative_controls
-        from .analysis.mediators import find_mediators
-
-        mediators, _ = find_mediators(g, x, y)
-        negatives = negative_controls(g, x, y)
-    except ImportError:  # pragma: no cover - only while the analysis package is being assembled
-        pass
-    return AnalysisResult(tuple(sorted(x)), tuple(sorted(y)), (), Adjustment((), None, None, None),
-                          Identification(False, None, None, _PARTIAL_NOTE), mediators=tuple(mediators),
-                          negative_controls=negatives, notes=(_PARTIAL_NOTE,))
 
 
 def _adjustment(result: AnalysisResult | None, g: nx.DiGraph, costs: dict[str, float] | None = None
@@ -120,8 +96,6 @@ def _adjustment(result: AnalysisResult | None, g: nx.DiGraph, costs: dict[str, f
     """The minimum-cost valid adjustment set (unmeasurable nodes cost infinity), else the optimal or a minimal one."""
     if result is None:
         return (), None, "no causal analysis: exposure and outcome must be set in focus"
-    if _PARTIAL_NOTE in result.notes:
-        return (), None, _PARTIAL_NOTE
     adj = result.adjustment
     if adj.min_cost is not None and math.isfinite(adj.min_cost.cost):
         nodes = tuple(sorted(adj.min_cost.nodes))
