@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from render_fixtures import HOSTILE, hostile_hypothesis, small_hypothesis
+from render_fixtures import HOSTILE, hostile_hypothesis, small_analysis, small_hypothesis
 
 from hypoplan.cli import app
 from hypoplan.graph import build_graph
@@ -63,9 +63,10 @@ def _assert_inert(page: str) -> _Collector:
     return c
 
 
-def _page(h, *, svg: str | None = None, plan=None) -> str:
+def _page(h, *, svg: str | None = None, plan=None, analysis=None) -> str:
     g = build_graph(h)
-    return report_html(h, dot=to_dot(g), svg=svg, aims=build_aims(h, plan), plan=plan, version="test")
+    return report_html(h, dot=to_dot(g), svg=svg, aims=build_aims(h, plan), plan=plan, version="test",
+                       analysis=analysis.to_json() if analysis is not None else None)
 
 
 def test_page_is_self_contained_and_has_csp():
@@ -90,9 +91,19 @@ def test_hostile_text_is_visible_and_inert(text):
         from hypoplan.render.graphviz import render, svg_for_html
 
         svg = svg_for_html(render(to_dot(build_graph(h)), "svg"))
-    c = _assert_inert(_page(h, svg=svg))
+    c = _assert_inert(_page(h, svg=svg, analysis=small_analysis()))
     visible = " ".join(" ".join(c.text).split())
     assert " ".join(text.split()) in visible
+
+
+def test_analysis_summary_without_the_markdown_renderer():
+    page = _page(small_hypothesis(), analysis=small_analysis())
+    section = page.split('<section id="analysis">')[1].split("</section>")[0]
+    assert "NE oscillation → unrefreshing sleep (adjusted for age)" in section
+    assert "x &lt;-&gt; y is confounded by a latent variable" in section
+    assert "causal: NE oscillation – vasomotion – unrefreshing sleep" in section
+    assert "biasing: NE oscillation ↔ unrefreshing sleep" in section
+    assert "age" in section.split("Minimal adjustment sets")[1]
 
 
 def test_markdown_conversion_refuses_html_images_and_script_links():

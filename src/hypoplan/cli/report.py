@@ -73,5 +73,7 @@ def report(
     if plan is None:
         notes.append("The study planner could not build a plan for this hypothesis.")
     page = report_html(hypothesis, dot=dot, svg=svg, aims=build_aims(hypothesis, plan), plan=plan,
-                       analysis_markdown=analysis_markdown(g, analysis), notes=tuple(notes), version=__version__)
+                       analysis_markdown=analysis_markdown(g, analysis),
+                       analysis=analysis.to_json() if analysis is not None else None, notes=tuple(notes),
+                       version=__version__)
     write_output(output, page, force=force)
