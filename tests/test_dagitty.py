@@ -249,6 +249,7 @@ def test_edges_without_a_direction_are_refused(op: str) -> None:
     ("dag { node -> a }", 1, 7, "'node'"),
     ("dag { a [label] }", 1, 10, "'label' needs a value"),
     ("x\ndag { a }", 2, 1, "must open the text"),
+    ("dag {\n edge [color=red]\n a -> b }", 2, 2, "node named 'edge'"),
 ])
 def test_syntax_errors_are_located(text: str, line: int, col: int, words: str) -> None:
     d = error_of(text)

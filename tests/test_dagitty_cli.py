@@ -60,6 +60,10 @@ def test_import_reports_dagitty_misreads_with_location(runner) -> None:
 def test_import_usage_errors(runner, tmp_path: Path) -> None:
     missing = runner.invoke(app, ["import", str(tmp_path / "nope.dagitty")])
     assert missing.exit_code == 2 and "no such file" in missing.stderr
+    yaml_file = tmp_path / "h.yaml"
+    yaml_file.write_text("id: h\n", encoding="utf-8")
+    wrong = runner.invoke(app, ["import", str(yaml_file)])
+    assert wrong.exit_code == 2 and "--to dagitty" in wrong.stderr
     bad_id = runner.invoke(app, ["import", "-", "--id", "1bad"], input=DIAGRAM)
     assert bad_id.exit_code == 2 and "not a valid id" in bad_id.stderr
 
@@ -172,3 +176,13 @@ def test_shipped_hypotheses_survive_dagitty_export_and_import() -> None:
         assert [e.key for e in back.edges] == [e.key for e in h.edges], h.id
         for role in ("exposure", "outcome", "adjusted", "selected"):
             assert set(getattr(back.focus, role)) == set(getattr(h.focus, role)), h.id
+
+
+def test_check_locates_graph_problems_in_dagitty_files(runner, tmp_path: Path) -> None:
+    path = tmp_path / "cycle.dagitty"
+    path.write_text("dag {\n x [exposure]\n y [outcome]\n x -> y\n y -> z\n z -> x\n}\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(path), "--format", "json"])
+    assert result.exit_code == 1
+    (diag,) = json.loads(result.stdout)["diagnostics"]
+    assert (diag["code"], diag["line"], diag["col"]) == ("E030", 4, 4)
+    assert "x -> y -> z -> x" in diag["message"]

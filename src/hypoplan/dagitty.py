@@ -22,7 +22,8 @@ this reader stops with a located error (code E060) instead: ``a-b -> c``
 (DAGitty makes two nodes ``a`` and ``-b``), ``strict dag {…}`` and anything
 after the closing ``}`` (DAGitty wraps the text and turns the words into
 nodes), a graph name DAGitty cannot read, ``name { … }`` on one line (DAGitty
-has no named subgraphs: ``name`` becomes a node), and invalid ``pos``/``bb``.
+has no named subgraphs: ``name`` becomes a node), Graphviz's ``edge [...]``
+defaults (a node named ``edge`` in DAGitty), and invalid ``pos``/``bb``.
 
 Mapping to a :class:`~hypoplan.schema.Hypothesis`:
 
@@ -314,6 +315,10 @@ class _Parser:
             self.graph_option(name, value, value_tok)
             return
         self.refuse_named_group(name, name_tok)
+        if nxt.kind == "[" and name == "edge" and not name_tok.quoted:
+            raise self.error(name_tok, "DAGitty reads 'edge [...]' as a node named 'edge', not as edge defaults",
+                             "remove the statement (DAGitty has no default attributes), or quote the name if "
+                             "you really mean a variable called edge")
         self.vertex(name, name_tok, mentioned)
         if nxt.kind == "[":
             self.node_attributes(name, self.attr_list())

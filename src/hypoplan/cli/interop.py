@@ -72,6 +72,9 @@ def import_(
                          hint="ids start with a letter and use letters, digits, '_', '-' or '.'")
     if output is not None and str(output) != "-" and output.exists() and not force:
         raise UsageError(f"{output} already exists", hint="pass --force to overwrite it, or choose another -o path")
+    if file != "-" and Path(file).suffix.lower() in (".yaml", ".yml"):
+        raise UsageError(f"{file} is a YAML file; 'import' reads DAGitty diagrams",
+                         hint=f"to turn a hypothesis into DAGitty, run: hypoplan export {file} --to dagitty")
     text, display, path = _read(file)
     default_id = hypothesis_id or (output.stem if output is not None and str(output) != "-" else None) \
         or (path.stem if path is not None else "imported")
