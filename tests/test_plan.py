@@ -116,7 +116,13 @@ def test_cli_plan_markdown_json_and_overwrite(runner, tmp_path):
     out = tmp_path / "plan.md"
     r = runner.invoke(app, ["plan", str(src), "-o", str(out)])
     assert r.exit_code == 0, r.output
-    assert out.read_text(encoding="utf-8").startswith("# Study plan: Traffic PM2.5")
+    md = out.read_text(encoding="utf-8")
+    assert md.startswith("# Study plan: Traffic PM2.5")
+    assert "Personal PM2.5 monitor" in md  # from the catalog.yaml beside the hypothesis, picked up automatically
+    headings = [line for line in md.splitlines() if line.startswith("## ")]
+    assert headings == ["## PECO", "## Design", "## What to measure", "## Adjustment set", "## Control groups",
+                        "## Exclusions and washouts", "## Feasibility", "## Sample size",
+                        "## Discriminating predictions", "## Missing"]
     r = runner.invoke(app, ["plan", str(src), "-o", str(out)])
     assert r.exit_code == 2 and "already exists" in r.output
     r = runner.invoke(app, ["plan", str(src), "-o", str(out), "--force", "--format", "json"])

@@ -20,7 +20,7 @@ from ..errors import LoadError
 from ..loader import Repository, resolve
 from ..schema import Hypothesis
 from .catalog import Catalog
-from .evidence import arrow_path, label, path_sign
+from .evidence import arrow_path, label, path_references
 from .measures import measure_node
 
 __all__ = ["Prediction", "load_rivals", "total_sign", "shared_nodes", "discriminating_predictions"]
@@ -227,10 +227,14 @@ def discriminating_predictions(g: nx.DiGraph, rival_graph: nx.DiGraph, rival_id:
             s_this = this_signs.total(x, y)
             s_rival = rival_signs.total(rx, ry)
             if s_this in ("positive", "negative") and s_rival in ("positive", "negative") and s_this != s_rival:
+                p_this, p_rival = this_signs.example_path(x, y), rival_signs.example_path(rx, ry)
+                basis = f"this: {arrow_path(g, p_this)}; rival: {arrow_path(rival_graph, p_rival)}"
+                evidence = path_references(g, p_this) + [r for r in path_references(rival_graph, p_rival)
+                                                         if r not in path_references(g, p_this)]
+                if evidence:
+                    basis += "; evidence on these paths: " + "; ".join(evidence)
                 add((x, y), "opposite sign", f"{label(g, x)} {_say(s_this)} {label(g, y)}",
-                    f"{label(g, x)} {_say(s_rival)} {label(g, y)}",
-                    f"this: {arrow_path(g, this_signs.example_path(x, y))}; "
-                    f"rival: {arrow_path(rival_graph, rival_signs.example_path(rx, ry))}")
+                    f"{label(g, x)} {_say(s_rival)} {label(g, y)}", basis)
         this_xy = this_signs.total(a, b)
         this_yx = this_signs.total(b, a)
         riv_xy = rival_signs.total(ra, rb)

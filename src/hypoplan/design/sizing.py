@@ -84,7 +84,7 @@ def size_comparison(g: nx.DiGraph, comparison: str, design: str, edges: Sequence
         source, citation = "evidence", cite(ev)
         note = (f"{measure} = {value:g} as recorded on {label(g, u)} → {label(g, v)} ({cite(ev)})")
         if ev.effect_size is not None and ev.effect_size.note:
-            note += f": {ev.effect_size.note}"
+            note += f": {ev.effect_size.note.rstrip('.')}"
         if ev.species is not None and ev.species is not Species.HUMAN:
             note += f"; from {ev.species.value} evidence, so the human effect may differ"
     else:
