@@ -131,7 +131,7 @@ class _Source:
     def __init__(self, text: str, display: str):
         self.text = text
         self.display = display
-        self._lines = [i for i, ch in enumerate(text) if ch == "\n"]
+        self._lines = [m.start() for m in re.finditer("\n", text)]
 
     def at(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_left(self._lines, offset)
@@ -231,9 +231,7 @@ class _Parser:
     def describe(self, tok: _Tok) -> str:
         if tok.kind == "eof":
             return "the end of the text"
-        if tok.kind == "id":
-            return f"'{tok.text}'"
-        return f"'{tok.text}'"
+        return f"'{tok.text}'" if len(tok.text) <= 40 else f"'{tok.text[:39]}…'"
 
     # -- document ------------------------------------------------------
     def parse(self) -> None:

@@ -18,10 +18,9 @@ from typing import Any
 
 from .schema import _SIGN_ALIASES, Hypothesis
 
-__all__ = ["DRAFT_07", "SCHEMA_ID", "hypothesis_schema", "schema_text", "SIGN_ALIASES"]
+__all__ = ["DRAFT_07", "hypothesis_schema", "schema_text", "SIGN_ALIASES"]
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
-SCHEMA_ID = "https://hypoplan.dev/schema/hypothesis.schema.json"
 
 #: Every spelling of a sign that :func:`hypoplan.schema.normalise_sign` maps to a :class:`Sign`.
 SIGN_ALIASES = tuple(_SIGN_ALIASES)
@@ -45,7 +44,6 @@ def hypothesis_schema() -> dict[str, Any]:
     sign["description"] = "Direction of an effect: positive, negative, mixed or unknown (or + - − ± ?)."
     out: dict[str, Any] = {
         "$schema": DRAFT_07,
-        "$id": SCHEMA_ID,
         "title": "hypoplan hypothesis",
         "description": "One causal hypothesis: metadata, nodes, edges with evidence, focus, extends and rivals.",
     }
