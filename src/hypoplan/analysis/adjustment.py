@@ -291,11 +291,15 @@ def optimal_adjustment_set(g: nx.DiGraph, exposure: Iterable[str], outcome: Iter
                            ) -> frozenset[str] | None:
     """The optimal set ``O = pa(cn(X, Y)) \\ forb(X, Y)`` when it is valid and fully observed.
 
+    ``None`` also when X has no causal path to Y (``cn`` is empty, the total effect is null).
+
     Henckel, Perković & Maathuis (2022), JRSS-B 84:579, Def. 3.12: among valid sets it gives the
     smallest asymptotic variance of the adjusted estimator (linear models).
     """
     x, y = set(exposure), set(outcome)
     cn = proper_causal_nodes(g, x, y)
+    if not cn:
+        return None
     forb = descendants(g, cn) | x
     o = {p for c in cn for p in g._pred[c]} - forb
     if o & latent_set(g):
