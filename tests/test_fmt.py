@@ -46,10 +46,11 @@ EXPECTED = '''\
 
 id: messy
 title: Messy  # the title
+status: idea
 
 focus:
-  exposure: x
-  outcome: y
+  exposure: [x]
+  outcome: [y]
 
 nodes:  # all nodes
   # the exposure
@@ -62,7 +63,7 @@ nodes:  # all nodes
 edges:
   - source: x
     target: y
-    sign: "−"
+    sign: "-"
     confidence: speculative
     notes: |  # block header comment
       first line
@@ -71,7 +72,7 @@ edges:
 '''
 
 
-def test_canonical_layout_keeps_comments():
+def test_canonical_layout_is_the_writers_and_keeps_comments():
     assert format_text(MESSY) == EXPECTED
     assert format_text(EXPECTED) == EXPECTED
     assert load_text(EXPECTED, "a").hypothesis == load_text(MESSY, "b").hypothesis
@@ -127,6 +128,14 @@ any_text = st.text(st.one_of(st.characters(blacklist_categories=("Cs", "Cc", "Co
 comment_text = st.text(st.sampled_from(string.ascii_letters + string.digits + " :#'\"-[]{}|>@!&*"), max_size=20)
 
 
+def test_comment_on_a_default_value_moves_to_the_enclosing_item():
+    text = "id: d\ntitle: t\nnodes:\n  - id: x\n    observed: true  # said explicitly\n"
+    out = format_text(text)
+    assert "observed" not in out  # the canonical form leaves defaults out
+    assert "  - id: x  # said explicitly\n" in out
+
+
+# Generated files use no default values: the canonical form leaves those out (see the test above).
 class Doc:
     """A generated YAML document: lines in a random layout, and the comments we put in, with what they describe."""
 
@@ -194,18 +203,18 @@ def hypothesis_files(draw):
         if draw(st.booleans()):
             node["label"] = draw(any_text)
         if draw(st.booleans()):
-            node["kind"] = draw(st.sampled_from(["mechanism", "outcome", "measurement", "drug"]))
+            node["kind"] = draw(st.sampled_from(["outcome", "measurement", "drug"]))
         if draw(st.booleans()):
-            node["observed"] = draw(st.booleans())
+            node["observed"] = False
         if draw(st.booleans()):
-            node["constructs"] = draw(st.lists(ids, max_size=3))
+            node["constructs"] = draw(st.lists(ids, min_size=1, max_size=3))
         nodes.append(node)
     pairs = draw(st.lists(st.tuples(st.sampled_from(node_ids), st.sampled_from(node_ids)).filter(lambda p: p[0] < p[1]),
                           max_size=4, unique=True))
     edges = []
     for s, t in pairs:
         edge = {"source": s, "target": t,
-                "sign": draw(st.sampled_from(["+", "-", "−", "±", "?", "positive", "negative", "mixed"])),
+                "sign": draw(st.sampled_from(["+", "−", "±", "positive", "negative", "mixed"])),
                 "confidence": "speculative"}
         if draw(st.booleans()):
             edge["notes"] = draw(any_text)
@@ -272,6 +281,6 @@ def test_fmt_keeps_every_comment_beside_its_key(case):
 def test_a_change_of_meaning_is_refused(monkeypatch: pytest.MonkeyPatch):
     import hypoplan.review.fmt as fmt
 
-    monkeypatch.setattr(fmt, "_emit", lambda data: "id: other\ntitle: changed\n")
+    monkeypatch.setattr(fmt, "_canonical_body", lambda h: "id: other\ntitle: changed\n")
     with pytest.raises(FormatError, match="F002"):
         fmt.format_text("id: x\ntitle: t\n")

@@ -1,20 +1,20 @@
 """``hypoplan fmt``: one canonical layout for hypothesis YAML that keeps every comment.
 
-The layout: keys in the order of the schema (``id, title, status, …, focus,
-nodes, edges``; inside nodes, edges, evidence the same), two-space
-indentation with list dashes indented under their key, lists of plain values
-in flow style (``constructs: [a, b]``), symbolic signs double-quoted
-(``sign: "+"``), multi-line text as literal blocks or double-quoted
-escapes, no wrapping of long lines, and one blank line before each top-level
-block (``focus:``, ``nodes:``, ``edges:``, …).
+The layout is the project's canonical YAML, the one :func:`hypoplan.writer.dump_hypothesis`
+writes (schema key order, two-space indentation, quoted sign symbols, flow
+lists of names, literal blocks for multi-line prose, long lines folded at 100
+columns, a blank line before ``focus``, ``nodes`` and ``edges``), so files
+written by ``import``/``new`` and files formatted by ``fmt`` never disagree.
 
 Comments are kept where they belong: a comment line stays above the key or
 list item that followed it, an end-of-line comment stays on the line of its
-value, and the comments at the top of the file (an editor modeline, a
-``# hypoplan: disable=…`` directive, and any block separated from the first
-key by a blank line) stay at the top, followed by one blank line.  The data is emitted
-without comments by ruamel.yaml, and the comments are put back by line, using
-the positions of each value in the input and the output.
+value (or just above it when the value now spans several lines), and the
+comments at the top of the file (an editor modeline, a ``# hypoplan:
+disable=…`` directive, and any block separated from the first key by a blank
+line) stay at the top, followed by one blank line.  A comment whose key the
+canonical form leaves out (a field at its default value) moves to the nearest
+enclosing value.  The comments are found from the scanner's token positions
+and put back by line, using where each value stands in the input and the output.
 
 :func:`format_text` never loses content: it checks that the result loads to
 the same hypothesis and holds the same comments, and raises
@@ -32,35 +32,13 @@ from typing import Any
 
 from ..errors import Diagnostic, HypoplanError
 from ..loader import load_text
-from ..schema import EffectSize, Evidence, Hypothesis, Node, Edge, Focus, Peco, Position, Provenance
+from ..schema import Hypothesis
 
-__all__ = ["FormatError", "format_text", "dump_commented", "comments_of", "Comment", "CANONICAL_ORDER"]
+__all__ = ["FormatError", "format_text", "dump_commented", "comments_of", "Comment"]
 
 
 class FormatError(HypoplanError):
     """The formatter could not produce an equivalent file; nothing was written."""
-
-
-#: Key order of each kind of mapping, from the schema's field order.
-CANONICAL_ORDER: dict[str, tuple[str, ...]] = {
-    "hypothesis": tuple(Hypothesis.model_fields),
-    "node": tuple(Node.model_fields),
-    "edge": tuple(Edge.model_fields),
-    "evidence": tuple(Evidence.model_fields),
-    "effect_size": tuple(EffectSize.model_fields),
-    "focus": tuple(Focus.model_fields),
-    "peco": tuple(Peco.model_fields),
-    "provenance": tuple(Provenance.model_fields),
-    "pos": tuple(Position.model_fields),
-}
-
-_CHILD_KIND = {
-    ("hypothesis", "nodes"): "node", ("hypothesis", "edges"): "edge", ("hypothesis", "focus"): "focus",
-    ("hypothesis", "peco"): "peco", ("hypothesis", "provenance"): "provenance", ("node", "pos"): "pos",
-    ("edge", "evidence"): "evidence", ("evidence", "effect_size"): "effect_size",
-}
-
-_SIGN_SYMBOLS = {"+", "-", "−", "±", "+/-", "?"}
 
 
 @dataclass(frozen=True)
@@ -143,46 +121,6 @@ def _positions(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[An
             yield from _positions(item, path + (i,))
 
 
-# --- canonical data ------------------------------------------------------------------------------------------------
-
-
-def _canonical(value: Any, kind: str | None, key: Any = None) -> Any:
-    """A comment-free copy of ``value`` with keys in canonical order and canonical collection styles."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
-
-    if isinstance(value, dict):
-        order = CANONICAL_ORDER.get(kind or "", ())
-        keys = [k for k in order if k in value] + [k for k in value if k not in order]
-        out = CommentedMap()
-        for k in keys:
-            out[k] = _canonical(value[k], _CHILD_KIND.get((kind or "", k)), k)
-        if not value:
-            out.fa.set_flow_style()
-        return out
-    if isinstance(value, list):
-        seq = CommentedSeq(_canonical(v, kind, key) for v in value)
-        if all(not isinstance(v, (dict, list)) for v in value):
-            seq.fa.set_flow_style()
-        return seq
-    if isinstance(value, str):
-        if key == "sign" and value.strip() in _SIGN_SYMBOLS:
-            return DoubleQuotedScalarString(value)
-        if isinstance(value, LiteralScalarString):
-            return LiteralScalarString(str(value))  # a fresh copy: the loaded one carries its header comment
-        if isinstance(value, FoldedScalarString):
-            return FoldedScalarString(str(value))
-        if "\n" in value or "\r" in value:
-            return DoubleQuotedScalarString(value)
-    return value
-
-
-def _emit(data: Any) -> str:
-    stream = io.StringIO()
-    _yaml().dump(data, stream)
-    return stream.getvalue()
-
-
 # --- formatting ----------------------------------------------------------------------------------------------------
 
 
@@ -229,44 +167,71 @@ def format_text(text: str, display: str = "<text>") -> str:
     Raises :class:`~hypoplan.errors.LoadError` when the text is not a valid hypothesis, and
     :class:`FormatError` when the result would not load to the same hypothesis or would lose a comment.
     """
-    original = load_text(text, display).hypothesis
-    if text.lstrip().startswith(("dag", "digraph", "graph", "pdag", "mag", "pag", "strict")):
-        from ..loader import looks_like_dagitty
+    from ..loader import looks_like_dagitty
 
-        if looks_like_dagitty(text):
-            raise FormatError("not YAML", [Diagnostic(display, 0, 0, "F001", "fmt formats YAML hypothesis files only",
-                                                      "convert DAGitty text with 'hypoplan import' first")])
-    data = _yaml().load(text)
-    header, before, eol, trailer = _anchor_comments(text, data)
-    result = _assemble(_canonical(data, "hypothesis"), header, before, eol, trailer)
+    if looks_like_dagitty(text):
+        raise FormatError("not YAML", [Diagnostic(display, 0, 0, "F001", "fmt formats YAML hypothesis files only",
+                                                  "convert DAGitty text with 'hypoplan import' first")])
+    original = load_text(text, display).hypothesis
+    header, before, eol, trailer = _anchor_comments(text, _yaml().load(text))
+    result = _assemble(_canonical_body(original), header, before, eol, trailer)
     _verify(text, result, original, display)
     return result
 
 
-def _assemble(canonical: Any, header: list[str], before: dict[tuple[Any, ...], list[str]],
+def _canonical_body(h: Hypothesis) -> str:
+    from ..writer import dump_hypothesis
+
+    return dump_hypothesis(h, schema_modeline=None)
+
+
+def _nearest(path: tuple[Any, ...], positions: dict[tuple[Any, ...], int]) -> tuple[Any, ...] | None:
+    """``path`` or its nearest ancestor that the output has."""
+    while path and path not in positions:
+        path = path[:-1]
+    return path or None
+
+
+def _multiline_flow_lines(body: str) -> set[int]:
+    """Lines where a plain or quoted scalar starts and continues on the next line (no room for a comment)."""
+    out = set()
+    from ruamel.yaml.tokens import ScalarToken
+
+    for token in _yaml().scan(body):
+        if isinstance(token, ScalarToken) and token.end_mark.line > token.start_mark.line \
+                and getattr(token, "style", None) not in ("|", ">"):
+            out.add(token.start_mark.line)
+    return out
+
+
+def _assemble(body: str, header: list[str], before: dict[tuple[Any, ...], list[str]],
               eol: dict[tuple[Any, ...], list[str]], trailer: list[str]) -> str:
-    """Emit canonical data and put the comments back: above their path, at the end of its line, top and bottom."""
-    body = _emit(canonical)
+    """Put the comments into the canonical text: above their path, at the end of its line, top and bottom."""
     out_positions = dict(_positions(_yaml().load(body)))
     lines = body.splitlines()
+    no_room = _multiline_flow_lines(body)
     prefix: dict[int, list[str]] = {}
     suffix: dict[int, list[str]] = {}
     for path, texts in before.items():
-        prefix.setdefault(out_positions[path], []).extend(texts)
+        anchor = _nearest(path, out_positions)
+        if anchor is None:
+            header = header + texts
+            continue
+        prefix.setdefault(out_positions[anchor], []).extend(texts)
     for path, texts in eol.items():
-        line = out_positions[path]
-        if line in suffix:
+        anchor = _nearest(path, out_positions)
+        if anchor is None:
+            header = header + texts
+            continue
+        line = out_positions[anchor]
+        if line in suffix or line in no_room:
             prefix.setdefault(line, []).extend(texts)
         else:
             suffix[line] = texts[:1]
             prefix.setdefault(line, []).extend(texts[1:])
-    blank_before = {line for path, line in out_positions.items()
-                    if len(path) == 1 and _is_block(canonical[path[0]])}
     out: list[str] = list(header) + ([""] if header else [])
     for i, line in enumerate(lines):
         indent = line[: len(line) - len(line.lstrip())]
-        if i in blank_before and out and out[-1] != "":
-            out.append("")
         out.extend(indent + t for t in prefix.get(i, []))
         out.append(line + "".join(f"  {t}" for t in suffix.get(i, [])))
     out.extend(trailer)
@@ -275,14 +240,10 @@ def _assemble(canonical: Any, header: list[str], before: dict[tuple[Any, ...], l
 
 def dump_commented(data: dict[str, Any], *, header: list[str] | None = None,
                    eol: dict[tuple[Any, ...], str] | None = None) -> str:
-    """Plain hypothesis data in the canonical layout, with header comments and end-of-line comments at paths
+    """Hypothesis data in the canonical layout, with header comments and end-of-line comments at paths
     (e.g. ``{("edges", 0, "source"): "# TODO confirm"}``)."""
-    return _assemble(_canonical(data, "hypothesis"), list(header or []), {},
-                     {path: [text] for path, text in (eol or {}).items()}, [])
-
-
-def _is_block(value: Any) -> bool:
-    return isinstance(value, (dict, list)) and bool(value) and not getattr(value, "fa", None).flow_style()
+    body = _canonical_body(Hypothesis.model_validate(data))
+    return _assemble(body, list(header or []), {}, {path: [text] for path, text in (eol or {}).items()}, [])
 
 
 def _verify(before: str, after: str, original: Hypothesis, display: str) -> None:
