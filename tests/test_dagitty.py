@@ -487,3 +487,36 @@ def test_names_dagitty_refuses_are_written_under_another_name() -> None:
     back = parse(dump_dagitty(h))
     assert [(n.id, n.label) for n in back.nodes] == [("graph__", "graph"), ("graph_", None), ("node_", "N")]
     assert edges(back) == [("graph__", "node_", "causes")]
+
+
+def test_text_in_the_layout_dagitty_net_exports() -> None:
+    # GraphSerializer.toDot: bb first, sorted node statements with roles and pos, edges with curve positions.
+    text = """dag {
+bb="-3.5,-3.5,3.5,3.5"
+A [adjusted,pos="-2.200,-1.520"]
+B [latent,pos="1.400,-1.460"]
+D [outcome,pos="1.400,1.621"]
+E [exposure,pos="-2.200,1.597"]
+Z [pos="-0.300,-0.082"]
+A -> E
+A -> Z [pos="-0.791,-1.045"]
+B -> D
+B -> Z [pos="0.680,-0.496"]
+E -> D
+}
+"""
+    h = parse(text)
+    assert [(n.id, n.observed, (n.pos.x, n.pos.y)) for n in h.nodes] == [
+        ("A", True, (-2.2, -1.52)), ("B", False, (1.4, -1.46)), ("D", True, (1.4, 1.621)),
+        ("E", True, (-2.2, 1.597)), ("Z", True, (-0.3, -0.082))]
+    assert h.focus == Focus(exposure=("E",), outcome=("D",), adjusted=("A",))
+    assert edges(h) == [("A", "E", "causes"), ("A", "Z", "causes"), ("B", "D", "causes"),
+                        ("B", "Z", "causes"), ("E", "D", "causes")]
+
+
+def test_invalid_utf8_dagitty_file_is_refused(tmp_path) -> None:
+    path = tmp_path / "latin1.dagitty"
+    path.write_bytes("dag { café -> x }".encode("latin-1"))
+    with pytest.raises(LoadError) as info:
+        load_file(path)
+    assert info.value.diagnostics[0].code == "E003"
