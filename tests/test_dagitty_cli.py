@@ -186,3 +186,12 @@ def test_check_locates_graph_problems_in_dagitty_files(runner, tmp_path: Path) -
     (diag,) = json.loads(result.stdout)["diagnostics"]
     assert (diag["code"], diag["line"], diag["col"]) == ("E030", 4, 4)
     assert "x -> y -> z -> x" in diag["message"]
+
+
+def test_import_modeline_points_at_the_nearest_schema(runner, tmp_path: Path) -> None:
+    (tmp_path / "schema").mkdir()
+    (tmp_path / "schema" / "hypothesis.schema.json").write_text("{}", encoding="utf-8")
+    out = tmp_path / "hypotheses" / "deep" / "x.yaml"
+    assert runner.invoke(app, ["import", "-", "-o", str(out)], input=DIAGRAM).exit_code == 0
+    first = out.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../../schema/hypothesis.schema.json"

@@ -41,6 +41,22 @@ def _read(file: str) -> tuple[str, str, Path | None]:
     return read_text(path, display), display, path
 
 
+def _schema_path_for(output: Path | None) -> str:
+    """The schema path for the modeline, relative to where the file goes: the nearest schema/ folder above it."""
+    import os
+
+    from ..writer import DEFAULT_SCHEMA_PATH
+
+    if output is None or str(output) == "-":
+        return DEFAULT_SCHEMA_PATH
+    folder = output.resolve().parent
+    for parent in (folder, *folder.parents):
+        candidate = parent / "schema" / "hypothesis.schema.json"
+        if candidate.is_file():
+            return Path(os.path.relpath(candidate, folder)).as_posix()
+    return DEFAULT_SCHEMA_PATH
+
+
 @app.command("import")
 @handle_errors
 def import_(
@@ -79,7 +95,7 @@ def import_(
     default_id = hypothesis_id or (output.stem if output is not None and str(output) != "-" else None) \
         or (path.stem if path is not None else "imported")
     hypothesis, _ = parse_dagitty(text, display, default_id=default_id)
-    write_output(output, dump_hypothesis(hypothesis), force=force)
+    write_output(output, dump_hypothesis(hypothesis, schema_modeline=_schema_path_for(output)), force=force)
     err(f"imported {len(hypothesis.nodes)} node(s) and {len(hypothesis.edges)} edge(s) as '{hypothesis.id}'; "
         "edges are speculative until you add evidence")
 
