@@ -353,3 +353,25 @@ def test_cli_highlight_minimal_recolours_given_the_set(runner, tmp_path):
     assert res.exit_code == 0, res.output
     assert re.search(r'n3 \[[^\]]*shape="box", peripheries="2"', res.stdout)  # c is the minimal set
     assert "#c0392b" not in _edge_line(res.stdout, "n3", "n2")  # … and closes the back-door path
+
+
+def test_causal_edges_match_brute_force_on_random_dags():
+    import random
+
+    import networkx as nx
+
+    from hypoplan.render.diagram import causal_edges
+
+    rng = random.Random(7)
+    for _ in range(200):
+        n = rng.randint(2, 8)
+        g = nx.DiGraph()
+        g.add_nodes_from(range(n))
+        g.add_edges_from((i, j) for i in range(n) for j in range(i + 1, n) if rng.random() < 0.35)
+        x, y = 0, n - 1
+        adjusted = {v for v in range(1, n - 1) if rng.random() < 0.2}
+        expected = set()
+        for path in nx.all_simple_paths(g, x, y):
+            if not adjusted & set(path[1:-1]):
+                expected |= set(zip(path, path[1:]))
+        assert causal_edges(g, [x], [y], adjusted) == expected

@@ -117,6 +117,7 @@ class Diagram:
     nodes: tuple[DiagramNode, ...]
     edges: tuple[DiagramEdge, ...]
     options: DiagramOptions = field(default_factory=DiagramOptions)
+    paths_truncated: bool = False
 
     def groups(self) -> list[tuple[str, list[DiagramNode]]]:
         """Nodes grouped by level, molecular → clinical (ungrouped nodes are left out)."""
@@ -161,6 +162,24 @@ def _sign_symbol(value: str) -> str:
         return "?"
 
 
+def causal_edges(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str],
+                 adjusted: Iterable[str] = ()) -> set[tuple[str, str]]:
+    """Edges on open causal (directed) paths from the exposure to the outcome.
+
+    An edge u → v lies on a directed path X ⇝ u → v ⇝ Y exactly when u is X or a descendant of X and v is Y
+    or an ancestor of Y; adjusting for a node on the path blocks it, so adjusted nodes are removed first.
+    Linear time, so colouring never depends on how many paths the analysis listed.
+    """
+    import networkx as nx
+
+    xs, ys = set(exposure), set(outcome)
+    keep = [n for n in g if n not in set(adjusted) or n in xs or n in ys]
+    h = g.subgraph(keep)
+    down = set().union(*(nx.descendants(h, x) | {x} for x in xs if x in h)) if xs else set()
+    up = set().union(*(nx.ancestors(h, y) | {y} for y in ys if y in h)) if ys else set()
+    return {(u, v) for u, v in h.edges() if u in down and v in up and u not in ys and v not in xs}
+
+
 def _path_edges(g: nx.DiGraph, analysis: AnalysisResult | None) -> dict[tuple[str, str], str]:
     """Map each drawn edge key to "causal" or "biasing" from the analysis's open paths.
 
@@ -170,6 +189,8 @@ def _path_edges(g: nx.DiGraph, analysis: AnalysisResult | None) -> dict[tuple[st
     colour: dict[tuple[str, str], str] = {}
     if analysis is None:
         return colour
+    for key in causal_edges(g, analysis.exposure, analysis.outcome, analysis.adjusted):
+        colour[key] = "causal"
     for path in analysis.paths:
         if not path.open:
             continue
@@ -235,4 +256,5 @@ def build_diagram(g: nx.DiGraph, analysis: AnalysisResult | None = None,
         attrs = data.get("edge", {})
         edges.append(DiagramEdge(ids[a], ids[b], True, "?", attrs.get("confidence", Confidence.SPECULATIVE.value),
                                  is_animal_only(attrs.get("evidence", ())), colours.get(("<->", a, b))))
-    return Diagram(str(g.graph.get("title") or g.graph.get("id") or "hypothesis"), tuple(nodes), tuple(edges), options)
+    return Diagram(str(g.graph.get("title") or g.graph.get("id") or "hypothesis"), tuple(nodes), tuple(edges), options,
+                   paths_truncated=bool(analysis and "paths" in analysis.truncated))

@@ -127,7 +127,8 @@ def _legend(diagram: Diagram, indent: str) -> list[str]:
         lines.append(f"{indent}  legend_node{i} {_attrs(attrs)};")
     edge_names = {"established": "established", "supported": "supported", "suggestive": "suggestive",
                   "speculative": "speculative", "contested": "contested", "confounded": "confounded (latent U)",
-                  "causal": "open causal path", "biasing": "open biasing path", "animal": "[animal] animal evidence only"}
+                  "causal": "open causal path",
+                  "biasing": "open biasing path" + (" (listed paths only)" if diagram.paths_truncated else ""), "animal": "[animal] animal evidence only"}
     for i, kind in enumerate(items["edges"]):
         if kind in ("causal", "biasing"):
             sample = DiagramEdge("a", "b", False, "", "supported", path=kind)

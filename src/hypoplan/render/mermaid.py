@@ -79,7 +79,8 @@ def _legend(diagram: Diagram) -> list[str]:
     edge_names = {"established": "thick: established", "supported": "solid: supported",
                   "suggestive": "dashed: suggestive", "speculative": "dotted: speculative",
                   "contested": "orange: contested", "confounded": "dotted, two heads: confounded",
-                  "causal": "green: open causal path", "biasing": "red: open biasing path",
+                  "causal": "green: open causal path",
+                  "biasing": "red: open biasing path" + (" (listed paths only)" if diagram.paths_truncated else ""),
                   "animal": "[animal]: animal evidence only"}
     lines = ['  subgraph legend["Legend"]', "    direction TB"]
     for i, role in enumerate(items["nodes"]):
