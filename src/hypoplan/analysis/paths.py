@@ -71,34 +71,53 @@ def enumerate_paths(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[st
                 reach_y.add(w)
                 stack.append(w)
     found: list[tuple[str, ...]] = []
-    truncated = False
-    steps = 0
-    for x in sorted(xs):
+    budget = [STEP_BUDGET]
+    # Iterative deepening on the number of edges: all paths of length L before any of length L + 1,
+    # so a cut listing keeps the shortest paths.
+    for length in range(1, len(reach_y) + 2):
+        more, longer_exist = _paths_of_length(nbrs, sorted(xs), ys, reach_y, length, budget)
+        found += more
+        if len(found) > max_results or budget[0] <= 0:
+            return _classified(g, found, z, an_z, max_results), True
+        if not longer_exist:
+            break
+    return _classified(g, found, z, an_z, max_results), False
+
+
+def _classified(g: nx.DiGraph, found: list[tuple[str, ...]], z: set[str], an_z: set[str],
+                max_results: int) -> list[PathInfo]:
+    found = sorted(found, key=lambda p: (len(p), p))[:max_results]
+    return [classify_path(g, p, z, an_z) for p in found]
+
+
+def _paths_of_length(nbrs: dict[str, list[str]], starts: list[str], ys: set[str], inner: set[str], length: int,
+                     budget: list[int]) -> tuple[list[tuple[str, ...]], bool]:
+    """Paths with exactly ``length`` edges, and whether some partial path could grow longer."""
+    out: list[tuple[str, ...]] = []
+    longer = False
+    for x in starts:
         path = [x]
         on_path = {x}
         iters = [iter(nbrs[x])]
         while iters:
-            steps += 1
-            if steps > STEP_BUDGET:
-                truncated = True
-                break
+            budget[0] -= 1
+            if budget[0] <= 0:
+                return out, True
             w = next(iters[-1], None)
             if w is None:
                 iters.pop()
                 on_path.discard(path.pop())
                 continue
-            if w in ys:
-                found.append((*path, w))
-                if len(found) > max_results:
-                    truncated = True
-                    break
+            if w in on_path:
                 continue
-            if w in on_path or w not in reach_y:
+            if len(path) == length:
+                if w in ys:
+                    out.append((*path, w))
+                elif w in inner:
+                    longer = True
                 continue
-            path.append(w)
-            on_path.add(w)
-            iters.append(iter(nbrs[w]))
-        if truncated:
-            break
-    found = sorted(found, key=lambda p: (len(p), p))[:max_results]
-    return [classify_path(g, p, z, an_z) for p in found], truncated
+            if w in inner:
+                path.append(w)
+                on_path.add(w)
+                iters.append(iter(nbrs[w]))
+    return out, longer

@@ -1,0 +1,97 @@
+"""``hypoplan analyze``: paths, adjustment sets, identification, instruments and testable implications."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from . import app
+from .common import display_path, dumps_json, err, handle_errors, write_output
+
+
+class AnalyzeFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def _split(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+@app.command()
+@handle_errors
+def analyze(
+    file: str = typer.Argument(..., help="A hypothesis YAML file, a .dagitty file, or - for stdin."),
+    format: AnalyzeFormat = typer.Option(AnalyzeFormat.text, "--format", "-f", help="Output format."),
+    exposure: str = typer.Option(None, "--exposure", "-x", help="Exposure node id(s), comma-separated "
+                                 "(default: the hypothesis focus)."),
+    outcome: str = typer.Option(None, "--outcome", "-y", help="Outcome node id(s), comma-separated "
+                                "(default: the hypothesis focus)."),
+    adjust: str = typer.Option(None, "--adjust", "-a", help="Adjusted node ids, comma-separated: forced into "
+                               "every adjustment set and checked for validity (default: focus.adjusted)."),
+    max_results: int = typer.Option(100, "--max-results", min=1, help="Cap on every listing that can grow "
+                                    "exponentially (paths, sets, instruments, implications)."),
+    direct: bool = typer.Option(False, "--direct", help="Also find sets for the direct effect (single-door)."),
+    all_implications: bool = typer.Option(False, "--all-implications",
+                                          help="List all minimal implications (capped), not one per pair."),
+    output: Path = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+) -> None:
+    """Causal analysis of a hypothesis: what you would open DAGitty for.
+
+    Paths (causal/biasing, open/blocked), all minimal adjustment sets (generalized
+    adjustment criterion), canonical, optimal and minimum-cost sets, identification
+    (adjustment, front-door, ID algorithm), conditional instruments, testable
+    implications, negative controls and mediators. The answer always says whether
+    no valid adjustment set exists or the empty set suffices. Exit 0 on success,
+    1 for an analysis error (unknown node, X = Y, cycle), 2 for usage errors.
+
+    Examples:
+
+        hypoplan analyze hypotheses/mecfs-ne-vasomotion.yaml
+
+        hypoplan analyze model.dagitty --format json
+
+        hypoplan analyze h.yaml --exposure A --outcome B --adjust C,D --direct
+
+        cat model.dagitty | hypoplan analyze - --format markdown -o analysis.md
+    """
+    from ..analysis import analyze as run_analysis
+    from ..errors import UsageError
+    from ..graph import build_graph
+    from ..loader import Repository, load_file, load_text, resolve
+
+    if file == "-":
+        text = sys.stdin.read()
+        hfile = load_text(text, "<stdin>")
+        repo = Repository(Path.cwd(), [hfile])
+    else:
+        path = Path(file)
+        if not path.is_file():
+            raise UsageError(f"{file}: no such file", hint="give a hypothesis YAML file, a .dagitty file, or -")
+        hfile = load_file(path, display=display_path(path))
+        repo = Repository(path.resolve().parent, [hfile])
+    hypothesis = resolve(hfile, repo)
+    g = build_graph(hypothesis)
+    err(f"analysing {hypothesis.id} …")
+    result = run_analysis(g, exposure=_split(exposure), outcome=_split(outcome), adjusted=_split(adjust),
+                          max_results=max_results, direct=direct, all_implications=all_implications)
+    if format is AnalyzeFormat.json:
+        out = dumps_json(result.to_json()) + "\n"
+    elif format is AnalyzeFormat.markdown:
+        from ..render.analysis_markdown import render_analysis_markdown
+
+        out = render_analysis_markdown(result, g)
+    else:
+        from ..render.analysis_markdown import render_analysis_text
+
+        out = render_analysis_text(result, g)
+    if result.truncated:
+        err("cut at --max-results: " + ", ".join(result.truncated))
+    write_output(output, out, force=force)
