@@ -18,6 +18,8 @@ from typing import Any
 from ..errors import HypoplanError
 from ..schema import Hypothesis
 
+_ABSENT = "file absent"
+
 __all__ = ["Consequences", "ConsequenceChange", "consequences_of", "compare_consequences"]
 
 
@@ -75,7 +77,7 @@ def _implication_text(imp: Any) -> str:
 def consequences_of(h: Hypothesis | None, repository: Any = None, *, with_plan: bool = True) -> Consequences:
     """Analyse one resolved hypothesis (``extends`` merged); ``None`` (no file) gives an empty record."""
     if h is None:
-        return Consequences(False, "file absent")
+        return Consequences(False, _ABSENT)
     from ..graph import build_graph
 
     try:
@@ -139,8 +141,8 @@ def _ident_text(c: Consequences) -> str:
 def compare_consequences(before: Consequences, after: Consequences) -> list[ConsequenceChange]:
     """What differs between two versions' consequences; losing identifiability is a warning."""
     out: list[ConsequenceChange] = []
-    if not before.analysed and not after.analysed:
-        return out
+    if not before.analysed and not after.analysed or _ABSENT in (before.reason, after.reason):
+        return out  # nothing to compare: an added or deleted file shows its consequences on one side only
     if (before.exposure, before.outcome) != (after.exposure, after.outcome) and before.analysed and after.analysed:
         out.append(ConsequenceChange("question", f"{', '.join(before.exposure)} → {', '.join(before.outcome)}",
                                      f"{', '.join(after.exposure)} → {', '.join(after.outcome)}"))
