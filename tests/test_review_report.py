@@ -46,7 +46,7 @@ def test_hostile_text_cannot_break_the_markdown_comment():
 
 def test_hostile_labels_cannot_inject_mermaid_statements():
     chart = mermaid_diagram(_hostile_report().files[0])
-    allowed = re.compile(r'^(flowchart LR|  n\d+\["[^"\n]*"\]|  n\d+ (-->|==>|-\.->)\|"[^"\n]*"\| n\d+'
+    allowed = re.compile(r'^(flowchart LR|  n\d+\["[^"\n]*"\]|  n\d+ <?(-->|==>|-\.->)\|"[^"\n]*"\| n\d+'
                          r'|  classDef (added|removed|changed) [^\n]*|  class n\d+(,n\d+)* (added|removed|changed))$')
     assert chart and all(allowed.match(line) for line in chart), chart
     assert not any("%%" in line or "click" in line for line in chart)
@@ -95,3 +95,10 @@ def test_layout_only_change_is_reported_as_such():
     new = "# a comment\n" + old.replace("status: idea\n", "status: idea  # still\n")
     md = to_markdown(review_texts(old, new, with_plan=False))
     assert "No semantic change (layout or comments only)." in md
+
+
+def test_confounded_edges_are_drawn_two_headed():
+    old = hypothesis_text()
+    new = old.replace("edges:\n", "edges:\n  - source: m\n    target: c\n    type: confounded\n")
+    chart = mermaid_diagram(review_texts(old, new, with_plan=False).files[0])
+    assert '  n0 <==>|"added ?"| n1' in chart  # c <-> m, generated ids in sorted order

@@ -262,8 +262,10 @@ def mermaid_diagram(f: FileDiff, max_nodes: int = 40) -> list[str]:
     for n in sorted(touched):
         lines.append(f'  {ids[n]}["{mermaid_label(labels.get(n, n))}"]')
     edges = _diagram_edges(f, set(touched))
-    for (s, t), (style, label) in sorted(edges.items()):
+    for (s, t, kind), (style, label) in sorted(edges.items()):
         arrow = {"added": "==>", "removed": "-.->", "changed": "-->", "context": "-->"}[style]
+        if kind == "confounded":  # a shared unmeasured cause: a two-headed arrow
+            arrow = "<" + arrow
         lines.append(f'  {ids[s]} {arrow}|"{mermaid_label(label)}"| {ids[t]}')
     lines += ["  classDef added fill:#dafbe1,stroke:#1a7f37", "  classDef removed fill:#ffebe9,stroke:#cf222e,stroke-dasharray:4",
               "  classDef changed fill:#fff8c5,stroke:#9a6700"]
@@ -284,24 +286,24 @@ def _labels(f: FileDiff) -> dict[str, str]:
     return out
 
 
-def _diagram_edges(f: FileDiff, nodes: set[str]) -> dict[tuple[str, str], tuple[str, str]]:
-    out: dict[tuple[str, str], tuple[str, str]] = {}
+def _diagram_edges(f: FileDiff, nodes: set[str]) -> dict[tuple[str, str, str], tuple[str, str]]:
+    out: dict[tuple[str, str, str], tuple[str, str]] = {}
     for c in f.changes:
         if c.edge is None:
             continue
-        s, t, _kind = c.edge
-        if s not in nodes or t not in nodes:
+        key = c.edge
+        if key[0] not in nodes or key[1] not in nodes:
             continue
         if c.kind == "edge-added":
-            out[(s, t)] = ("added", f"added {_sign(c.after)}")
+            out[key] = ("added", f"added {_sign(c.after)}")
         elif c.kind == "edge-removed":
-            out[(s, t)] = ("removed", f"removed {_sign(c.before)}")
+            out[key] = ("removed", f"removed {_sign(c.before)}")
         elif c.kind in ("sign-flipped", "sign-changed"):
-            out[(s, t)] = ("changed", f"sign {_symbol(c.before)} → {_symbol(c.after)}")
-        elif (s, t) not in out:
+            out[key] = ("changed", f"sign {_symbol(c.before)} → {_symbol(c.after)}")
+        elif key not in out:
             short = {"confidence-raised": "confidence ↑", "confidence-lowered": "confidence ↓",
                      "evidence-added": "evidence +", "evidence-removed": "evidence −"}.get(c.kind, "changed")
-            out[(s, t)] = ("changed", short)
+            out[key] = ("changed", short)
     return out
 
 
