@@ -22,6 +22,8 @@ def test_unchanged_consequences_are_not_reported():
     assert f.before.analysed and f.after.analysed
     assert f.before.adjustment_sets == (("c",),) and f.before.identifiable
     assert f.consequence_changes == ()
+    assert "**Consequences**: unchanged (x → y; adjustment: {c}; identification: yes (adjustment); 2 testable implications)." \
+        in to_markdown(report)
 
 
 def test_confounder_becoming_latent_loses_adjustment_but_keeps_the_front_door():

@@ -174,6 +174,10 @@ def _consequences_markdown(f: FileDiff) -> list[str]:
     if not b.analysed and not a.analysed:
         reason = a.reason if f.new_path else b.reason
         return ["", f"Consequences: not computed ({_md(reason or 'no analysis')})."]
+    if a.analysed and b.analysed and not f.consequence_changes:
+        summary = (f"{_question(a)}; adjustment: {_sets(a)}; identification: {_ident(a)}; "
+                   f"{len(a.implications)} testable implications")
+        return ["", f"**Consequences**: unchanged ({summary})."]
     rows = [("Question", _question(b), _question(a)),
             ("Minimal adjustment sets", _sets(b), _sets(a)),
             ("Identification", _ident(b), _ident(a)),
