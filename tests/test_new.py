@@ -128,3 +128,18 @@ def test_cli_from_text_on_the_seed_texts(seed: Path, tmp_path: Path, runner, mon
     for edge in h.edges:
         for quote in re.findall(r"“([^”]+)”", edge.notes or ""):
             assert quote in source  # every quote is verbatim from the text
+
+
+def test_interactive_prompts_when_stdin_is_a_terminal(tmp_path: Path, runner, monkeypatch):
+    import hypoplan.cli.new as cli_new
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli_new, "stdin_is_terminal", lambda: True)
+    answers = "chronic stress impairs NE function in fibromyalgia\n\nbrain fog\nadults with fibromyalgia\n"
+    result = runner.invoke(app, ["new", "--id", "fog"], input=answers)
+    assert result.exit_code == 0, result.output
+    h = load_file(tmp_path / "hypotheses" / "fog.yaml").hypothesis
+    # the parsed exposure was accepted with Enter; the outcome and population were typed
+    assert [n.label for n in h.nodes] == ["chronic stress", "NE function", "brain fog"]
+    assert (h.focus.exposure, h.focus.outcome) == (("chronic_stress",), ("brain_fog",))
+    assert h.peco is not None and h.peco.population == "adults with fibromyalgia"

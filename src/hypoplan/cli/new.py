@@ -12,6 +12,11 @@ from . import app
 from .common import err, handle_errors, write_output
 
 
+def stdin_is_terminal() -> bool:
+    """Whether to ask questions (a seam for tests: the test runner replaces stdin)."""
+    return sys.stdin.isatty()
+
+
 @app.command()
 @handle_errors
 def new(
@@ -46,7 +51,7 @@ def new(
     from ..review.new import draft, draft_yaml, extract_claims, parse_statement, slug
     from ..yamlio import read_text
 
-    interactive = sys.stdin.isatty() and from_text is None
+    interactive = stdin_is_terminal() and from_text is None
     if statement is None and not (exposure and outcome) and from_text is None:
         if not interactive:
             raise UsageError("nothing to scaffold from",
