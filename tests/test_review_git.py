@@ -159,6 +159,20 @@ def test_diff_reads_rev_path_through_git(repo: Path, monkeypatch: pytest.MonkeyP
     assert _kinds(report) == ["sign-flipped"]
 
 
+def test_diff_accepts_git_paths_relative_to_the_working_folder(repo: Path, monkeypatch: pytest.MonkeyPatch):
+    _edit(repo, "confidence: suggestive", "confidence: supported")
+    monkeypatch.chdir(repo / "hypotheses")
+    report = review_specs("HEAD:./h1.yaml", "h1.yaml", Path.cwd())
+    assert _kinds(report) == ["confidence-raised"]
+
+
+def test_review_of_a_path_outside_the_repository_is_a_usage_error(repo: Path, tmp_path: Path):
+    from hypoplan.errors import UsageError
+
+    with pytest.raises(UsageError, match="outside the git repository"):
+        review_worktree("HEAD", repo, [str(tmp_path)])
+
+
 def test_cli_review_json_and_exit_policy(repo: Path, runner, monkeypatch: pytest.MonkeyPatch):
     _edit(repo, 'target: y\n    sign: "+"', 'target: y\n    sign: "-"')
     monkeypatch.chdir(repo)

@@ -196,6 +196,8 @@ def load_spec(spec: str, cwd: Path, *, severity: Severity = Severity.ERROR) -> V
             return Version(spec, problems=tuple(replace(d, severity=severity) for d in exc.diagnostics))
         return _load(text, spec, spec, Repository(p.parent), severity)
     root = git.repo_root(cwd)
+    if path.startswith(("./", "../")):  # relative to the working folder, as git's REV:./path
+        path = _relative_to(root, cwd / path)
     text = git.read_at(rev, path, root)
     if text is None:
         from ..errors import UsageError
@@ -204,6 +206,17 @@ def load_spec(spec: str, cwd: Path, *, severity: Severity = Severity.ERROR) -> V
                          hint="paths after 'REV:' are relative to the repository top; check with 'git ls-tree REV'")
     folder = str(PurePosixPath(path).parent)
     return _load(text, spec, spec, _git_repository(rev, folder, root), severity)
+
+
+def _relative_to(root: Path, path: Path) -> str:
+    """``path`` relative to the repository top (as git names it); a usage error outside the repository."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix() or "."
+    except ValueError:
+        from ..errors import UsageError
+
+        raise UsageError(f"{path} is outside the git repository {root}",
+                         hint="review paths inside the repository") from None
 
 
 def review_specs(old_spec: str, new_spec: str, cwd: Path, *, with_plan: bool = True) -> ReviewReport:
@@ -219,8 +232,7 @@ def review_worktree(base: str, cwd: Path, paths: list[str] | None = None, *, wit
     root = git.repo_root(cwd)
     git.resolve_rev(base, root)
     rev = git.merge_base(base, root) if use_merge_base else base
-    specs = [str((cwd / p).resolve().relative_to(root.resolve())) if not Path(p).is_absolute()
-             else str(Path(p).resolve().relative_to(root.resolve())) for p in (paths or ["hypotheses"])]
+    specs = [_relative_to(root, cwd / p) for p in (paths or ["hypotheses"])]
     changes = [c for c in git.changed_files(rev, root, specs)
                if is_hypothesis_path(c.new_path or c.old_path or "")]
     repos: dict[str, Repository] = {}
