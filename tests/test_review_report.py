@@ -102,3 +102,52 @@ def test_confounded_edges_are_drawn_two_headed():
     new = old.replace("edges:\n", "edges:\n  - source: m\n    target: c\n    type: confounded\n")
     chart = mermaid_diagram(review_texts(old, new, with_plan=False).files[0])
     assert '  n0 <==>|"added ?"| n1' in chart  # c <-> m, generated ids in sorted order
+
+
+# --- property-based: any text stays inside its annotation and its place in the comment ----------------------------
+
+import json  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_pieces = st.sampled_from(list("::%\r\n`<>/@#[]()|*_~&\"'\\=, -!{}$")
+                          + ["::error ", "</details>", "```", "%0A", "%%{init}%%", "click ", "@org/team"])
+hostile = st.lists(st.one_of(_pieces, st.characters(blacklist_categories=("Cs",))), min_size=1, max_size=12).map("".join)
+
+
+def _unescape(text: str) -> str:
+    return text.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
+
+
+@settings(derandomize=True, max_examples=200, deadline=None)
+@given(message=hostile, file=hostile, title=hostile)
+def test_annotation_text_cannot_escape_its_fields(message, file, title):
+    line = annotation_line(Annotation("warning", message, file, 7, 0, title))
+    assert "\n" not in line and "\r" not in line
+    assert line.startswith("::warning ")
+    props, sep, body = line[len("::warning "):].partition("::")
+    assert sep and _unescape(body) == message
+    fields = dict(p.split("=", 1) for p in props.split(","))
+    assert fields.keys() == {"file", "line", "title"}
+    assert (_unescape(fields["file"]), fields["line"], _unescape(fields["title"])) == (file, "7", title)
+
+
+@settings(derandomize=True, max_examples=40, deadline=None)
+@given(label=hostile.filter(lambda s: s.strip() and len(s) <= 200), citation=hostile)
+def test_any_label_or_citation_stays_inert_in_the_comment(label, citation):
+    old = hypothesis_text()
+    new = old.replace("label: Mediator", f"label: {json.dumps(label)}").replace(
+        "citation: doi:10.1000/abc", f"citation: {json.dumps(citation)}")
+    report = review_texts(old, new, "hypotheses/h1.yaml", with_plan=False)
+    md = to_markdown(report)
+    lines = md.splitlines()
+    assert not any(line.lstrip().startswith("::") for line in lines)
+    assert [line for line in lines if "```" in line] == ["```mermaid", "```"] * md.count("```mermaid")
+    assert md.count("<details>") == md.count("</details>") and md.count("<summary>") == md.count("</summary>")
+    chart = mermaid_diagram(report.files[0])
+    allowed = re.compile(r'^(flowchart LR|  n\d+\["[^"\n]*"\]|  n\d+ <?(-->|==>|-\.->)\|"[^"\n]*"\| n\d+'
+                         r'|  classDef (added|removed|changed) [^\n]*|  class n\d+(,n\d+)* (added|removed|changed))$')
+    assert all(allowed.match(line) for line in chart), chart
+    github, _ = to_github(report)
+    assert all(re.match(r"^::(error|warning|notice) [^\n]*$", line) for line in github.splitlines())
