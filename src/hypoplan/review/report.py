@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..render.escape import github_message, github_property, markdown_text, mermaid_label
-from .diff import SEVERITY_ORDER, Change
+from .diff import SEVERITY_ORDER
 from .pipeline import FileDiff, ReviewReport, _severity
 
 __all__ = ["Annotation", "annotation_line", "limit_annotations", "to_markdown", "to_json", "to_github",
@@ -317,13 +317,6 @@ def _symbol(sign: Any) -> str:
 
 def _sign(info: Any) -> str:
     return _symbol(info.get("sign")) if isinstance(info, dict) else ""
-
-
-def changes_by_severity(changes: Iterable[Change]) -> dict[str, int]:
-    out = {s: 0 for s in SEVERITY_ORDER}
-    for c in changes:
-        out[c.severity] += 1
-    return out
 
 
 def diagnostics_markdown(title: str, diagnostics: Iterable[Any]) -> str:
