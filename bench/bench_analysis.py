@@ -24,10 +24,10 @@ from hypoplan.analysis.implications import basis_implications
 from hypoplan.analysis.instruments import conditional_instruments
 
 TARGETS_MS = {"minimal adjustment sets": 50, "instruments": 50, "implications (basis)": 200,
-              "analyze() in process": None, "hypoplan analyze (wall)": 500}
+              "analyze() in process": None, "hypoplan analyze (wall)": 500, "hypoplan --help (floor)": None}
 
 
-def random_dag(n: int, degree: float, rng: random.Random) -> tuple[nx.DiGraph, str, str]:
+def random_dag(n: int, degree: float, rng: random.Random, latent: int = 0) -> tuple[nx.DiGraph, str, str]:
     """A random DAG on ``n`` nodes with ``n * degree / 2`` edges, and an exposure that is an ancestor of the outcome."""
     order = [f"v{i}" for i in range(n)]
     rng.shuffle(order)
@@ -48,12 +48,17 @@ def random_dag(n: int, degree: float, rng: random.Random) -> tuple[nx.DiGraph, s
         if below:
             y = rng.choice(below)
             break
+    for i in range(latent):  # unmeasured common causes of random pairs (not of X or Y)
+        a, b = rng.sample([v for v in order if v not in (x, y)], 2)
+        g.add_edges_from([(f"U{i}", a), (f"U{i}", b)])
+        g.nodes[f"U{i}"]["observed"] = False
     g.graph.update(exposure=(x,), outcome=(y,), adjusted=())
     return g, x, y
 
 
 def to_dagitty(g: nx.DiGraph, x: str, y: str) -> str:
     lines = ["dag {", f"{x} [exposure]", f"{y} [outcome]"]
+    lines += [f"{v} [latent]" for v in sorted(g) if not g.nodes[v]["observed"]]
     lines += [f"{a} -> {b}" for a, b in sorted(g.edges)]
     return "\n".join(lines + ["}"]) + "\n"
 
@@ -74,6 +79,7 @@ def main() -> None:
     ap.add_argument("--degree", type=float, default=4.0)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--cli-runs", type=int, default=5)
+    ap.add_argument("--latent", type=int, default=0, help="add this many latent common causes of random pairs")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     times: dict[str, list[float]] = {k: [] for k in TARGETS_MS}
@@ -81,7 +87,7 @@ def main() -> None:
     hypoplan = Path(sys.executable).with_name("hypoplan")
     tmp = Path(tempfile.mkdtemp())
     for k in range(args.graphs):
-        g, x, y = random_dag(args.nodes, args.degree, rng)
+        g, x, y = random_dag(args.nodes, args.degree, rng, args.latent)
         sets, _ = minimal_adjustment_sets(g, {x}, {y}, max_results=100)
         counts["sets"].append(len(sets))
         times["minimal adjustment sets"].append(timed(lambda: minimal_adjustment_sets(g, {x}, {y}, max_results=100)))
@@ -100,7 +106,11 @@ def main() -> None:
             times["hypoplan analyze (wall)"].append((time.perf_counter() - t) * 1000)
             if proc.returncode != 0:
                 sys.exit(f"hypoplan analyze failed: {proc.stderr.decode()}")
-    print(f"{args.graphs} random DAGs, {args.nodes} nodes, average degree {args.degree:g}, seed {args.seed}")
+            t = time.perf_counter()  # interpreter + CLI start-up alone, for comparison
+            subprocess.run([str(hypoplan), "--help"], capture_output=True)
+            times["hypoplan --help (floor)"].append((time.perf_counter() - t) * 1000)
+    print(f"{args.graphs} random DAGs, {args.nodes} nodes, average degree {args.degree:g}, seed {args.seed}, "
+          f"{args.latent} latent confounders")
     print(f"  minimal sets per graph (cap 100): median {statistics.median(counts['sets']):g}, "
           f"max {max(counts['sets'])}; instruments median {statistics.median(counts['instruments']):g}; "
           f"basis implications median {statistics.median(counts['implications']):g}")

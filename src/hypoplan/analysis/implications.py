@@ -4,7 +4,8 @@ Each is a falsification test a study can run on data.  The default *basis* gives
 independence per non-adjacent pair of observed nodes, from the local Markov property
 (Pearl 2009, Thm 1.2.7: every node is independent of its non-descendants given its parents)
 when the parents are all observed, otherwise from a minimal d-separator among observed
-nodes (van der Zander & Liśkiewicz 2020, via ``nx.find_minimal_d_separator``).  Pairs joined
+nodes (the separator closest to one end in the moral ancestral graph, as in :mod:`.adjustment`;
+van der Zander, Liśkiewicz & Textor 2019).  Pairs joined
 through latent nodes only may have no observed separator: they imply nothing testable.
 
 Listing *all* minimal implications is exponential (Textor et al. 2016 report DAGitty taking
@@ -64,10 +65,11 @@ def basis_implications(g: nx.DiGraph, *, max_results: int | None = None,
                 given = frozenset(parents)
                 break
         if given is None:
-            z = nx.find_minimal_d_separator(g, {a}, {b}, restricted=observed - {a, b})
-            if z is None:
+            p = AdjustmentProblem(g, frozenset({a}), frozenset({b}), frozenset(), observed - {a, b}, frozenset())
+            seps, _ = _enumerate_minimal(p, 1)
+            if not seps:
                 continue
-            given = frozenset(z)
+            given = seps[0]
         out.append(Implication(a, b, given))
         if max_results is not None and len(out) > max_results:
             return out[:max_results], True

@@ -61,21 +61,24 @@ def enumerate_paths(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[st
     an_z = ancestors(g, z)
     ends = xs | ys
     nbrs: dict[str, list[str]] = {v: sorted(set(g._succ[v]) | set(g._pred[v])) for v in g}
-    # Inner nodes must reach Y without touching X ∪ Y: prune to the part of the skeleton that can.
-    reach_y: set[str] = set()
-    stack = list(ys)
-    while stack:
-        v = stack.pop()
-        for w in nbrs[v]:
-            if w not in ends and w not in reach_y:
-                reach_y.add(w)
-                stack.append(w)
+    # Inner nodes must reach Y without touching X ∪ Y; ``dist`` (edges to the nearest Y node) prunes the search.
+    dist: dict[str, int] = {v: 0 for v in ys}
+    frontier = sorted(ys)
+    while frontier:
+        nxt = []
+        for v in frontier:
+            for w in nbrs[v]:
+                if w not in ends and w not in dist:
+                    dist[w] = dist[v] + 1
+                    nxt.append(w)
+        frontier = nxt
+    reach_y = {v for v in dist if v not in ys}
     found: list[tuple[str, ...]] = []
     budget = [STEP_BUDGET]
     # Iterative deepening on the number of edges: all paths of length L before any of length L + 1,
     # so a cut listing keeps the shortest paths.
     for length in range(1, len(reach_y) + 2):
-        more, longer_exist = _paths_of_length(nbrs, sorted(xs), ys, reach_y, length, budget)
+        more, longer_exist = _paths_of_length(nbrs, sorted(xs), ys, dist, length, budget)
         found += more
         if len(found) > max_results or budget[0] <= 0:
             return _classified(g, found, z, an_z, max_results), True
@@ -90,9 +93,13 @@ def _classified(g: nx.DiGraph, found: list[tuple[str, ...]], z: set[str], an_z: 
     return [classify_path(g, p, z, an_z) for p in found]
 
 
-def _paths_of_length(nbrs: dict[str, list[str]], starts: list[str], ys: set[str], inner: set[str], length: int,
-                     budget: list[int]) -> tuple[list[tuple[str, ...]], bool]:
-    """Paths with exactly ``length`` edges, and whether some partial path could grow longer."""
+def _paths_of_length(nbrs: dict[str, list[str]], starts: list[str], ys: set[str], dist: dict[str, int],
+                     length: int, budget: list[int]) -> tuple[list[tuple[str, ...]], bool]:
+    """Paths with exactly ``length`` edges, and whether a longer one may exist.
+
+    ``dist`` maps each usable inner node (and each Y node, at 0) to its skeleton distance from Y:
+    a branch that cannot reach Y within the remaining edges is skipped (and flags longer paths).
+    """
     out: list[tuple[str, ...]] = []
     longer = False
     for x in starts:
@@ -110,14 +117,17 @@ def _paths_of_length(nbrs: dict[str, list[str]], starts: list[str], ys: set[str]
                 continue
             if w in on_path:
                 continue
-            if len(path) == length:
-                if w in ys:
+            if w in ys:
+                if len(path) == length:
                     out.append((*path, w))
-                elif w in inner:
-                    longer = True
                 continue
-            if w in inner:
-                path.append(w)
-                on_path.add(w)
-                iters.append(iter(nbrs[w]))
+            d = dist.get(w)
+            if d is None:
+                continue
+            if d > length - len(path):
+                longer = True
+                continue
+            path.append(w)
+            on_path.add(w)
+            iters.append(iter(nbrs[w]))
     return out, longer
