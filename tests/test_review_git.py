@@ -203,4 +203,6 @@ def test_cli_diff_bad_revision_is_a_usage_error(repo: Path, runner, monkeypatch:
     assert result.exit_code == 2
     assert "no such file at revision nosuchrev" in result.stderr
     result = runner.invoke(app, ["review", "--base", "--upload-pack=evil"])
-    assert result.exit_code == 2
+    assert result.exit_code == 2 and "invalid revision" in result.stderr
+    result = runner.invoke(app, ["review", "--base", "origin/nosuchbranch"])
+    assert result.exit_code == 2 and "unknown revision 'origin/nosuchbranch'" in result.stderr

@@ -71,7 +71,12 @@ def merge_base(base: str, cwd: Path, head: str = "HEAD") -> str:
 
 def resolve_rev(rev: str, cwd: Path) -> str:
     """The full commit id of ``rev``."""
-    return run_git(["rev-parse", "--verify", "--quiet", _check_rev(rev) + "^{commit}"], cwd).strip()
+    try:
+        return run_git(["rev-parse", "--verify", "--quiet", _check_rev(rev) + "^{commit}"], cwd).strip()
+    except GitError:
+        raise GitError(f"unknown revision {rev!r}",
+                       hint="name a branch, tag or commit that exists here (in CI, fetch it: actions/checkout with "
+                            "fetch-depth: 0)") from None
 
 
 def read_at(rev: str, path: str, cwd: Path) -> str | None:
