@@ -20,6 +20,7 @@ import bruteforce as bf  # noqa: E402
 from hypoplan.analysis import adjustment as adj  # noqa: E402
 from hypoplan.analysis.implications import all_minimal_implications, basis_implications  # noqa: E402
 from hypoplan.analysis.paths import enumerate_paths  # noqa: E402
+from hypoplan.analysis.separation import minimal_d_separator  # noqa: E402
 
 SETTINGS = settings(max_examples=1000, derandomize=True, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -194,3 +195,17 @@ def test_caps_are_respected_and_reported(problem):
     paths_full, _ = enumerate_paths(g, xs, ys, inc, max_results=100_000)
     paths_cut, cut = enumerate_paths(g, xs, ys, inc, max_results=2)
     assert len(paths_cut) <= 2 and cut == (len(paths_full) > 2)
+
+
+@FEW
+@given(problems(latent=True, multi=True, forced=False))
+def test_minimal_d_separator_wrapper_matches_brute_force(problem):
+    g, dag, xs, ys, _, _ = problem
+    z = minimal_d_separator(g, xs, ys)
+    pool = set(dag.observed) - xs - ys
+    separators = [s for s in bf.subsets(pool) if bf.d_separated(dag, xs, ys, s)]
+    if not separators:
+        assert z is None
+        return
+    assert z is not None and bf.d_separated(dag, xs, ys, z) and not (z & dag.latent)
+    assert not any(s < z for s in separators)

@@ -14,6 +14,9 @@ pinned by tests::
      "paths": [{"nodes": ["X","M","Y"], "causal": true, "open": true}],
      "negative_controls": {"exposures": [...], "outcomes": [...]},
      "truncated": ["paths", ...]}
+
+``truncated`` names the listings cut at ``max_results``: ``"adjustment.minimal"``,
+``"adjustment.direct"``, ``"paths"``, ``"instruments"``, ``"implications"``, ``"mediators"``.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ __all__ = [
     "ancestors",
     "descendants",
     "d_separated",
+    "minimal_d_separator",
     "moral_graph",
     "moral_ancestral_graph",
     "proper_causal_nodes",
@@ -76,6 +77,19 @@ def d_separated(g: nx.DiGraph, x: Iterable[str], y: Iterable[str], z: Iterable[s
     if hidden:
         raise ValueError(f"cannot condition on latent node(s): {', '.join(hidden)}")
     return nx.is_d_separator(g, set(x), set(y), z)
+
+
+def minimal_d_separator(g: nx.DiGraph, x: Iterable[str], y: Iterable[str], *, included: Iterable[str] = (),
+                        restricted: Iterable[str] | None = None) -> frozenset[str] | None:
+    """One minimal d-separator of X and Y among observed nodes (⊇ ``included``), or ``None`` if none exists.
+
+    van der Zander & Liśkiewicz (2020), via ``nx.find_minimal_d_separator``; latent nodes are never chosen.
+    """
+    x, y = set(x), set(y)
+    allowed = set(g) - latent_set(g) - x - y if restricted is None else set(restricted) - latent_set(g)
+    inc = set(included)
+    z = nx.find_minimal_d_separator(g, x, y, included=inc, restricted=allowed | inc)
+    return None if z is None else frozenset(z)
 
 
 def moral_graph(g: nx.DiGraph, nodes: Iterable[str] | None = None) -> dict[str, set[str]]:

@@ -87,7 +87,7 @@ def analyze(
     elif format is AnalyzeFormat.markdown:
         from ..render.analysis_markdown import render_analysis_markdown
 
-        out = render_analysis_markdown(result, g)
+        out = render_analysis_markdown(result, g, title=True)
     else:
         from ..render.analysis_markdown import render_analysis_text
 

@@ -144,18 +144,22 @@ def render_analysis_text(result: AnalysisResult, g: nx.DiGraph | None = None) ->
     out: list[str] = []
     for heading, lines in _sections(result, g):
         out.append(heading)
-        out += ["  " + one_line(line) if not line.startswith("  ") else "  " + one_line(line) for line in lines]
+        out += ["  " + one_line(line) for line in lines]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
 
-def render_analysis_markdown(result: AnalysisResult, g: nx.DiGraph | None = None, *, level: int = 2) -> str:
-    """GitHub-flavoured Markdown (every user string escaped); ``level`` is the heading depth of the sections."""
+def render_analysis_markdown(result: AnalysisResult, g: nx.DiGraph | None = None, *, level: int = 2,
+                             title: bool = False) -> str:
+    """GitHub-flavoured Markdown (every user string escaped); ``level`` is the heading depth of the sections.
+
+    ``title=True`` adds a heading one level up with the graph's title (for a standalone document).
+    """
     hashes = "#" * level
-    out: list[str] = []
-    title = g.graph.get("title") if g is not None else None
-    if title:
-        out += [f"{'#' * max(1, level - 1)} Causal analysis: {markdown_text(str(title))}", ""]
+    out: list[str] = [""]
+    name = g.graph.get("title") if g is not None and title else None
+    if name:
+        out += [f"{'#' * max(1, level - 1)} Causal analysis: {markdown_text(str(name))}", ""]
     for heading, lines in _sections(result, g):
         out += [f"{hashes} {heading}", ""]
         for line in lines:
@@ -167,7 +171,7 @@ def render_analysis_markdown(result: AnalysisResult, g: nx.DiGraph | None = None
                 out += [markdown_text(line), ""]
         if out[-1] != "":
             out.append("")
-    return "\n".join(out).rstrip() + "\n"
+    return "\n".join(out).strip() + "\n"
 
 
 def to_json(result: AnalysisResult) -> dict[str, Any]:  # pragma: no cover - convenience alias
