@@ -71,8 +71,9 @@ def merge_base(base: str, cwd: Path, head: str = "HEAD") -> str:
 
 def resolve_rev(rev: str, cwd: Path) -> str:
     """The full commit id of ``rev``."""
+    _check_rev(rev)
     try:
-        return run_git(["rev-parse", "--verify", "--quiet", _check_rev(rev) + "^{commit}"], cwd).strip()
+        return run_git(["rev-parse", "--verify", "--quiet", rev + "^{commit}"], cwd).strip()
     except GitError:
         raise GitError(f"unknown revision {rev!r}",
                        hint="name a branch, tag or commit that exists here (in CI, fetch it: actions/checkout with "
