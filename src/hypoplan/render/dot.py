@@ -116,15 +116,11 @@ def _legend(diagram: Diagram, indent: str) -> list[str]:
     if not items["nodes"] and not items["edges"]:
         return []
     lines = [f"{indent}subgraph cluster_legend {{",
-             f'{indent}  label="Legend"; fontsize="11"; style="rounded"; color="#bbbbbb"; fontcolor="#444444";',
+             f'{indent}  label="Legend"; fontsize="11"; style="rounded"; color="#bbbbbb"; fontcolor="#444444"; margin="16";',
              f'{indent}  node [fontsize="10", height="0.3", margin="0.05,0.02"];',
              f'{indent}  edge [fontsize="10"];']
     names = {"exposure": "exposure", "outcome": "outcome", "adjusted": "adjusted for", "highlight": "adjustment set",
              "latent": "latent (unobserved)", "selected": "selected on"}
-    for i, role in enumerate(items["nodes"]):
-        attrs = _node_attrs(DiagramNode(f"lg{i}", role, names[role], frozenset({role})))
-        attrs["label"] = _Text.lines(names[role])
-        lines.append(f"{indent}  legend_node{i} {_attrs(attrs)};")
     edge_names = {"established": "established", "supported": "supported", "suggestive": "suggestive",
                   "speculative": "speculative", "contested": "contested", "confounded": "confounded (latent U)",
                   "causal": "open causal path",
@@ -144,6 +140,13 @@ def _legend(diagram: Diagram, indent: str) -> list[str]:
         point = '[shape="point", width="0.05", color="#999999"]'
         lines.append(f"{indent}  legend_a{i} {point}; legend_b{i} {point};")
         lines.append(f"{indent}  legend_a{i} -> legend_b{i} {_attrs(attrs)};")
+    for i, role in enumerate(items["nodes"]):
+        attrs = _node_attrs(DiagramNode(f"lg{i}", role, names[role], frozenset({role})))
+        attrs["label"] = _Text.lines(names[role])
+        lines.append(f"{indent}  legend_node{i} {_attrs(attrs)};")
+    if items["edges"]:
+        lines.append(f"{indent}  {{ rank=\"same\"; {' '.join(f'legend_a{i};' for i in range(len(items['edges'])))} }}")
+        lines.append(f"{indent}  {{ rank=\"same\"; {' '.join(f'legend_b{i};' for i in range(len(items['edges'])))} }}")
     lines.append(f"{indent}}}")
     return lines
 
