@@ -63,6 +63,7 @@ def test_L001_speculative_edge_without_provenance():
                 "    confidence: speculative\n")
     assert codes(bare) == ["L001"]
     assert codes(bare.replace("confidence: speculative\n", "confidence: speculative\n    notes: 'forum post: x drives y'\n")) == []
+    assert codes(bare.replace("confidence: speculative", "confidence: suggestive")) == []  # check's E050 covers it
 
 
 def test_L002_evidence_without_citation():

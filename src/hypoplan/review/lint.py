@@ -93,11 +93,12 @@ def rule(code: str, name: str, severity: Severity) -> Callable[[Callable[[LintCo
 
 @rule("L001", "speculative-edge-without-provenance", Severity.WARNING)
 def speculative_edge_without_provenance(ctx: LintContext) -> Iterator[Finding]:
-    """A causal edge with no evidence and no notes: nothing says where the idea came from.
-    ``check`` already refuses such an edge unless it is ``speculative`` (E050); a speculative
-    edge should still quote its source (a forum post, a conversation) in ``notes``."""
+    """A speculative causal edge with no evidence and no notes: nothing says where the idea came from.
+    (``check`` already refuses a non-speculative edge without evidence, E050.) A speculative edge
+    should still quote its source (a forum post, a conversation) in ``notes``."""
     for i, edge in enumerate(ctx.hypothesis.edges):
-        if edge.type is EdgeType.CAUSES and not edge.evidence and not (edge.notes or "").strip():
+        if (edge.type is EdgeType.CAUSES and edge.confidence is Confidence.SPECULATIVE and not edge.evidence
+                and not (edge.notes or "").strip()):
             yield Finding(("edges", i), f"edge {edge.source} -> {edge.target} has no evidence and no notes",
                           "say where the idea comes from in 'notes' (quote the source), or add evidence")
 
