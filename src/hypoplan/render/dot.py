@@ -25,7 +25,7 @@ __all__ = ["ALLOWED_ATTRIBUTES", "to_dot", "diagram_to_dot"]
 ALLOWED_ATTRIBUTES = frozenset({
     "label", "shape", "style", "color", "fillcolor", "fontcolor", "fontname", "fontsize", "penwidth",
     "peripheries", "dir", "arrowhead", "arrowtail", "constraint", "rankdir", "labelloc", "labeljust",
-    "width", "height", "margin", "nodesep", "ranksep", "compound", "newrank", "charset",
+    "width", "height", "margin", "nodesep", "ranksep", "compound", "newrank", "charset", "rank",
 })
 
 _SAFE_CONSTANT = re.compile(r"^[A-Za-z0-9#.,_ -]*$")
