@@ -274,7 +274,7 @@ def build_aims(hypothesis: Hypothesis, plan: dict[str, Any] | None = None) -> Ai
     for u, v, why in untested_links(g, nodes):
         gap.append((f"{_label(g, u)} → {_label(g, v)}: {why}.",))
     if not nodes:
-        gap.append((Placeholder("state the gap: the focus has no directed path from exposure to outcome"),))
+        gap.append((Placeholder("state the gap (the focus names no exposure and outcome joined by a directed path)"),))
     elif not gap:
         gap.append((Placeholder("every focal link has direct evidence; state what remains unknown"),))
 
@@ -394,8 +394,8 @@ def _aims(hypothesis: Hypothesis, plan: dict[str, Any] | None, g: nx.DiGraph, ex
                         ((Placeholder("name a measurement on which the two hypotheses predict different results"),),)))
 
     while len(aims) < 2:
-        aims.append(Aim("author", (Placeholder("write a further aim that is related to, but not dependent on, "
-                                               "the others"),)))
+        which = "an aim" if not aims else "a further aim that is related to, but not dependent on, the first"
+        aims.append(Aim("author", (Placeholder(f"write {which}"),)))
     return aims[:3]
 
 
