@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import networkx as nx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +22,8 @@ from hypoplan.analysis import adjustment as adj  # noqa: E402
 from hypoplan.analysis.implications import all_minimal_implications, basis_implications  # noqa: E402
 from hypoplan.analysis.paths import enumerate_paths  # noqa: E402
 from hypoplan.analysis.separation import minimal_d_separator  # noqa: E402
+
+pytestmark = pytest.mark.slow  # about a minute: deselect with -m "not slow"
 
 SETTINGS = settings(max_examples=1000, derandomize=True, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

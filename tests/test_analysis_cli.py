@@ -109,3 +109,14 @@ def test_cyclic_graph_and_missing_file(runner, write):
     assert result.exit_code == 1 and "directed cycle" in result.output and "Traceback" not in result.output
     result = runner.invoke(app, ["analyze", "no/such/file.yaml"])
     assert result.exit_code == 2 and "no such file" in result.output
+
+
+def test_markdown_escapes_user_text(runner, write):
+    hostile = YAML.replace("title: Coffee and sleep", 'title: "<img src=x onerror=alert(1)> *bold* [l](javascript:x)"')
+    path = write("coffee-test.yaml", hostile)
+    result = runner.invoke(app, ["analyze", str(path), "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    heading = result.stdout.splitlines()[0]
+    assert heading.startswith("# Causal analysis: ")
+    assert "<img" not in result.stdout and "&lt;img" in heading
+    assert "\\*bold\\*" in heading and "\\[l\\]" in heading  # no emphasis, no link
