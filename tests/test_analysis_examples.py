@@ -208,3 +208,12 @@ def test_json_contract_is_pinned():
                              {"nodes": ["X", "M", "Y"], "causal": True, "open": True}]
     assert list(data["negative_controls"]) == ["exposures", "outcomes"]
     assert data["truncated"] == []
+
+
+def test_adjusting_a_mediator_leaves_no_set_but_the_effect_identified_without_it():
+    g = dag([("C", "X"), ("C", "Y"), ("X", "M"), ("M", "Y")])
+    r = analyze(g, adjusted=["M"])
+    assert r.adjustment.minimal == () and not r.adjustment.exists
+    assert not r.adjustment.given.valid and r.adjustment.given.forbidden == ("M",)
+    assert r.identification.strategy == "adjustment" and "Σ_{C}" in r.identification.estimand
+    assert any("adjusted nodes M" in n for n in r.notes)

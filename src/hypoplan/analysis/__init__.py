@@ -155,6 +155,13 @@ def analyze(g: nx.DiGraph, *, exposure: Iterable[str] | str | None = None, outco
     chosen = None
     if adjustment.exists:
         chosen = optimal if optimal is not None and set(i) <= optimal else (minimal[0] if minimal else canonical)
+    elif i:
+        # the adjusted nodes spoil adjustment; the effect may still be identified by adjusting for other nodes
+        free, _ = adj.minimal_adjustment_sets(g, x, y, max_results=1)
+        if free:
+            chosen = optimal if optimal is not None else free[0]
+            notes.append(f"no valid adjustment set contains the adjusted nodes {', '.join(i)}; "
+                         "the estimand uses a set without them")
     identification = _identify(g, x, y, chosen, notes)
 
     paths, cut = enumerate_paths(g, x, y, i, max_results=max_results)

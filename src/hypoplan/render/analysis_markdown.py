@@ -34,8 +34,10 @@ def adjustment_sentence(result: AnalysisResult) -> str:
     adj = result.adjustment
     forced = f" (containing the adjusted nodes {', '.join(result.adjusted)})" if result.adjusted else ""
     if not adj.exists:
-        return (f"No valid adjustment set exists{forced}: the total effect cannot be estimated by covariate "
-                "adjustment.")
+        if result.adjusted:
+            return (f"No valid adjustment set exists{forced}; see Identification for whether other nodes "
+                    "would do.")
+        return "No valid adjustment set exists: the total effect cannot be estimated by covariate adjustment."
     if adj.empty_suffices:
         if result.adjusted:
             return f"The adjusted nodes alone ({', '.join(result.adjusted)}) suffice: no further adjustment is needed."
