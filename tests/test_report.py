@@ -64,9 +64,12 @@ def _assert_inert(page: str) -> _Collector:
 
 
 def _page(h, *, svg: str | None = None, plan=None, analysis=None) -> str:
+    from hypoplan.render.analysis_markdown import render_analysis_markdown
+
     g = build_graph(h)
+    md = render_analysis_markdown(analysis, g, level=3) if analysis is not None else None
     return report_html(h, dot=to_dot(g), svg=svg, aims=build_aims(h, plan), plan=plan, version="test",
-                       analysis=analysis.to_json() if analysis is not None else None)
+                       analysis_markdown=md)
 
 
 def test_page_is_self_contained_and_has_csp():
@@ -96,14 +99,15 @@ def test_hostile_text_is_visible_and_inert(text):
     assert " ".join(text.split()) in visible
 
 
-def test_analysis_summary_without_the_markdown_renderer():
-    page = _page(small_hypothesis(), analysis=small_analysis())
+def test_analysis_section_reuses_the_analysis_markdown():
+    from hypoplan.render.analysis_markdown import render_analysis_markdown
+
+    h = small_hypothesis()
+    md = render_analysis_markdown(small_analysis(), build_graph(h), level=3)
+    page = report_html(h, dot=to_dot(build_graph(h)), svg=None, aims=build_aims(h, None), analysis_markdown=md)
     section = page.split('<section id="analysis">')[1].split("</section>")[0]
-    assert "NE oscillation → unrefreshing sleep (adjusted for age)" in section
-    assert "x &lt;-&gt; y is confounded by a latent variable" in section
-    assert "causal: NE oscillation – vasomotion – unrefreshing sleep" in section
-    assert "biasing: NE oscillation ↔ unrefreshing sleep" in section
-    assert "age" in section.split("Minimal adjustment sets")[1]
+    assert "<h3>" in section and "<h1>" not in section and "<h2>Causal analysis</h2>" in section
+    assert "confounded by a latent variable" in section
 
 
 def test_markdown_conversion_refuses_html_images_and_script_links():

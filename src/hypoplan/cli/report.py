@@ -12,21 +12,12 @@ from .common import err, handle_errors, write_output
 
 
 def analysis_markdown(g: Any, analysis: Any) -> str | None:
-    """The analysis engineer's Markdown of an analysis, when that renderer is available."""
+    """The analysis as Markdown (the analysis renderer's), with section headings under the report's h2."""
     if analysis is None:
         return None
-    try:
-        from ..render import analysis_markdown as module
-    except ImportError:
-        return None
-    for name in ("render_analysis_markdown", "analysis_markdown", "render_markdown", "to_markdown"):
-        func = getattr(module, name, None)
-        if callable(func):
-            try:
-                return func(analysis, g)
-            except TypeError:
-                return func(analysis)
-    return None
+    from ..render.analysis_markdown import render_analysis_markdown
+
+    return render_analysis_markdown(analysis, g, level=3)
 
 
 @app.command()
@@ -73,7 +64,5 @@ def report(
     if plan is None:
         notes.append("The study planner could not build a plan for this hypothesis.")
     page = report_html(hypothesis, dot=dot, svg=svg, aims=build_aims(hypothesis, plan), plan=plan,
-                       analysis_markdown=analysis_markdown(g, analysis),
-                       analysis=analysis.to_json() if analysis is not None else None, notes=tuple(notes),
-                       version=__version__)
+                       analysis_markdown=analysis_markdown(g, analysis), notes=tuple(notes), version=__version__)
     write_output(output, page, force=force)

@@ -37,33 +37,18 @@ def markdown_to_html(markdown: str, *, heading_offset: int = 1) -> str:
     return md.renderer.render(tokens, md.options, {})
 
 
-def _path_text(nodes: list[str], labels: dict[str, str]) -> str:
-    """``A → B ← C ↔ D`` style text of a path; a latent ``U(A,B)`` node of a confounded pair becomes ``↔``."""
-    out = ""
-    for i, node in enumerate(nodes):
-        if node not in labels and node.startswith("U("):
-            out += " ↔ "
-            continue
-        if i and not out.endswith(" ↔ "):
-            out += " – "
-        out += labels.get(node, node)
-    return out
-
-
 def report_html(hypothesis: Hypothesis, *, dot: str, svg: str | None, aims: AimsScaffold,
                 plan: dict[str, Any] | None = None, analysis_markdown: str | None = None,
-                analysis: dict[str, Any] | None = None, notes: tuple[str, ...] = (), version: str = "") -> str:
-    """The report page.  ``svg`` must come from :func:`hypoplan.render.graphviz.svg_for_html`.
-
-    The analysis section shows ``analysis_markdown`` (the analysis renderer's Markdown) when given, else a
-    short summary of the ``analysis`` JSON dict (:meth:`AnalysisResult.to_json`).
+                notes: tuple[str, ...] = (), version: str = "") -> str:
+    """The report page.  ``svg`` must come from :func:`hypoplan.render.graphviz.svg_for_html`;
+    ``analysis_markdown`` from :func:`hypoplan.render.analysis_markdown.render_analysis_markdown` (level 3),
+    the plan section from :func:`hypoplan.render.plan_markdown.render_plan_markdown`.
     """
     import jinja2
     from markupsafe import Markup
 
     from .aims import aims_html
 
-    labels = {n.id: n.display for n in hypothesis.nodes}
     plan_html = None
     if plan is not None:
         from .plan_markdown import render_plan_markdown
@@ -80,11 +65,7 @@ def report_html(hypothesis: Hypothesis, *, dot: str, svg: str | None, aims: Aims
         csp=CSP,
         svg=Markup(svg) if svg else None,
         dot=dot,
-        analysis_html=Markup(markdown_to_html(analysis_markdown)) if analysis_markdown else None,
-        analysis=analysis,
-        labels=labels,
-        open_paths=[("causal" if p["causal"] else "biasing", _path_text(p["nodes"], labels))
-                    for p in (analysis or {}).get("paths", []) if p["open"]],
+        analysis_html=Markup(markdown_to_html(analysis_markdown, heading_offset=0)) if analysis_markdown else None,
         plan_html=plan_html,
         aims_html=Markup(aims_html(aims)),
         notes=notes,
