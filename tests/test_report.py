@@ -225,7 +225,7 @@ def test_report_renders_in_chromium_with_sections(browser, mecfs_report, tmp_pat
 
 def test_report_diagram_is_visible_in_a_screenshot(browser, mecfs_report, tmp_path):
     shot = tmp_path / "shot.png"
-    res = _chromium(browser, tmp_path, "--hide-scrollbars", "--window-size=1280,1000", f"--screenshot={shot}",
+    res = _chromium(browser, tmp_path, "--hide-scrollbars", "--window-size=1280,1400", f"--screenshot={shot}",
                     mecfs_report.as_uri())
     assert shot.exists(), res.stderr.decode()[-2000:]
     width, channels, rows = _png_pixels(shot.read_bytes())
