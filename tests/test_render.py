@@ -375,3 +375,31 @@ def test_causal_edges_match_brute_force_on_random_dags():
             if not adjusted & set(path[1:-1]):
                 expected |= set(zip(path, path[1:]))
         assert causal_edges(g, [x], [y], adjusted) == expected
+
+
+def test_dot_text_is_one_quoted_string():
+    from hypoplan.render.escape import dot_text
+
+    assert dot_text('say "hi"\nC:\\new & <b>') == '"say \\"hi\\" C:\\\\new &amp; <b>"'
+
+
+@pytest.mark.parametrize("bad", [
+    '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+    '<svg><image href="file:///etc/passwd"/></svg>',
+    '<svg onload="alert(1)"><g/></svg>',
+    '<svg><script>alert(1)</script></svg>',
+    '<svg><foreignObject><div>x</div></foreignObject></svg>',
+])
+def test_svg_for_html_refuses_active_content(bad):
+    from hypoplan.errors import HypoplanError
+    from hypoplan.render.graphviz import svg_for_html
+
+    with pytest.raises(HypoplanError, match="refusing"):
+        svg_for_html(bad)
+
+
+def test_svg_for_html_keeps_plain_svg_and_drops_the_prolog():
+    from hypoplan.render.graphviz import svg_for_html
+
+    text = '<?xml version="1.0"?>\n<!DOCTYPE svg>\n<!-- n0 -->\n<svg><g><title>n0</title><text>a &lt;b&gt; onload=x</text></g></svg>'
+    assert svg_for_html(text).startswith("<svg><g>")
