@@ -206,3 +206,12 @@ def test_extends_loop_and_missing_parent(write):
 def test_load_text_reads_yaml():
     hf = load_text(MINIMAL, "<stdin>")
     assert hf.hypothesis.id == "tiny" and hf.display == "<stdin>"
+
+
+def test_control_characters_are_located(tmp_path: Path):
+    path = tmp_path / "ctl.yaml"
+    path.write_bytes(b"id: ok\ntitle: a\x7fb\n")
+    with pytest.raises(LoadError) as info:
+        load_file(path)
+    (diag,) = info.value.diagnostics
+    assert (diag.code, diag.line, diag.col) == ("E003", 2, 9) and "U+007F" in diag.message

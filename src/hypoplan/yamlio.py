@@ -114,6 +114,7 @@ def _prescan(text: str, display: str, limits: Limits) -> None:
     """Walk the event stream once: refuse tags, too many aliases, too deep nesting or too many values."""
     from ruamel.yaml.error import MarkedYAMLError
     from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
+    from ruamel.yaml.reader import ReaderError
 
     depth = aliases = values = 0
     try:
@@ -148,8 +149,22 @@ def _prescan(text: str, display: str, limits: Limits) -> None:
                 depth -= 1
     except MarkedYAMLError as exc:
         raise _syntax_error(exc, display) from None
+    except ReaderError as exc:
+        raise _reader_error(exc, text, display) from None
     except RecursionError:
         raise LoadError("depth", [Diagnostic(display, 0, 0, "E004", "nesting too deep", "simplify the file")]) from None
+
+
+def _reader_error(exc: Any, text: str, display: str) -> LoadError:
+    """A character YAML does not allow (control characters such as DEL), located by its offset."""
+    offset = getattr(exc, "position", 0) or 0
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    char = getattr(exc, "character", "")
+    code = f"U+{ord(char):04X}" if isinstance(char, str) and len(char) == 1 else repr(char)
+    return LoadError("bad character", [Diagnostic(display, line, col, "E003",
+                                                  f"character {code} is not allowed in YAML",
+                                                  "remove the control character or write it as an escape in a quoted string")])
 
 
 def _syntax_error(exc: Any, display: str) -> LoadError:
