@@ -161,7 +161,9 @@ def _reader_error(exc: Any, text: str, display: str) -> LoadError:
     line = text.count("\n", 0, offset) + 1
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
     char = getattr(exc, "character", "")
-    code = f"U+{ord(char):04X}" if isinstance(char, str) and len(char) == 1 else repr(char)
+    if isinstance(char, str) and len(char) == 1:
+        char = ord(char)
+    code = f"U+{char:04X}" if isinstance(char, int) else repr(char)
     return LoadError("bad character", [Diagnostic(display, line, col, "E003",
                                                   f"character {code} is not allowed in YAML",
                                                   "remove the control character or write it as an escape in a quoted string")])
