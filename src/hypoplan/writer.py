@@ -95,15 +95,50 @@ def _model(model: BaseModel) -> Any:
     return out
 
 
+#: Long one-line prose is written as a folded block (``>-``) with lines of at most this many characters.
+FOLD_WIDTH = 88
+
+
 def _string(value: str, *, block: bool = True) -> Any:
-    """Multi-line prose as a literal block, text with line breaks or non-printables double-quoted, else as is."""
+    """Multi-line prose as a literal block, long prose folded, text with non-printables double-quoted, else as is."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
     if block and "\n" in value and not _UNSAFE_BLOCK.search(value):
         return LiteralScalarString(value)
     if _NEEDS_ESCAPES.search(value):
         return DoubleQuotedScalarString(value)
+    if block and len(value) > FOLD_WIDTH:
+        folded = _folded(value)
+        if folded is not None:
+            return folded
     return value
+
+
+def _folded(value: str) -> Any:
+    """``value`` as a folded block scalar broken at single spaces, or ``None`` when folding could change it.
+
+    A folded line break reads back as one space, so only a space between two
+    non-space characters may become a break.
+    """
+    from ruamel.yaml.scalarstring import FoldedScalarString
+
+    if value != value.strip() or _UNSAFE_BLOCK.search(value) or "\t" in value:
+        return None
+    breaks: list[int] = []
+    line_start, last_space = 0, None
+    for i, ch in enumerate(value):
+        if ch == " " and value[i - 1] != " " and i + 1 < len(value) and value[i + 1] != " ":
+            if i - line_start > FOLD_WIDTH and last_space is not None and last_space > line_start:
+                breaks.append(last_space)
+                line_start = last_space + 1
+            last_space = i
+    if len(value) - line_start > FOLD_WIDTH and last_space is not None and last_space > line_start:
+        breaks.append(last_space)
+    if not breaks:
+        return None
+    folded = FoldedScalarString(value)
+    folded.fold_pos = breaks  # type: ignore[attr-defined]
+    return folded
 
 
 def _value(value: Any) -> Any:
