@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+import difflib
+import os
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from hypoplan.analysis.result import Adjustment, AnalysisResult, Identification, PathInfo
 from hypoplan.schema import Hypothesis
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def assert_golden(name: str, actual: str) -> None:
+    """Compare with tests/golden/<name>; HYPOPLAN_UPDATE_GOLDEN=1 rewrites the file instead."""
+    path = GOLDEN / name
+    if os.environ.get("HYPOPLAN_UPDATE_GOLDEN") == "1":
+        path.write_text(actual, encoding="utf-8")
+        return
+    assert path.exists(), f"missing golden file {path}; run with HYPOPLAN_UPDATE_GOLDEN=1 to create it"
+    expected = path.read_text(encoding="utf-8")
+    if actual != expected:
+        diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
+                                            f"golden/{name}", "actual"))
+        pytest.fail(f"output differs from golden/{name} (HYPOPLAN_UPDATE_GOLDEN=1 to accept):\n{diff}")
+
 
 #: Every kind of text an attacker could put in a label.
 HOSTILE = [

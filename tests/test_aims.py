@@ -8,7 +8,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from render_fixtures import HOSTILE, hostile_hypothesis, small_hypothesis
+from render_fixtures import HOSTILE, assert_golden, hostile_hypothesis, small_hypothesis
 
 from hypoplan.cli import app
 from hypoplan.graph import build_graph
@@ -176,3 +176,8 @@ def test_cli_docx_missing_library_exit_2(runner, small_file, tmp_path, monkeypat
     monkeypatch.setitem(sys.modules, "docx", None)
     res = runner.invoke(app, ["aims", str(small_file), "-f", "docx", "-o", str(tmp_path / "a.docx")])
     assert res.exit_code == 2 and "pip install 'hypoplan[docx]'" in res.stderr
+
+
+def test_markdown_golden():
+    h = small_hypothesis(program_goal="Find out whether overnight clearance fails in ME/CFS.")
+    assert_golden("small_aims.md", aims_markdown(build_aims(h, PLAN)))

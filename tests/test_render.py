@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
-import os
 import re
 import shutil
 from pathlib import Path
 
 import graphviz
 import pytest
-from render_fixtures import HOSTILE, hostile_hypothesis, small_analysis, small_hypothesis
+from render_fixtures import HOSTILE, assert_golden, hostile_hypothesis, small_analysis, small_hypothesis
 
 from hypoplan.cli import app
 from hypoplan.graph import build_graph
@@ -20,22 +18,7 @@ from hypoplan.render.escape import dot_escape, markdown_text, mermaid_label
 from hypoplan.render.mermaid import to_mermaid
 from hypoplan.schema import Evidence
 
-GOLDEN = Path(__file__).parent / "golden"
 HAS_DOT = shutil.which("dot") is not None
-
-
-def assert_golden(name: str, actual: str) -> None:
-    """Compare with tests/golden/<name>; HYPOPLAN_UPDATE_GOLDEN=1 rewrites the file instead."""
-    path = GOLDEN / name
-    if os.environ.get("HYPOPLAN_UPDATE_GOLDEN") == "1":
-        path.write_text(actual, encoding="utf-8")
-        return
-    assert path.exists(), f"missing golden file {path}; run with HYPOPLAN_UPDATE_GOLDEN=1 to create it"
-    expected = path.read_text(encoding="utf-8")
-    if actual != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
-                                            f"golden/{name}", "actual"))
-        pytest.fail(f"output differs from golden/{name} (HYPOPLAN_UPDATE_GOLDEN=1 to accept):\n{diff}")
 
 
 CASES = {

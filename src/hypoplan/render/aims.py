@@ -414,6 +414,8 @@ def _environment(markdown: bool) -> Any:
         if isinstance(value, Placeholder):
             return f"**\\[AUTHOR: {markdown_text(value.instruction)}\\]**"
         text = str(value)
+        if not text.strip():
+            return " " if text else ""
         lead = " " if text[:1].isspace() else ""
         trail = " " if text[-1:].isspace() else ""
         return lead + markdown_text(text) + trail
