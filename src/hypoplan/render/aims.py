@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..schema import Confidence, Direction, Evidence, Hypothesis
+from .diagram import is_animal_only
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -34,8 +35,10 @@ __all__ = [
     "AimsScaffold",
     "build_aims",
     "focal_nodes",
+    "focal_edges",
     "untested_links",
     "aims_markdown",
+    "aims_html",
     "aims_docx",
     "word_count",
 ]
@@ -133,11 +136,6 @@ def focal_edges(g: nx.DiGraph, nodes: Sequence[str]) -> list[tuple[str, str, dic
     return [(u, v, d) for u, v, d in g.edges(data=True) if u in members and v in members and not d.get("implicit")]
 
 
-def _animal_only(evidence: Iterable[Evidence]) -> bool:
-    supporting = [e for e in evidence if e.direction is Direction.SUPPORTS]
-    return bool(supporting) and all(e.species is not None and e.species.is_animal for e in supporting)
-
-
 def untested_links(g: nx.DiGraph, nodes: Sequence[str]) -> list[tuple[str, str, str]]:
     """Focal edges not yet tested directly: speculative or suggestive confidence, or animal evidence only.
 
@@ -150,7 +148,7 @@ def untested_links(g: nx.DiGraph, nodes: Sequence[str]) -> list[tuple[str, str, 
             reasons.append(f"{d['confidence']} link")
         if not d.get("evidence"):
             reasons.append("no evidence recorded")
-        elif _animal_only(d["evidence"]):
+        elif is_animal_only(d["evidence"]):
             reasons.append("animal evidence only")
         if reasons:
             out.append((u, v, "; ".join(reasons)))

@@ -27,11 +27,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RANKDIRS",
+    "COLOURS",
     "DiagramOptions",
     "DiagramNode",
     "DiagramEdge",
     "Diagram",
     "build_diagram",
+    "causal_edges",
     "is_animal_only",
     "level_order",
 ]
