@@ -279,3 +279,12 @@ def test_martinez_lavin_effect_size_is_recomputed_from_the_brief() -> None:
     sized = [ev.effect_size for _, ev in _evidence(h)
              if ev.citation == "doi:10.1186/1471-2474-3-2" and ev.effect_size is not None]
     assert sized and sized[0].value == pytest.approx(expected, abs=0.01)
+
+
+def test_shipped_hypotheses_are_in_canonical_layout():
+    """The pre-commit fmt hook must pass on a clean clone: `hypoplan fmt --check hypotheses/` changes nothing."""
+    from hypoplan.review.fmt import format_text
+
+    for path in sorted(HYPOTHESES.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert format_text(text, str(path)) == text, f"{path.name}: run `hypoplan fmt hypotheses/`"
