@@ -204,8 +204,9 @@ def test_json_contract_is_pinned():
     assert {"instrument": "Z", "given": []} in data["instruments"]
     assert all(list(i) == ["x", "y", "given"] for i in data["implications"])
     assert {"x": "C", "y": "M", "given": ["X"]} in data["implications"]
-    assert data["paths"] == [{"nodes": ["X", "C", "Y"], "causal": False, "open": False},
-                             {"nodes": ["X", "M", "Y"], "causal": True, "open": True}]
+    # Causal paths come first, then biasing ones (each by length, then ids).
+    assert data["paths"] == [{"nodes": ["X", "M", "Y"], "causal": True, "open": True},
+                             {"nodes": ["X", "C", "Y"], "causal": False, "open": False}]
     assert list(data["negative_controls"]) == ["exposures", "outcomes"]
     assert data["truncated"] == []
 
@@ -217,3 +218,21 @@ def test_adjusting_a_mediator_leaves_no_set_but_the_effect_identified_without_it
     assert not r.adjustment.given.valid and r.adjustment.given.forbidden == ("M",)
     assert r.identification.strategy == "adjustment" and "Σ_{C}" in r.identification.estimand
     assert any("adjusted nodes M" in n for n in r.notes)
+
+
+def test_capped_path_listing_still_shows_the_causal_path():
+    """Many short biasing paths must not push the (longer) causal path out of a capped listing."""
+    import networkx as nx
+
+    from hypoplan.analysis.paths import enumerate_paths
+
+    g = nx.DiGraph()
+    g.add_edges_from([("X", "M1"), ("M1", "M2"), ("M2", "M3"), ("M3", "Y")])
+    for i in range(20):
+        g.add_edges_from([(f"C{i}", "X"), (f"C{i}", "Y")])
+    for v in g:
+        g.nodes[v]["observed"] = True
+    paths, truncated = enumerate_paths(g, {"X"}, {"Y"}, max_results=5)
+    assert truncated and len(paths) == 5
+    assert paths[0].nodes == ("X", "M1", "M2", "M3", "Y") and paths[0].causal
+    assert all(not p.causal and len(p.nodes) == 3 for p in paths[1:])

@@ -53,12 +53,52 @@ def enumerate_paths(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[st
                     *, max_results: int = 100) -> tuple[list[PathInfo], bool]:
     """All simple skeleton paths from a node of X to a node of Y passing through no other X or Y node.
 
-    Returns ``(paths, truncated)``; paths are sorted by length, then by node ids.
-    ``truncated`` is true when the cap or the step budget stopped the search.
+    Returns ``(paths, truncated)``: the causal paths first (a capped listing must
+    still show what a reader looks for first), then the biasing ones, each group
+    sorted by length, then by node ids.  ``truncated`` is true when the cap or
+    the step budget stopped the search.
     """
     xs, ys = set(exposure), set(outcome)
     z = set(adjusted)
     an_z = ancestors(g, z)
+    causal, causal_cut = _causal_paths(g, xs, ys, max_results + 1)
+    listed = _all_paths(g, xs, ys, max_results + 1)
+    found, cut = listed
+    seen = set(causal)
+    ordered = causal + sorted((p for p in found if p not in seen), key=lambda p: (len(p), p))
+    truncated = causal_cut or cut or len(ordered) > max_results
+    return [classify_path(g, p, z, an_z) for p in ordered[:max_results]], truncated
+
+
+def _causal_paths(g: nx.DiGraph, xs: set[str], ys: set[str], cap: int) -> tuple[list[tuple[str, ...]], bool]:
+    """Directed paths X → … → Y through no other X or Y node, shortest first; at most ``cap``.
+
+    Only descendants of X that are ancestors of Y can lie on such a path, so the
+    search never leaves that set (linear-time pruning).
+    """
+    ends = xs | ys
+    relevant = set().union(*(nx.descendants(g, x) for x in xs)) if xs else set()
+    relevant &= ancestors(g, ys) if ys else set()
+    relevant -= ends
+    found: list[tuple[str, ...]] = []
+    budget = STEP_BUDGET
+    for x in sorted(xs):
+        stack: list[tuple[str, ...]] = [(x,)]
+        while stack:
+            budget -= 1
+            if budget <= 0 or len(found) >= cap:
+                return sorted(found, key=lambda p: (len(p), p)), True
+            path = stack.pop()
+            for w in sorted(g._succ[path[-1]], reverse=True):
+                if w in ys:
+                    found.append((*path, w))
+                elif w in relevant and w not in path:
+                    stack.append((*path, w))
+    return sorted(found, key=lambda p: (len(p), p)), False
+
+
+def _all_paths(g: nx.DiGraph, xs: set[str], ys: set[str], cap: int) -> tuple[list[tuple[str, ...]], bool]:
+    """All skeleton paths by iterative deepening (shortest first), at most ``cap`` (then truncated)."""
     ends = xs | ys
     nbrs: dict[str, list[str]] = {v: sorted(set(g._succ[v]) | set(g._pred[v])) for v in g}
     # Inner nodes must reach Y without touching X ∪ Y; ``dist`` (edges to the nearest Y node) prunes the search.
@@ -80,17 +120,11 @@ def enumerate_paths(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[st
     for length in range(1, len(reach_y) + 2):
         more, longer_exist = _paths_of_length(nbrs, sorted(xs), ys, dist, length, budget)
         found += more
-        if len(found) > max_results or budget[0] <= 0:
-            return _classified(g, found, z, an_z, max_results), True
+        if len(found) >= cap or budget[0] <= 0:
+            return found, True
         if not longer_exist:
             break
-    return _classified(g, found, z, an_z, max_results), False
-
-
-def _classified(g: nx.DiGraph, found: list[tuple[str, ...]], z: set[str], an_z: set[str],
-                max_results: int) -> list[PathInfo]:
-    found = sorted(found, key=lambda p: (len(p), p))[:max_results]
-    return [classify_path(g, p, z, an_z) for p in found]
+    return found, False
 
 
 def _paths_of_length(nbrs: dict[str, list[str]], starts: list[str], ys: set[str], dist: dict[str, int],
