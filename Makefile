@@ -39,7 +39,7 @@ test: install
 	$(BIN)/python -m pytest
 
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/bench_analysis.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache build src/*.egg-info
