@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .loader import HypothesisFile, Repository, load_file, resolve
+from .loader import HypothesisFile, Repository, load_file, load_text, resolve
 from .schema import Hypothesis
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["LoadedHypothesis", "load"]
+__all__ = ["LoadedHypothesis", "load", "load_string"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class LoadedHypothesis:
 
     file: HypothesisFile
     hypothesis: Hypothesis
+    repository: Repository = field(compare=False, repr=False)
 
     @property
     def path(self) -> Path:
@@ -41,11 +42,11 @@ class LoadedHypothesis:
         g = self.graph()
         analysis = None
         if g.graph.get("exposure") and g.graph.get("outcome"):
-            try:
-                from .analysis import analyze
+            from .analysis import analyze
 
+            try:
                 analysis = analyze(g)
-            except (ImportError, HypoplanError):
+            except HypoplanError:
                 analysis = None
         try:
             return svg_for_html(render(to_dot(g, analysis), "svg"))
@@ -59,9 +60,22 @@ class LoadedHypothesis:
         return getattr(self.hypothesis, name)
 
 
-def load(path: str | Path) -> LoadedHypothesis:
-    """Load one hypothesis file and resolve what it extends from the same folder."""
+def load(path: str | Path, *, display: str | None = None) -> LoadedHypothesis:
+    """Load one hypothesis file (YAML or ``.dagitty``) and resolve what it extends from the same folder."""
     path = Path(path)
-    hfile = load_file(path)
+    hfile = load_file(path, display=display)
     repo = Repository(path.resolve().parent, [hfile])
-    return LoadedHypothesis(hfile, resolve(hfile, repo))
+    return LoadedHypothesis(hfile, resolve(hfile, repo), repo)
+
+
+def load_string(text: str, *, display: str = "<stdin>", folder: str | Path | None = None) -> LoadedHypothesis:
+    """Load a hypothesis from text (YAML, or DAGitty when it looks like it).
+
+    ``extends`` resolves against ``folder`` (default: ``./hypotheses`` when it
+    exists, else the working directory).
+    """
+    if folder is None:
+        folder = Path("hypotheses") if Path("hypotheses").is_dir() else Path.cwd()
+    hfile = load_text(text, display)
+    repo = Repository(Path(folder), [hfile])
+    return LoadedHypothesis(hfile, resolve(hfile, repo), repo)

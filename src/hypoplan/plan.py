@@ -116,17 +116,22 @@ def _adjustment(result: AnalysisResult | None, g: nx.DiGraph, costs: dict[str, f
 
 def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, catalog: Catalog | None = None,
                max_results: int = 100) -> Plan:
-    """Propose a study for a resolved hypothesis (``extends`` merged)."""
+    """Propose a study for a resolved hypothesis (``extends`` merged).
+
+    Without an explicit ``catalog``, the packaged catalog is used, merged with
+    the repository's own ``catalog.yaml`` when a ``repository`` is given.
+    """
     from .design import controls as ctl
     from .design import exclusions as exc
     from .design import feasibility as fea
-    from .design.catalog import default_catalog
+    from .design.catalog import default_catalog, load_catalog_for
     from .design.measures import measure_nodes, measurement_costs
     from .design.rivals import discriminating_predictions, load_rivals
     from .design.sizing import primary_comparisons
     from .graph import build_graph
 
-    catalog = catalog or default_catalog()
+    if catalog is None:
+        catalog = load_catalog_for(repository.root) if repository is not None else default_catalog()
     g = build_graph(hypothesis)
     species = hypothesis.peco.species.value if hypothesis.peco else "human"
     population = hypothesis.peco.population if hypothesis.peco else None

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 import networkx as nx
 
 from ..errors import AnalysisError
-from .result import Adjustment, AnalysisResult, Identification, NegativeControls
+from .result import Adjustment, AnalysisResult, Identification
 
 __all__ = ["analyze", "adjustment_estimand", "validate_request"]
 
@@ -84,11 +84,8 @@ def _identify(g: nx.DiGraph, x: tuple[str, ...], y: tuple[str, ...], chosen: fro
     """Adjustment first, then the front-door criterion, then the ID algorithm (Shpitser & Pearl 2006)."""
     if chosen is not None:
         return Identification(True, "adjustment", adjustment_estimand(x, y, chosen))
-    try:
-        from .identification import find_frontdoor_set, frontdoor_estimand, identify_id
-    except ImportError:  # pragma: no cover - identification module not present in this build
-        notes.append("front-door and ID algorithm unavailable in this build")
-        return Identification(False, None, None, "no valid adjustment set exists")
+    from .identification import find_frontdoor_set, frontdoor_estimand, identify_id
+
     m = find_frontdoor_set(g, set(x), set(y))
     if m is not None:
         return Identification(True, "frontdoor", frontdoor_estimand(g, x, y, m),
@@ -175,34 +172,21 @@ def analyze(g: nx.DiGraph, *, exposure: Iterable[str] | str | None = None, outco
     if cut:
         truncated.append("implications")
 
+    from .controls import negative_controls
+    from .instruments import conditional_instruments
+    from .mediators import find_mediators
+
     instruments: list = []
-    negatives = NegativeControls()
-    mediators: list = []
-    try:
-        from .instruments import conditional_instruments
-    except ImportError:  # pragma: no cover
-        notes.append("instruments unavailable in this build")
-    else:
-        if len(x) == 1 and len(y) == 1:
-            instruments, cut = conditional_instruments(g, x[0], y[0], max_results=max_results)
-            if cut:
-                truncated.append("instruments")
-        else:
-            notes.append("instruments are listed for one exposure and one outcome only")
-    try:
-        from .controls import negative_controls
-    except ImportError:  # pragma: no cover
-        notes.append("negative controls unavailable in this build")
-    else:
-        negatives = negative_controls(g, set(x), set(y))
-    try:
-        from .mediators import find_mediators
-    except ImportError:  # pragma: no cover
-        notes.append("mediators unavailable in this build")
-    else:
-        mediators, cut = find_mediators(g, set(x), set(y), max_paths=max_results)
+    if len(x) == 1 and len(y) == 1:
+        instruments, cut = conditional_instruments(g, x[0], y[0], max_results=max_results)
         if cut:
-            truncated.append("mediators")
+            truncated.append("instruments")
+    else:
+        notes.append("instruments are listed for one exposure and one outcome only")
+    negatives = negative_controls(g, set(x), set(y))
+    mediators, cut = find_mediators(g, set(x), set(y), max_paths=max_results)
+    if cut:
+        truncated.append("mediators")
 
     return AnalysisResult(
         exposure=x, outcome=y, adjusted=i, adjustment=adjustment, identification=identification,

@@ -19,7 +19,7 @@ class AimsFormat(str, Enum):
 @app.command()
 @handle_errors
 def aims(
-    file: Path = typer.Argument(..., help="A hypothesis file."),
+    file: str = typer.Argument(..., help="A hypothesis file (YAML or .dagitty), or - for stdin."),
     format: AimsFormat = typer.Option(AimsFormat.markdown, "--format", "-f", help="Output format (docx needs python-docx)."),
     output: Path = typer.Option(None, "--output", "-o", help="Write here instead of stdout (required for docx)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from pathlib import Path
 
 import typer
 
 from . import app
-from .common import display_path, dumps_json, err, handle_errors, write_output
+from .common import dumps_json, err, handle_errors, load_argument, write_output
 
 
 class AnalyzeFormat(str, Enum):
@@ -63,21 +62,9 @@ def analyze(
         cat model.dagitty | hypoplan analyze - --format markdown -o analysis.md
     """
     from ..analysis import analyze as run_analysis
-    from ..errors import UsageError
     from ..graph import build_graph
-    from ..loader import Repository, load_file, load_text, resolve
 
-    if file == "-":
-        text = sys.stdin.read()
-        hfile = load_text(text, "<stdin>")
-        repo = Repository(Path.cwd(), [hfile])
-    else:
-        path = Path(file)
-        if not path.is_file():
-            raise UsageError(f"{file}: no such file", hint="give a hypothesis YAML file, a .dagitty file, or -")
-        hfile = load_file(path, display=display_path(path))
-        repo = Repository(path.resolve().parent, [hfile])
-    hypothesis = resolve(hfile, repo)
+    hypothesis = load_argument(file).hypothesis
     g = build_graph(hypothesis)
     err(f"analysing {hypothesis.id} …")
     result = run_analysis(g, exposure=_split(exposure), outcome=_split(outcome), adjusted=_split(adjust),

@@ -10,11 +10,14 @@ import tempfile
 from collections.abc import Callable, Iterable
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
 from ..errors import Diagnostic, HypoplanError, Severity
+
+if TYPE_CHECKING:
+    from ..api import LoadedHypothesis
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,6 +60,20 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def load_argument(file: str | Path) -> LoadedHypothesis:
+    """The hypothesis a command was given: a YAML or ``.dagitty`` file, or ``-`` for stdin; ``extends`` resolved."""
+    from ..api import load, load_string
+    from ..errors import UsageError
+
+    if str(file) == "-":
+        return load_string(sys.stdin.read(), display="<stdin>")
+    path = Path(file)
+    if not path.is_file():
+        what = "a folder" if path.is_dir() else "no such file"
+        raise UsageError(f"{file}: {what}", hint="give a hypothesis file (YAML or .dagitty), or - for stdin")
+    return load(path, display=display_path(path))
 
 
 def emit_diagnostics(diagnostics: Iterable[Diagnostic], fmt: DiagnosticFormat, summary: dict[str, Any] | None = None) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import display_path, dumps_json, err, handle_errors, write_output
+from .common import display_path, dumps_json, err, handle_errors, load_argument, write_output
 
 
 class PlanFormat(str, Enum):
@@ -19,7 +19,7 @@ class PlanFormat(str, Enum):
 @app.command()
 @handle_errors
 def plan(
-    file: Path = typer.Argument(..., help="A hypothesis file (YAML or .dagitty)."),
+    file: str = typer.Argument(..., help="A hypothesis file (YAML or .dagitty), or - for stdin."),
     format: PlanFormat = typer.Option(PlanFormat.markdown, "--format", "-f", help="Output format."),
     catalog: Path = typer.Option(None, "--catalog", help="A measurement catalog that extends or overrides the "
                                  "packaged one (default: catalog.yaml beside the hypothesis, if any)."),
@@ -41,17 +41,13 @@ def plan(
     """
     from ..design.catalog import load_catalog_for
     from ..errors import UsageError
-    from ..loader import Repository, load_file, resolve
     from ..plan import build_plan
 
-    if not file.is_file():
-        raise UsageError(f"{file}: no such file", hint="give a hypothesis file (YAML or .dagitty)")
     if catalog is not None and not catalog.is_file():
         raise UsageError(f"{catalog}: no such catalog file", hint="give a catalog YAML file or leave out --catalog")
-    hfile = load_file(file, display=display_path(file))
-    repo = Repository(file.resolve().parent, [hfile])
-    hypothesis = resolve(hfile, repo)
-    cat = load_catalog_for(file.resolve().parent, catalog, display=display_path)
+    loaded = load_argument(file)
+    hypothesis, repo = loaded.hypothesis, loaded.repository
+    cat = load_catalog_for(repo.root, catalog, display=display_path)
     err(f"planning {hypothesis.id} …")
     result = build_plan(hypothesis, repository=repo, catalog=cat)
     data = result.to_json()

@@ -41,28 +41,19 @@ def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def load_hypothesis(path: Path) -> tuple[Hypothesis, Repository]:
-    """Load one file and resolve its ``extends`` from the same folder."""
-    from ..errors import UsageError
-    from ..loader import Repository, load_file, resolve
+def load_hypothesis(path: str | Path) -> tuple[Hypothesis, Repository]:
+    """The hypothesis a command was given (file or ``-``), with its ``extends`` resolved, and its repository."""
+    from .common import load_argument
 
-    if not path.is_file():
-        raise UsageError(f"{path}: no such file", hint="give a hypothesis file, e.g. hypotheses/<id>.yaml")
-    from .common import display_path
-
-    hfile = load_file(path, display=display_path(path))
-    repo = Repository(path.resolve().parent, [hfile])
-    return resolve(hfile, repo), repo
+    loaded = load_argument(path)
+    return loaded.hypothesis, loaded.repository
 
 
 def try_analysis(g: Any, *, adjusted: frozenset[str] | None = None, quiet: bool = False) -> AnalysisResult | None:
     """The analysis of the graph's focus, or ``None`` (with a note on stderr) when it cannot be run."""
     if not g.graph.get("exposure") or not g.graph.get("outcome"):
         return None
-    try:
-        from ..analysis import analyze
-    except ImportError:
-        return None
+    from ..analysis import analyze
     from ..errors import HypoplanError
 
     try:
@@ -77,12 +68,8 @@ def try_analysis(g: Any, *, adjusted: frozenset[str] | None = None, quiet: bool 
 
 def try_plan(hypothesis: Hypothesis, repo: Repository) -> dict[str, Any] | None:
     """The plan's JSON dict, or ``None`` (with a note on stderr) when the planner is unavailable or fails."""
-    try:
-        from ..plan import build_plan
-    except ImportError:
-        err("note: the study planner is not available; plan sections are left out")
-        return None
     from ..errors import HypoplanError
+    from ..plan import build_plan
 
     try:
         return build_plan(hypothesis, repository=repo).to_json()
@@ -136,7 +123,7 @@ def diagram_text(hypothesis: Hypothesis, fmt: str, *, rankdir: str = "LR", group
 @app.command()
 @handle_errors
 def render(
-    file: Path = typer.Argument(..., help="A hypothesis file (.yaml or .dagitty)."),
+    file: str = typer.Argument(..., help="A hypothesis file (.yaml or .dagitty), or - for stdin."),
     format: RenderFormat = typer.Option(RenderFormat.dot, "--format", "-f", help="Output format."),
     output: Path = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),

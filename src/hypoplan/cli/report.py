@@ -23,7 +23,7 @@ def analysis_markdown(g: Any, analysis: Any) -> str | None:
 @app.command()
 @handle_errors
 def report(
-    file: Path = typer.Argument(..., help="A hypothesis file."),
+    file: str = typer.Argument(..., help="A hypothesis file (YAML or .dagitty), or - for stdin."),
     output: Path = typer.Option(None, "--output", "-o", help="The HTML file to write (stdout when omitted)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),
 ) -> None:

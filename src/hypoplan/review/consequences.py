@@ -78,12 +78,9 @@ def consequences_of(h: Hypothesis | None, repository: Any = None, *, with_plan: 
     """Analyse one resolved hypothesis (``extends`` merged); ``None`` (no file) gives an empty record."""
     if h is None:
         return Consequences(False, _ABSENT)
+    from ..analysis import analyze
     from ..graph import build_graph
 
-    try:
-        from ..analysis import analyze
-    except ImportError:
-        return Consequences(False, "the causal analysis is not available")
     g = build_graph(h)
     if not g.graph.get("exposure") or not g.graph.get("outcome"):
         return Consequences(False, "the focus names no exposure or outcome")
@@ -107,10 +104,8 @@ def consequences_of(h: Hypothesis | None, repository: Any = None, *, with_plan: 
 
 def _plan_facts(h: Hypothesis, repository: Any) -> tuple[bool, str | None, tuple[str, ...], tuple[str, ...]]:
     """Controls and sample sizes from the study planner; the planner is optional, so any failure is reported, not raised."""
-    try:
-        from ..plan import build_plan
-    except ImportError:
-        return False, "the study planner is not available", (), ()
+    from ..plan import build_plan
+
     try:
         plan = build_plan(h, repository=repository).to_json()
     except Exception as exc:  # noqa: BLE001 - an optional consequence must never break the review

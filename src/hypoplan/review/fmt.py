@@ -23,7 +23,6 @@ the same hypothesis and holds the same comments, and raises
 
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter
 from collections.abc import Iterator
