@@ -5,7 +5,6 @@ from __future__ import annotations
 from itertools import chain, combinations
 
 import networkx as nx
-import pytest
 from hypothesis import given, settings, strategies as st
 
 from hypoplan.analysis.instruments import conditional_instruments, is_conditional_instrument, reachable
