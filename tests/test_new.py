@@ -143,3 +143,19 @@ def test_interactive_prompts_when_stdin_is_a_terminal(tmp_path: Path, runner, mo
     assert [n.label for n in h.nodes] == ["chronic stress", "NE function", "brain fog"]
     assert (h.focus.exposure, h.focus.outcome) == (("chronic_stress",), ("brain_fog",))
     assert h.peco is not None and h.peco.population == "adults with fibromyalgia"
+
+
+def test_new_file_points_editors_at_the_schema(tmp_path, monkeypatch):
+    """A drafted file starts with the yaml-language-server modeline, relative to the repository's schema/."""
+    from typer.testing import CliRunner
+
+    from hypoplan.cli import app
+
+    (tmp_path / "schema").mkdir()
+    (tmp_path / "schema" / "hypothesis.schema.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "hypotheses").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["new", "-s", "poor sleep causes fatigue", "--id", "sleep-fatigue"])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "hypotheses" / "sleep-fatigue.yaml").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../schema/hypothesis.schema.json"

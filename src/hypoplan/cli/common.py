@@ -139,5 +139,21 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raise
 
 
+def schema_path_for(output: Path | None) -> str:
+    """The schema path for the modeline, relative to where the file goes: the nearest schema/ folder above it."""
+    import os
+
+    from ..writer import DEFAULT_SCHEMA_PATH
+
+    if output is None or str(output) == "-":
+        return DEFAULT_SCHEMA_PATH
+    folder = output.resolve().parent
+    for parent in (folder, *folder.parents):
+        candidate = parent / "schema" / "hypothesis.schema.json"
+        if candidate.is_file():
+            return Path(os.path.relpath(candidate, folder)).as_posix()
+    return DEFAULT_SCHEMA_PATH
+
+
 def dumps_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)

@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from . import app
-from .common import display_path, dumps_json, err, handle_errors, write_output
+from .common import display_path, dumps_json, err, handle_errors, schema_path_for, write_output
 
 
 class ExportFormat(str, Enum):
@@ -39,22 +39,6 @@ def _read(file: str) -> tuple[str, str, Path | None]:
         raise UsageError(f"{file}: no such file", hint="give a .dagitty or hypothesis .yaml file, or - for stdin")
     display = display_path(path)
     return read_text(path, display), display, path
-
-
-def _schema_path_for(output: Path | None) -> str:
-    """The schema path for the modeline, relative to where the file goes: the nearest schema/ folder above it."""
-    import os
-
-    from ..writer import DEFAULT_SCHEMA_PATH
-
-    if output is None or str(output) == "-":
-        return DEFAULT_SCHEMA_PATH
-    folder = output.resolve().parent
-    for parent in (folder, *folder.parents):
-        candidate = parent / "schema" / "hypothesis.schema.json"
-        if candidate.is_file():
-            return Path(os.path.relpath(candidate, folder)).as_posix()
-    return DEFAULT_SCHEMA_PATH
 
 
 @app.command("import")
@@ -95,7 +79,7 @@ def import_(
     default_id = hypothesis_id or (output.stem if output is not None and str(output) != "-" else None) \
         or (path.stem if path is not None else "imported")
     hypothesis, _ = parse_dagitty(text, display, default_id=default_id)
-    write_output(output, dump_hypothesis(hypothesis, schema_modeline=_schema_path_for(output)), force=force)
+    write_output(output, dump_hypothesis(hypothesis, schema_modeline=schema_path_for(output)), force=force)
     err(f"imported {len(hypothesis.nodes)} node(s) and {len(hypothesis.edges)} edge(s) as '{hypothesis.id}'; "
         "edges are speculative until you add evidence")
 

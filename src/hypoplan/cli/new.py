@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import err, handle_errors, write_output
+from .common import err, handle_errors, schema_path_for, write_output
 
 
 def stdin_is_terminal() -> bool:
@@ -92,8 +92,8 @@ def new(
               population=population, source=source, statement=statement)
     for message in d.skipped:
         err(f"skipped {message}")
-    text_out = draft_yaml(d)
     target = output if output is not None else Path("hypotheses") / f"{hypothesis_id}.yaml"
+    text_out = draft_yaml(d, schema_path=schema_path_for(target))
     write_output(target, text_out, force=force)
     if str(target) != "-":
         err(f"next: edit {target}, then run 'hypoplan check {target}' and 'hypoplan lint {target}'")

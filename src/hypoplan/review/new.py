@@ -299,12 +299,16 @@ def draft(*, hypothesis_id: str, title: str, claims: list[Claim], exposure: str 
     return out
 
 
-def draft_yaml(d: Draft) -> str:
-    """The draft as canonical YAML, with a header and a ``# TODO confirm`` comment on every drafted edge."""
+def draft_yaml(d: Draft, *, schema_path: str | None = None) -> str:
+    """The draft as canonical YAML, with a header and a ``# TODO confirm`` comment on every drafted edge.
+
+    ``schema_path`` adds the yaml-language-server modeline pointing at the JSON Schema.
+    """
+    from ..writer import modeline
     from .fmt import dump_commented
 
     d.hypothesis()  # validate before writing anything
-    header = ["# Draft written by 'hypoplan new'" + (f" from {d.source}" if d.source else "") + ".",
+    header = ([modeline(schema_path)] if schema_path else []) + ["# Draft written by 'hypoplan new'" + (f" from {d.source}" if d.source else "") + ".",
               "# Every edge is a candidate: confirm or delete it, then set its sign, confidence and evidence."]
     eol = {("edges", i, "source"): TODO for i in d.drafted_edges}
     if "peco" in d.data:
