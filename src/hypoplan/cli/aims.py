@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import err, handle_errors, write_output
+from .common import check_output, err, handle_errors, write_output
 
 
 class AimsFormat(str, Enum):
@@ -44,8 +44,7 @@ def aims(
     hypothesis, repo = load_hypothesis(file)
     if format is AimsFormat.docx and (output is None or str(output) == "-") and stdout_is_terminal():
         raise UsageError("refusing to write a .docx to a terminal", hint="pass -o FILE.docx")
-    if output is not None and str(output) != "-" and output.exists() and not force:
-        raise UsageError(f"{output} already exists", hint="pass --force to overwrite it, or choose another -o path")
+    check_output(output, force=force)
     scaffold = build_aims(hypothesis, try_plan(hypothesis, repo))
     data: str | bytes = aims_docx(scaffold) if format is AimsFormat.docx else aims_markdown(scaffold)
     words = word_count(scaffold.plain_text())

@@ -100,8 +100,31 @@ def emit_diagnostics(diagnostics: Iterable[Diagnostic], fmt: DiagnosticFormat, s
             typer.echo(d.format())
 
 
+def check_output(path: Path | None, *, force: bool = False) -> None:
+    """Refuse, before any work is done, an output path that cannot or must not be written.
+
+    A folder, a path under a file, or an existing file without ``force`` is a usage error.
+    """
+    if path is None or str(path) == "-":
+        return
+    from ..errors import UsageError
+
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder", hint="give a file name to -o, e.g. -o " + str(path / "out.txt"))
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UsageError(f"cannot write {path}: {parent} is not a folder", hint="choose another -o path")
+            break
+    if path.is_file() and not force:
+        raise UsageError(f"{path} already exists", hint="pass --force to overwrite it, or choose another -o path")
+
+
 def write_output(path: Path | None, text: str | bytes, *, force: bool = False) -> None:
-    """Write to ``path`` atomically (stdout when ``None`` or ``-``); refuse to overwrite without ``force``."""
+    """Write to ``path`` atomically (stdout when ``None`` or ``-``); refuse to overwrite without ``force``.
+
+    A device or pipe that already exists (``/dev/null``, a FIFO) is written into, never replaced.
+    """
     if path is None or str(path) == "-":
         if isinstance(text, bytes):
             sys.stdout.buffer.write(text)
@@ -109,16 +132,24 @@ def write_output(path: Path | None, text: str | bytes, *, force: bool = False) -
         else:
             typer.echo(text, nl=not text.endswith("\n"))
         return
-    if path.exists() and not force:
-        from ..errors import UsageError
+    check_output(path, force=force)
+    from ..errors import UsageError
 
-        raise UsageError(f"{path} already exists", hint="pass --force to overwrite it, or choose another -o path")
-    atomic_write(path, text)
+    try:
+        if path.exists() and not path.is_file():
+            with open(path, "wb") as fh:
+                fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+        else:
+            atomic_write(path, text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}", hint="choose another -o path") from None
     err(f"wrote {display_path(path)}")
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
     """Write through a temporary file in the same folder and rename, so a crash never leaves half a file."""
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))  # replace the file the link points to, not the link
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

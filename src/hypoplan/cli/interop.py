@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from . import app
-from .common import display_path, dumps_json, err, handle_errors, schema_path_for, write_output
+from .common import check_output, display_path, dumps_json, err, handle_errors, schema_path_for, write_output
 
 
 class ExportFormat(str, Enum):
@@ -70,8 +70,7 @@ def import_(
     if hypothesis_id is not None and not re.match(ID_PATTERN, hypothesis_id):
         raise UsageError(f"--id {hypothesis_id!r} is not a valid id",
                          hint="ids start with a letter and use letters, digits, '_', '-' or '.'")
-    if output is not None and str(output) != "-" and output.exists() and not force:
-        raise UsageError(f"{output} already exists", hint="pass --force to overwrite it, or choose another -o path")
+    check_output(output, force=force)
     if file != "-" and Path(file).suffix.lower() in (".yaml", ".yml"):
         raise UsageError(f"{file} is a YAML file; 'import' reads DAGitty diagrams",
                          hint=f"to turn a hypothesis into DAGitty, run: hypoplan export {file} --to dagitty")
@@ -106,10 +105,7 @@ def export(
     """
     from ..loader import Repository, load_text, resolve
 
-    if output is not None and str(output) != "-" and output.exists() and not force:
-        from ..errors import UsageError
-
-        raise UsageError(f"{output} already exists", hint="pass --force to overwrite it, or choose another -o path")
+    check_output(output, force=force)
     text, display, path = _read(file)
     hfile = load_text(text, display, path=path, dagitty=path is not None and path.suffix.lower() == ".dagitty")
     repo = Repository(path.parent if path is not None else Path("hypotheses"))

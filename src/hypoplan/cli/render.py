@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from . import app
-from .common import err, handle_errors, write_output
+from .common import check_output, err, handle_errors, write_output
 
 if TYPE_CHECKING:
     from ..analysis.result import AnalysisResult
@@ -158,8 +158,7 @@ def render(
     if format in (RenderFormat.png, RenderFormat.pdf) and (output is None or str(output) == "-") and stdout_is_terminal():
         raise UsageError(f"refusing to write {format.value.upper()} bytes to a terminal",
                          hint=f"pass -o FILE.{format.value}, or pipe the output into a file")
-    if output is not None and str(output) != "-" and output.exists() and not force:
-        raise UsageError(f"{output} already exists", hint="pass --force to overwrite it, or choose another -o path")
+    check_output(output, force=force)
     from ..render.graphviz import render as run_graphviz
 
     data = run_graphviz(text, format.value)

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from . import app
-from .common import err, handle_errors, write_output
+from .common import check_output, err, handle_errors, write_output
 
 
 def analysis_markdown(g: Any, analysis: Any) -> str | None:
@@ -39,7 +39,6 @@ def report(
         hypoplan report hypotheses/fm-sympathetic-pain.yaml -o report.html --force
     """
     from .. import __version__
-    from ..errors import UsageError
     from ..graph import build_graph
     from ..render.aims import build_aims
     from ..render.diagram import DiagramOptions
@@ -48,8 +47,7 @@ def report(
     from ..render.html import report_html
     from .render import load_hypothesis, try_analysis, try_plan
 
-    if output is not None and str(output) != "-" and output.exists() and not force:
-        raise UsageError(f"{output} already exists", hint="pass --force to overwrite it, or choose another -o path")
+    check_output(output, force=force)
     hypothesis, repo = load_hypothesis(file)
     g = build_graph(hypothesis)
     analysis = try_analysis(g)
