@@ -206,3 +206,18 @@ def test_cli_diff_bad_revision_is_a_usage_error(repo: Path, runner, monkeypatch:
     assert result.exit_code == 2 and "invalid revision" in result.stderr
     result = runner.invoke(app, ["review", "--base", "origin/nosuchbranch"])
     assert result.exit_code == 2 and "unknown revision 'origin/nosuchbranch'" in result.stderr
+
+
+def test_cli_comment_file_is_not_overwritten_without_force(repo: Path, runner, monkeypatch: pytest.MonkeyPatch,
+                                                            tmp_path: Path):
+    _edit(repo, 'target: y\n    sign: "+"', 'target: y\n    sign: "-"')
+    monkeypatch.chdir(repo)
+    comment = tmp_path / "review.md"
+    comment.write_text("precious", encoding="utf-8")
+    refused = runner.invoke(app, ["review", "--no-plan", "--comment-file", str(comment)])
+    assert refused.exit_code == 2 and "--force" in refused.stderr
+    assert refused.stdout == ""  # refused before anything was written
+    assert comment.read_text(encoding="utf-8") == "precious"
+    forced = runner.invoke(app, ["review", "--no-plan", "--comment-file", str(comment), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert "sign flipped" in comment.read_text(encoding="utf-8")

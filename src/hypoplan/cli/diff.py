@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import atomic_write, err, handle_errors, write_output
+from .common import check_output, err, handle_errors, write_output
 
 
 class ReviewFormat(str, Enum):
@@ -29,6 +29,8 @@ def emit_review(report, format: ReviewFormat, output: Path | None, force: bool, 
     """Print or write a review in ``format``; in ``github`` mode also fill the job summary. Exit by ``fail_on``."""
     from ..review.report import to_github, to_json, to_markdown
 
+    check_output(output, force=force)
+    check_output(comment_file, force=force)
     markdown = to_markdown(report)
     if format is ReviewFormat.github:
         text, dropped = to_github(report)
@@ -45,8 +47,7 @@ def emit_review(report, format: ReviewFormat, output: Path | None, force: bool, 
     else:
         write_output(output, markdown, force=force)
     if comment_file is not None:
-        atomic_write(comment_file, markdown)
-        err(f"wrote {comment_file}")
+        write_output(comment_file, markdown, force=force)
     counts = {s: report.count(s) for s in ("error", "warning")}
     err(f"{len(report.files)} file(s) reviewed: {counts['error']} error(s), {counts['warning']} warning(s)")
     if report.fails(fail_on.value):
