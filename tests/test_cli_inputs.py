@@ -55,3 +55,14 @@ def test_stdin_extends_resolve_against_hypotheses_folder(runner, tmp_path: Path,
     res = runner.invoke(app, ["analyze", "-", "--format", "json"], input=child)
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["adjustment"]["minimal"] == [["C"]]
+
+
+@pytest.mark.parametrize("command", [c[0] for c in COMMANDS] + ["report"])
+def test_stdin_is_checked_like_a_file(runner, tmp_path: Path, command):
+    extra = ["--to", "json"] if command == "export" else ["-o", str(tmp_path / "r.html")] if command == "report" else []
+    latin1 = runner.invoke(app, [command, "-", *extra], input=b"id: x\ntitle: caf\xe9\n")
+    assert latin1.exit_code == 1, latin1.output
+    assert "<stdin>:2:11" in latin1.output and "invalid UTF-8 byte 0xe9" in latin1.output
+    huge = runner.invoke(app, [command, "-", *extra], input=b"id: x\ntitle: t\nnotes: " + b"a" * 3_000_000)
+    assert huge.exit_code == 1 and "E002" in huge.output and "limit" in huge.output
+

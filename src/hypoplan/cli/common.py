@@ -62,13 +62,29 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+#: How standard input is named in messages.
+STDIN = "<stdin>"
+
+
+def read_stdin() -> str:
+    """Standard input as text, with the same size limit and UTF-8 checks (located errors) as a file."""
+    from ..errors import Diagnostic, LoadError
+    from ..yamlio import DEFAULT_LIMITS, decode_text
+
+    data = typer.get_binary_stream("stdin").read(DEFAULT_LIMITS.max_bytes + 1)
+    if len(data) > DEFAULT_LIMITS.max_bytes:
+        raise LoadError("too large", [Diagnostic(STDIN, 0, 0, "E002", f"input is over the {DEFAULT_LIMITS.max_bytes:,}-byte limit",
+                                                 "a hypothesis or diagram should be a few kilobytes")])
+    return decode_text(data, STDIN)
+
+
 def load_argument(file: str | Path) -> LoadedHypothesis:
     """The hypothesis a command was given: a YAML or ``.dagitty`` file, or ``-`` for stdin; ``extends`` resolved."""
     from ..api import load, load_string
     from ..errors import UsageError
 
     if str(file) == "-":
-        return load_string(sys.stdin.read(), display="<stdin>")
+        return load_string(read_stdin(), display=STDIN)
     path = Path(file)
     if not path.is_file():
         what = "a folder" if path.is_dir() else "no such file"

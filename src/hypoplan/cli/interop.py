@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from . import app
-from .common import check_output, display_path, dumps_json, err, handle_errors, schema_path_for, write_output
+from .common import STDIN, check_output, display_path, dumps_json, err, handle_errors, read_stdin, schema_path_for, write_output
 
 
 class ExportFormat(str, Enum):
@@ -19,21 +19,13 @@ class ExportFormat(str, Enum):
     graphml = "graphml"
 
 
-_STDIN = "<stdin>"
-
-
 def _read(file: str) -> tuple[str, str, Path | None]:
     """Text, display name and path of FILE (``-`` reads stdin, within the same size limit as files)."""
-    from ..errors import Diagnostic, LoadError, UsageError
-    from ..yamlio import DEFAULT_LIMITS, decode_text, read_text
+    from ..errors import UsageError
+    from ..yamlio import read_text
 
     if file == "-":
-        data = typer.get_binary_stream("stdin").read(DEFAULT_LIMITS.max_bytes + 1)
-        if len(data) > DEFAULT_LIMITS.max_bytes:
-            raise LoadError("too large", [Diagnostic(_STDIN, 0, 0, "E002",
-                                                     f"input is over the {DEFAULT_LIMITS.max_bytes:,}-byte limit",
-                                                     "a hypothesis or diagram should be a few kilobytes")])
-        return decode_text(data, _STDIN), _STDIN, None
+        return read_stdin(), STDIN, None
     path = Path(file)
     if not path.is_file():
         raise UsageError(f"{file}: no such file", hint="give a .dagitty or hypothesis .yaml file, or - for stdin")
