@@ -66,3 +66,16 @@ def test_stdin_is_checked_like_a_file(runner, tmp_path: Path, command):
     huge = runner.invoke(app, [command, "-", *extra], input=b"id: x\ntitle: t\nnotes: " + b"a" * 3_000_000)
     assert huge.exit_code == 1 and "E002" in huge.output and "limit" in huge.output
 
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("command", [["analyze", "hypotheses/mecfs-ne-vasomotion.yaml"], ["schema"]])
+def test_a_full_disk_on_stdout_is_a_one_line_error(command):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "hypoplan", *command], cwd=root, stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and "No space left on device" in proc.stderr

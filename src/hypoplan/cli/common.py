@@ -41,7 +41,9 @@ def handle_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
+            sys.stdout.flush()  # a full disk or closed pipe shows up here, not as a traceback at exit
+            return result
         except HypoplanError as exc:
             err(str(exc) if exc.diagnostics else f"error: {exc}")
             raise typer.Exit(exc.exit_code) from None
@@ -50,6 +52,10 @@ def handle_errors(func: F) -> F:
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
+        except OSError as exc:  # e.g. stdout on a full disk: the environment, not a bug
+            where = f" ({exc.filename})" if exc.filename else ""
+            err(f"error: {exc.strerror or exc}{where}")
+            raise typer.Exit(EXIT_USAGE) from None
 
     return wrapper  # type: ignore[return-value]
 
