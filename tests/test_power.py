@@ -265,6 +265,8 @@ def test_effect_size_from_evidence(measure, value, expected):
     (("paired", 0.5), {"df": 2}, "only to the chisquare"),
     (("t-test", 0.5), {}, "unknown design"),
     (("two-sample", 0.5), {"method": "fisher-z"}, "does not apply"),
+    (("chisquare", 1e-8), {}, "more than a billion"),  # statsmodels converges there: the cap must still hold
+    (("anova", 1e-6), {"groups": 3}, "more than a billion"),
 ])
 def test_invalid_input_raises_usage_error(args, kwargs, message):
     with pytest.raises(UsageError, match=message) as info:
@@ -355,3 +357,12 @@ def test_power_modules_import_nothing_heavy(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+def test_anova_with_very_many_groups_is_solved_not_a_traceback():
+    """statsmodels' own solver hands scipy an F quantile it refuses (TypeError) for 100,000 groups."""
+    from statsmodels.stats.power import FTestAnovaPower
+
+    result = sample_size("anova", 0.25, groups=100_000)
+    assert result.n_per_group == 2 and result.n_total == 200_000  # the minimum: 2 per group already exceeds 80%
+    assert FTestAnovaPower().power(effect_size=0.25, nobs=result.n_total, alpha=0.05, k_groups=100_000) >= 0.8

@@ -248,6 +248,14 @@ def correlation_power(r: float, n: float, *, alpha: float = 0.05, sides: int = 2
 # ---------------------------------------------------------------------------
 
 
+#: Above this many participants a "sample size" is no longer a study; the effect is too small to pursue.
+MAX_N = 1e9
+
+
+def _too_small() -> UsageError:
+    return UsageError("the effect size is too small: more than a billion participants would be needed")
+
+
 def _solve_increasing(power_at: Callable[[float], float], target: float, n_min: float, start: float) -> float:
     """Smallest real n ≥ n_min with power_at(n) = target, for a power increasing in n (Brent's method)."""
     from scipy import optimize
@@ -257,8 +265,8 @@ def _solve_increasing(power_at: Callable[[float], float], target: float, n_min: 
     hi = max(start, n_min * 2.0, n_min + 1.0)
     while power_at(hi) < target:
         hi *= 2.0
-        if hi > 1e9:
-            raise UsageError("the effect size is too small: more than a billion participants would be needed")
+        if hi > MAX_N:
+            raise _too_small()
     return float(optimize.brentq(lambda n: power_at(n) - target, n_min, hi, xtol=1e-9, rtol=1e-12))
 
 
@@ -272,13 +280,15 @@ def _statsmodels_solve(engine: Any, target: float, n_min: float, nobs_name: str,
         warnings.simplefilter("ignore")
         try:
             raw = float(engine.solve_power(**{nobs_name: None}, power=target, **kwargs))
-        except (ValueError, RuntimeError, ZeroDivisionError, FloatingPointError):
-            raw = math.nan
+        except (ValueError, TypeError, RuntimeError, ZeroDivisionError, FloatingPointError):
+            raw = math.nan  # e.g. scipy's fdtri refuses statsmodels' bracket with very many ANOVA groups
 
         def power_at(n: float) -> float:
             return float(engine.power(**{nobs_name: n}, **kwargs))
 
         if math.isfinite(raw) and raw >= n_min and abs(power_at(raw) - target) < 1e-6:
+            if raw > MAX_N:
+                raise _too_small()
             return raw
         return _solve_increasing(power_at, target, n_min, start=max(n_min, raw if math.isfinite(raw) else 10.0))
 
