@@ -101,12 +101,15 @@ def test_bad_requests_exit_cleanly(runner, write, args, code, message):
     assert message in result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+    if code == 1:
+        assert f"{path}: " in result.stderr  # the message names the file
 
 
 def test_cyclic_graph_and_missing_file(runner, write):
     path = write("cyc.dagitty", "dag {\nX [exposure]\nY [outcome]\nX -> Y\nY -> Z\nZ -> X\n}\n")
     result = runner.invoke(app, ["analyze", str(path)])
     assert result.exit_code == 1 and "directed cycle" in result.output and "Traceback" not in result.output
+    assert f"{path}: the graph has a directed cycle" in result.stderr
     result = runner.invoke(app, ["analyze", "no/such/file.yaml"])
     assert result.exit_code == 2 and "no such file" in result.output
 

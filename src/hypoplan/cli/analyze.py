@@ -64,11 +64,17 @@ def analyze(
     from ..analysis import analyze as run_analysis
     from ..graph import build_graph
 
-    hypothesis = load_argument(file).hypothesis
+    from ..errors import AnalysisError
+
+    loaded = load_argument(file)
+    hypothesis = loaded.hypothesis
     g = build_graph(hypothesis)
     err(f"analysing {hypothesis.id} …")
-    result = run_analysis(g, exposure=_split(exposure), outcome=_split(outcome), adjusted=_split(adjust),
-                          max_results=max_results, direct=direct, all_implications=all_implications)
+    try:
+        result = run_analysis(g, exposure=_split(exposure), outcome=_split(outcome), adjusted=_split(adjust),
+                              max_results=max_results, direct=direct, all_implications=all_implications)
+    except AnalysisError as exc:  # name the file, as every other error does
+        raise AnalysisError(f"{loaded.file.display}: {exc.message}", hint=exc.hint) from None
     if format is AnalyzeFormat.json:
         out = dumps_json(result.to_json()) + "\n"
     elif format is AnalyzeFormat.markdown:
