@@ -67,6 +67,19 @@ def test_no_match_hypothesis_says_what_is_missing():
     assert "## Missing" in md and "blarg\\_level" in md
 
 
+@pytest.mark.parametrize(("edges", "focus", "reason"), [
+    ([{"source": "a", "target": "b"}, {"source": "b", "target": "a"}], {"exposure": "a", "outcome": "b"},
+     "directed cycle"),
+    ([{"source": "a", "target": "b"}], {"exposure": "a", "outcome": "a"}, "both exposure and outcome"),
+    ([{"source": "a", "target": "b"}], {}, "exposure and outcome must be set in focus"),
+])
+def test_adjustment_note_gives_the_real_reason_there_is_no_analysis(edges, focus, reason):
+    h = Hypothesis.model_validate({"id": "h", "title": "t", "nodes": [{"id": "a"}, {"id": "b"}], "edges": edges,
+                                   "focus": focus})
+    note = build_plan(h).to_json()["adjustment"]["note"]
+    assert note.startswith("no causal analysis: ") and reason in note
+
+
 def test_markdown_escapes_user_text():
     h = Hypothesis.model_validate({
         "id": "x", "title": "A | B <script>alert(1)</script> `code` @team",

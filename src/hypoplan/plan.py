@@ -91,11 +91,14 @@ def _analyze(g: nx.DiGraph, costs: dict[str, float], max_results: int) -> Analys
     return analyze(g, costs=costs, max_results=max_results)
 
 
-def _adjustment(result: AnalysisResult | None, g: nx.DiGraph, costs: dict[str, float] | None = None
-                ) -> tuple[tuple[str, ...], float | None, str]:
-    """The minimum-cost valid adjustment set (unmeasurable nodes cost infinity), else the optimal or a minimal one."""
+def _adjustment(result: AnalysisResult | None, g: nx.DiGraph, costs: dict[str, float] | None = None,
+                failure: str | None = None) -> tuple[tuple[str, ...], float | None, str]:
+    """The minimum-cost valid adjustment set (unmeasurable nodes cost infinity), else the optimal or a minimal one.
+
+    ``failure`` says why there is no ``result`` when the analysis was run and refused the graph.
+    """
     if result is None:
-        return (), None, "no causal analysis: exposure and outcome must be set in focus"
+        return (), None, f"no causal analysis: {failure or 'exposure and outcome must be set in focus'}"
     adj = result.adjustment
     if adj.min_cost is not None and math.isfinite(adj.min_cost.cost):
         nodes = tuple(sorted(adj.min_cost.nodes))
@@ -145,12 +148,14 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
 
     costs = measurement_costs(g, catalog, species)
     result = None
+    failure = None
     if exposure and outcome:
         try:
             result = _analyze(g, costs, max_results)
         except AnalysisError as error:
+            failure = error.message
             missing.append(f"causal analysis failed: {error.message}")
-    adj_set, adj_cost, adj_note = _adjustment(result, g, costs)
+    adj_set, adj_cost, adj_note = _adjustment(result, g, costs, failure)
     mediators = tuple(m.node for m in result.mediators) if result is not None else ()
 
     roles: dict[str, str] = {}
