@@ -31,21 +31,14 @@ import networkx as nx
 
 from .instruments import reachable
 from .result import NegativeControl, NegativeControls
-from .separation import ancestors, descendants
+from .separation import ancestors, descendants, directed_reach
 
 __all__ = ["confounders", "negative_controls"]
 
 
 def _ancestors_avoiding(g: nx.DiGraph, targets: Iterable[str], avoid: set[str]) -> set[str]:
     """Nodes with a directed path into ``targets`` whose nodes (before the target) avoid ``avoid``."""
-    seen: set[str] = set()
-    stack = [p for t in targets for p in g._pred[t] if p not in avoid]
-    while stack:
-        v = stack.pop()
-        if v not in seen:
-            seen.add(v)
-            stack.extend(p for p in g._pred[v] if p not in avoid and p not in seen)
-    return seen
+    return directed_reach(g._pred, targets, avoid=avoid)
 
 
 def confounders(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str]) -> set[str]:

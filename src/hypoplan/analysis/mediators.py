@@ -18,6 +18,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from .result import Mediator
+from .separation import directed_reach
 
 __all__ = ["mediator_nodes", "causal_paths", "find_mediators"]
 
@@ -30,20 +31,8 @@ def mediator_nodes(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str
     """
     x, y = set(exposure), set(outcome)
     ends = x | y
-    down: set[str] = set()
-    stack = [s for v in x for s in g._succ[v] if s not in ends]
-    while stack:
-        v = stack.pop()
-        if v not in down:
-            down.add(v)
-            stack.extend(s for s in g._succ[v] if s not in ends and s not in down)
-    up: set[str] = set()
-    stack = [p for v in y for p in g._pred[v] if p not in ends]
-    while stack:
-        v = stack.pop()
-        if v not in up:
-            up.add(v)
-            stack.extend(p for p in g._pred[v] if p not in ends and p not in up)
+    down = directed_reach(g._succ, x, avoid=ends)
+    up = directed_reach(g._pred, y, avoid=ends)
     return down & up
 
 

@@ -12,7 +12,7 @@ References: Pearl (2009) *Causality* §1.2.3 (d-separation); Lauritzen et al.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
@@ -21,6 +21,7 @@ __all__ = [
     "latent_set",
     "ancestors",
     "descendants",
+    "directed_reach",
     "d_separated",
     "minimal_d_separator",
     "moral_graph",
@@ -41,30 +42,35 @@ def latent_set(g: nx.DiGraph) -> frozenset[str]:
     return frozenset(n for n, d in g.nodes(data=True) if not d.get("observed", True))
 
 
+def directed_reach(adjacency: Mapping[str, Iterable[str]], sources: Iterable[str], *,
+                   avoid: Iterable[str] = ()) -> set[str]:
+    """Nodes reached from ``sources`` in one or more steps along ``adjacency`` without entering ``avoid``.
+
+    ``g._succ`` walks forward (descendants), ``g._pred`` backward (ancestors); a
+    depth-first search, O(nodes + edges).  The sources themselves count only when
+    reached again from another source.
+    """
+    blocked = set(avoid)
+    seen: set[str] = set()
+    stack = [w for v in sources for w in adjacency[v] if w not in blocked]
+    while stack:
+        v = stack.pop()
+        if v not in seen:
+            seen.add(v)
+            stack.extend(w for w in adjacency[v] if w not in blocked and w not in seen)
+    return seen
+
+
 def ancestors(g: nx.DiGraph, nodes: Iterable[str]) -> set[str]:
     """The nodes themselves and every node with a directed path into one of them."""
-    seen = set(nodes)
-    stack = list(seen)
-    pred = g._pred
-    while stack:
-        for p in pred[stack.pop()]:
-            if p not in seen:
-                seen.add(p)
-                stack.append(p)
-    return seen
+    nodes = set(nodes)
+    return nodes | directed_reach(g._pred, nodes)
 
 
 def descendants(g: nx.DiGraph, nodes: Iterable[str]) -> set[str]:
     """The nodes themselves and every node reachable from them by a directed path."""
-    seen = set(nodes)
-    stack = list(seen)
-    succ = g._succ
-    while stack:
-        for s in succ[stack.pop()]:
-            if s not in seen:
-                seen.add(s)
-                stack.append(s)
-    return seen
+    nodes = set(nodes)
+    return nodes | directed_reach(g._succ, nodes)
 
 
 def d_separated(g: nx.DiGraph, x: Iterable[str], y: Iterable[str], z: Iterable[str] = ()) -> bool:
