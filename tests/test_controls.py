@@ -8,6 +8,7 @@ from hypothesis import given, settings, strategies as st
 from hypoplan.analysis.controls import confounders, negative_controls
 from hypoplan.graph import build_graph
 from hypoplan.schema import Hypothesis
+from dag_strategies import random_dag
 
 
 def _hyp(edges: list[tuple[str, str, str]], latent: tuple[str, ...] = ()) -> nx.DiGraph:
@@ -55,14 +56,7 @@ def test_no_confounding_no_controls():
 
 @st.composite
 def graphs(draw, max_nodes: int = 8):
-    n = draw(st.integers(3, max_nodes))
-    names = [f"V{i}" for i in range(n)]
-    g = nx.DiGraph()
-    g.add_nodes_from(names, observed=True)
-    for i in range(n):
-        for j in range(i + 1, n):
-            if draw(st.booleans()):
-                g.add_edge(names[i], names[j])
+    g, names = random_dag(draw, 3, max_nodes)
     for h in draw(st.lists(st.sampled_from(names), max_size=3, unique=True)):
         g.nodes[h]["observed"] = False
     observed = [v for v in names if g.nodes[v]["observed"]]

@@ -10,6 +10,7 @@ from hypothesis import given, settings, strategies as st
 from hypoplan.analysis.instruments import conditional_instruments, is_conditional_instrument, reachable
 from hypoplan.graph import build_graph
 from hypoplan.schema import Hypothesis
+from dag_strategies import random_dag
 
 
 # ---------------------------------------------------------------- brute force (independent of the module)
@@ -55,14 +56,7 @@ def powerset(items):
 
 @st.composite
 def graphs(draw, max_nodes: int = 7):
-    n = draw(st.integers(3, max_nodes))
-    names = [f"V{i}" for i in range(n)]
-    g = nx.DiGraph()
-    g.add_nodes_from(names, observed=True)
-    for i in range(n):
-        for j in range(i + 1, n):
-            if draw(st.booleans()):
-                g.add_edge(names[i], names[j])
+    g, names = random_dag(draw, 3, max_nodes)
     for k in range(draw(st.integers(0, 2))):
         a, b = draw(st.lists(st.sampled_from(names), min_size=2, max_size=2, unique=True))
         g.add_node(f"U{k}", observed=False)

@@ -6,18 +6,12 @@ import networkx as nx
 from hypothesis import given, settings, strategies as st
 
 from hypoplan.analysis.mediators import causal_paths, find_mediators
+from dag_strategies import random_dag
 
 
 @st.composite
 def dags(draw, max_nodes: int = 8):
-    n = draw(st.integers(2, max_nodes))
-    names = [f"V{i}" for i in range(n)]
-    g = nx.DiGraph()
-    g.add_nodes_from(names, observed=True)
-    for i in range(n):
-        for j in range(i + 1, n):
-            if draw(st.booleans()):
-                g.add_edge(names[i], names[j])
+    g, names = random_dag(draw, 2, max_nodes)
     x = set(draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True)))
     y = set(draw(st.lists(st.sampled_from([v for v in names if v not in x] or names), min_size=1, max_size=2,
                           unique=True))) - x
