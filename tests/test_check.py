@@ -244,3 +244,19 @@ def test_schema_errors_and_reference_errors_reported_together(write, tmp_path):
     assert ("mixed.yaml", "E010", 4) in got and ("mixed.yaml", "E010", 7) in got
     assert ("mixed.yaml", "E021", 8) in got  # still found although the file has schema errors
     assert not any(code == "E021" and line == 4 for _, code, line in got)  # A kept its id: no false alarm
+
+
+def test_cli_github_annotations_are_capped_and_the_rest_go_to_the_job_summary(runner, tmp_path, monkeypatch):
+    # GitHub shows 10 annotations per level and silently drops the rest: say so, and put all in the summary
+    for i in range(12):
+        (tmp_path / f"bad{i}.yaml").write_text(f"id: bad{i}\ntitle: t\nnodes: [{{id: A}}]\nedges: [{{source: A, target: Z}}]\n",
+                                             encoding="utf-8")
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    res = runner.invoke(app, ["check", str(tmp_path), "--format", "github"])
+    assert res.exit_code == 1
+    lines = res.stdout.strip().splitlines()
+    assert len(lines) == 10 and all(line.startswith("::error ") and "title=hypoplan E0" in line for line in lines)
+    assert "more finding(s) than GitHub shows" in res.stderr
+    table = summary.read_text(encoding="utf-8")
+    assert table.startswith("## hypoplan check") and table.count("| error | E021 |") == 12

@@ -98,10 +98,9 @@ def load_argument(file: str | Path) -> LoadedHypothesis:
     return load(path, display=display_path(path))
 
 
-def emit_diagnostics(diagnostics: Iterable[Diagnostic], fmt: DiagnosticFormat, summary: dict[str, Any] | None = None) -> None:
-    """Print diagnostics to stdout in the chosen format."""
-    from ..render.escape import github_message, github_property
-
+def emit_diagnostics(diagnostics: Iterable[Diagnostic], fmt: DiagnosticFormat, summary: dict[str, Any] | None = None,
+                     *, tool: str = "hypoplan check") -> None:
+    """Print diagnostics to stdout in the chosen format (``tool`` names them in the GitHub job summary)."""
     diagnostics = list(diagnostics)
     if fmt is DiagnosticFormat.json:
         payload: dict[str, Any] = {"diagnostics": [d.to_dict() for d in diagnostics]}
@@ -109,17 +108,30 @@ def emit_diagnostics(diagnostics: Iterable[Diagnostic], fmt: DiagnosticFormat, s
             payload.update(summary)
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     elif fmt is DiagnosticFormat.github:
-        for d in diagnostics:
-            level = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(d.severity, "notice")
-            props = f"file={github_property(d.path)}"
-            if d.line:
-                props += f",line={d.line},col={d.col}"
-            props += f",title={github_property(d.code)}"
-            message = d.message + (f"\n{d.hint}" if d.hint else "")
-            typer.echo(f"::{level} {props}::{github_message(message)}")
+        emit_github_annotations(diagnostics, tool)
     else:
         for d in diagnostics:
             typer.echo(d.format())
+
+
+def emit_github_annotations(diagnostics: list[Diagnostic], tool: str) -> None:
+    """GitHub workflow commands, escaped and capped at what GitHub shows (10 per level); the full list goes
+    to ``$GITHUB_STEP_SUMMARY`` when it is set, and stderr says how many were left out."""
+    from ..review.report import Annotation, annotation_line, diagnostics_markdown, limit_annotations
+
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning"}
+    items = [Annotation(level.get(d.severity, "notice"), d.message + (f"\n{d.hint}" if d.hint else ""),
+                        d.path, d.line, d.col, f"hypoplan {d.code}") for d in diagnostics]
+    shown, dropped = limit_annotations(items)
+    for a in shown:
+        typer.echo(annotation_line(a))
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as fh:
+            fh.write(diagnostics_markdown(tool, diagnostics))
+    if dropped:
+        where = "the job summary" if summary else "--format text"
+        err(f"{dropped} more finding(s) than GitHub shows as annotations: see {where}")
 
 
 def check_output(path: Path | None, *, force: bool = False) -> None:

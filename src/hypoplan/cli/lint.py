@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -45,23 +44,6 @@ def load_lint_config(start: Path) -> Any:
         raise UsageError(f"{display_path(path)}: cannot read: {exc}", hint="fix the TOML syntax") from None
     table = data.get("tool", {}).get("hypoplan", {}).get("lint")
     return LintConfig.from_mapping(table, f"{display_path(path)} [tool.hypoplan.lint]")
-
-
-def _github(diagnostics: list[Any]) -> None:
-    from ..review.report import Annotation, annotation_line, diagnostics_markdown, limit_annotations
-
-    level = {"error": "error", "warning": "warning"}
-    items = [Annotation(level.get(d.severity.value, "notice"), d.message + (f"\n{d.hint}" if d.hint else ""),
-                        d.path, d.line, d.col, f"hypoplan {d.code}") for d in diagnostics]
-    shown, dropped = limit_annotations(items)
-    for a in shown:
-        typer.echo(annotation_line(a))
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary:
-        with open(summary, "a", encoding="utf-8") as fh:
-            fh.write(diagnostics_markdown("hypoplan lint", diagnostics))
-    if dropped:
-        err(f"{dropped} more finding(s) than GitHub shows as annotations: see {'the job summary' if summary else '--format text'}")
 
 
 @app.command()
@@ -124,11 +106,9 @@ def lint(
         diagnostics.extend(lint_hypothesis(hfile, resolved, find=find, config=config))
     order = ["error", "warning", "note"]
     counts = {s: sum(d.severity.value == s for d in diagnostics) for s in order}
-    if format is DiagnosticFormat.github:
-        _github(diagnostics)
-    else:
-        emit_diagnostics(diagnostics, format,
-                         {"files": [display_path(p) for p in files], **counts} if format is DiagnosticFormat.json else None)
+    emit_diagnostics(diagnostics, format,
+                     {"files": [display_path(p) for p in files], **counts} if format is DiagnosticFormat.json else None,
+                     tool="hypoplan lint")
     if format is DiagnosticFormat.text:
         err(f"{len(files)} file(s) linted: {counts['error']} error(s), {counts['warning']} warning(s), {counts['note']} note(s)")
     if fail_on is not LintFailOn.never:
