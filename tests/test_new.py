@@ -159,3 +159,16 @@ def test_new_file_points_editors_at_the_schema(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     text = (tmp_path / "hypotheses" / "sleep-fatigue.yaml").read_text(encoding="utf-8")
     assert text.splitlines()[0] == "# yaml-language-server: $schema=../schema/hypothesis.schema.json"
+
+
+def test_cli_bad_id_is_a_usage_error_and_a_file_name_becomes_a_valid_id(tmp_path: Path, runner, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    bad = runner.invoke(app, ["new", "--id", "../../escape", "--exposure", "a", "--outcome", "b"])
+    assert bad.exit_code == 2 and "not a valid id" in bad.output
+    assert bad.exception is None or isinstance(bad.exception, SystemExit)
+    assert not any(tmp_path.rglob("*.yaml"))
+    odd = runner.invoke(app, ["new", "--exposure", "a", "--outcome", "b", "-o", "9 lives.yaml"])
+    assert odd.exit_code == 0, odd.output
+    assert load_file(tmp_path / "9 lives.yaml").hypothesis.id == "h-9-lives"
+    kept = runner.invoke(app, ["new", "--exposure", "a", "--outcome", "b", "-o", "My.Hyp.yaml"])
+    assert kept.exit_code == 0 and load_file(tmp_path / "My.Hyp.yaml").hypothesis.id == "My.Hyp"

@@ -17,6 +17,15 @@ def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
+def _id_from_name(stem: str, slug) -> str:  # type: ignore[no-untyped-def]
+    """A file name as the hypothesis id: kept when it is a valid id, else made into one (``9 lives`` → ``h-9-lives``)."""
+    import re
+
+    from ..schema import ID_PATTERN
+
+    return stem if re.match(ID_PATTERN, stem) else slug(stem)
+
+
 @app.command()
 @handle_errors
 def new(
@@ -51,6 +60,13 @@ def new(
     from ..review.new import draft, draft_yaml, extract_claims, parse_statement, slug
     from ..yamlio import read_text
 
+    import re
+
+    from ..schema import ID_PATTERN
+
+    if id is not None and not re.match(ID_PATTERN, id):
+        raise UsageError(f"--id {id!r} is not a valid id",
+                         hint="ids start with a letter and use letters, digits, '_', '-' or '.'")
     interactive = stdin_is_terminal() and from_text is None
     if statement is None and not (exposure and outcome) and from_text is None:
         if not interactive:
@@ -84,7 +100,7 @@ def new(
                              hint="give --exposure and --outcome to start the draft by hand")
         claims.extend(found)
         source = from_text.name
-    hypothesis_id = id or (output.stem if output is not None and str(output) != "-" else None) or slug(
+    hypothesis_id = id or (_id_from_name(output.stem, slug) if output is not None and str(output) != "-" else None) or slug(
         statement or (f"{exposure} {outcome}" if exposure and outcome else from_text.stem if from_text else "draft"))
     title = title or (statement[:1].upper() + statement[1:] if statement else
                       f"{exposure} affects {outcome}" if exposure and outcome else f"Draft from {source}")
