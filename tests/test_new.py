@@ -172,3 +172,13 @@ def test_cli_bad_id_is_a_usage_error_and_a_file_name_becomes_a_valid_id(tmp_path
     assert load_file(tmp_path / "9 lives.yaml").hypothesis.id == "h-9-lives"
     kept = runner.invoke(app, ["new", "--exposure", "a", "--outcome", "b", "-o", "My.Hyp.yaml"])
     assert kept.exit_code == 0 and load_file(tmp_path / "My.Hyp.yaml").hypothesis.id == "My.Hyp"
+
+
+@pytest.mark.parametrize("flags", [["--exposure", "Pain", "--outcome", "pain"], ["--exposure", "  ", "--outcome", " "],
+                                   ["-s", "stress causes stress in adults"]])
+def test_cli_refuses_a_draft_that_check_would_reject(tmp_path: Path, runner, monkeypatch, flags):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["new", *flags, "-o", "draft.yaml"])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "draft.yaml").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -19,8 +20,6 @@ def stdin_is_terminal() -> bool:
 
 def _id_from_name(stem: str, slug) -> str:  # type: ignore[no-untyped-def]
     """A file name as the hypothesis id: kept when it is a valid id, else made into one (``9 lives`` → ``h-9-lives``)."""
-    import re
-
     from ..schema import ID_PATTERN
 
     return stem if re.match(ID_PATTERN, stem) else slug(stem)
@@ -58,15 +57,13 @@ def new(
     """
     from ..errors import UsageError
     from ..review.new import draft, draft_yaml, extract_claims, parse_statement, slug
-    from ..yamlio import read_text
-
-    import re
-
     from ..schema import ID_PATTERN
+    from ..yamlio import read_text
 
     if id is not None and not re.match(ID_PATTERN, id):
         raise UsageError(f"--id {id!r} is not a valid id",
                          hint="ids start with a letter and use letters, digits, '_', '-' or '.'")
+    exposure, outcome = (exposure or "").strip() or None, (outcome or "").strip() or None
     interactive = stdin_is_terminal() and from_text is None
     if statement is None and not (exposure and outcome) and from_text is None:
         if not interactive:
@@ -89,6 +86,9 @@ def new(
         if not (exposure and outcome):
             raise UsageError(f"cannot tell the exposure and outcome in {statement!r}",
                              hint="write it as 'X causes Y in POPULATION', or give --exposure and --outcome")
+    if exposure and outcome and " ".join(exposure.split()).casefold() == " ".join(outcome.split()).casefold():
+        raise UsageError(f"the exposure and the outcome are the same ({exposure!r})",
+                         hint="a hypothesis relates two different things: give another --outcome")
     if from_text is not None:
         if not from_text.is_file():
             raise UsageError(f"{from_text}: no such file", hint="give a text file (a forum post, an abstract)")
