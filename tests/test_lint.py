@@ -173,6 +173,20 @@ def test_cli_reads_pyproject_walking_up(tmp_path: Path, runner, monkeypatch: pyt
     assert runner.invoke(app, ["lint", "."]).exit_code == 0
 
 
+@pytest.mark.parametrize("toml", ["[tool.hypoplan]\nlint = 5\n", "[tool]\nhypoplan = \"x\"\n", "tool = 3\n",
+                                  "[tool.hypoplan]\nlint = [\"L004\"]\n"])
+def test_cli_misshapen_pyproject_table_is_a_usage_error(tmp_path: Path, runner, monkeypatch: pytest.MonkeyPatch, toml):
+    (tmp_path / "pyproject.toml").write_text(toml, encoding="utf-8")
+    (tmp_path / "h.yaml").write_text(CLEAN, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["lint", "h.yaml"])
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback
+    if toml.startswith("tool = 3"):
+        assert result.exit_code == 0  # no [tool.hypoplan] table at all: defaults
+    else:
+        assert result.exit_code == 2 and "must be a table" in result.stderr
+
+
 def test_cli_github_format_escapes_and_caps(tmp_path: Path, runner, monkeypatch: pytest.MonkeyPatch):
     nodes = "".join(f"  - id: lonely{i}\n    label: \"x\\n::error file=a::forged, @team\"\n" for i in range(12))
     (tmp_path / "h.yaml").write_text(CLEAN.replace("  - id: y\n", "  - id: y\n" + nodes), encoding="utf-8")

@@ -42,7 +42,9 @@ def load_lint_config(start: Path) -> Any:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"{display_path(path)}: cannot read: {exc}", hint="fix the TOML syntax") from None
-    table = data.get("tool", {}).get("hypoplan", {}).get("lint")
+    tool = data.get("tool", {})
+    hypoplan = tool.get("hypoplan", {}) if isinstance(tool, dict) else {}
+    table = hypoplan.get("lint") if isinstance(hypoplan, dict) else hypoplan
     return LintConfig.from_mapping(table, f"{display_path(path)} [tool.hypoplan.lint]")
 
 

@@ -267,6 +267,9 @@ class LintConfig:
     @classmethod
     def from_mapping(cls, table: Mapping[str, Any] | None, where: str = "[tool.hypoplan.lint]") -> LintConfig:
         """Read the ``lint`` table of ``[tool.hypoplan]``; unknown codes or severities are usage errors."""
+        if table is not None and not isinstance(table, Mapping):
+            raise UsageError(f"{where} must be a table, not {type(table).__name__}",
+                             hint='e.g. lint.disable = ["L004"]')
         table = dict(table or {})
         unknown_keys = sorted(set(table) - {"disable", "severity"})
         if unknown_keys:
