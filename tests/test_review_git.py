@@ -221,3 +221,12 @@ def test_cli_comment_file_is_not_overwritten_without_force(repo: Path, runner, m
     forced = runner.invoke(app, ["review", "--no-plan", "--comment-file", str(comment), "--force"])
     assert forced.exit_code == 0, forced.output
     assert "sign flipped" in comment.read_text(encoding="utf-8")
+
+
+def test_cli_diff_of_a_folder_or_missing_file_is_a_usage_error(repo: Path, runner, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(repo)
+    folder = runner.invoke(app, ["diff", "hypotheses/h1.yaml", "hypotheses"])
+    assert folder.exit_code == 2 and "hypotheses: a folder" in folder.stderr
+    assert folder.stdout == ""  # no review of a "deleted" hypothesis
+    missing = runner.invoke(app, ["diff", "hypotheses/h1.yaml", "nope.yaml"])
+    assert missing.exit_code == 2 and "nope.yaml: no such file" in missing.stderr

@@ -184,10 +184,11 @@ def load_spec(spec: str, cwd: Path, *, severity: Severity = Severity.ERROR) -> V
         p = Path(path)
         if not p.is_absolute():
             p = cwd / p
-        if not p.exists():
+        if not p.is_file():
             from ..errors import UsageError
 
-            raise UsageError(f"{spec}: no such file", hint="give a hypothesis file, or REV:path to read one from git")
+            raise UsageError(f"{spec}: {'a folder' if p.is_dir() else 'no such file'}",
+                             hint="give a hypothesis file, or REV:path to read one from git")
         from ..yamlio import read_text
 
         try:
