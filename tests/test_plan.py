@@ -80,6 +80,14 @@ def test_adjustment_note_gives_the_real_reason_there_is_no_analysis(edges, focus
     assert note.startswith("no causal analysis: ") and reason in note
 
 
+def test_rival_id_in_a_code_span_is_shown_verbatim():
+    # Markdown escapes are literal inside a code span: ne\\_deficit would show its backslash
+    plan = _plan(OTHER / "pm25-asthma.yaml")
+    plan["discriminating_predictions"][0]["rival"] = "pm25_rival.v2"
+    md = render_plan_markdown(plan)
+    assert "(vs `pm25_rival.v2`)" in md
+
+
 def test_markdown_escapes_user_text():
     h = Hypothesis.model_validate({
         "id": "x", "title": "A | B <script>alert(1)</script> `code` @team",

@@ -121,7 +121,7 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
     if not plan["discriminating_predictions"]:
         out.append("- No rivals named, or none could be compared.")
     for p in plan["discriminating_predictions"]:
-        out.append(f"- **{_t(p['measurement'])}** (vs `{_t(p['rival']).replace('`', '')}`): this hypothesis: "
+        out.append(f"- **{_t(p['measurement'])}** (vs `{str(p['rival']).replace('`', '')}`): this hypothesis: "
                    f"{_t(p['this_predicts'])}; rival: {_t(p['rival_predicts'])}.")
         out.append(f"  - basis: {_t(p['basis'])}")
         out.append(f"  - feasibility: {_t(p['feasibility'])}")
