@@ -82,6 +82,12 @@ def test_without_plan_or_mediator_still_two_aims_with_placeholders():
     assert isinstance(s.aims[1].title[0], Placeholder)
 
 
+def test_hypothesis_id_in_a_code_span_is_shown_verbatim():
+    # escapes are literal inside a code span: `ne\\_x` would show its backslash
+    md = aims_markdown(build_aims(small_hypothesis(id="ne_small.v2"), None))
+    assert "hypothesis file `ne_small.v2`" in md
+
+
 def _inputs_text(h, plan) -> str:
     import json
 

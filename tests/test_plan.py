@@ -84,8 +84,9 @@ def test_rival_id_in_a_code_span_is_shown_verbatim():
     # Markdown escapes are literal inside a code span: ne\\_deficit would show its backslash
     plan = _plan(OTHER / "pm25-asthma.yaml")
     plan["discriminating_predictions"][0]["rival"] = "pm25_rival.v2"
+    plan["hypothesis"]["id"] = "pm25_asthma"
     md = render_plan_markdown(plan)
-    assert "(vs `pm25_rival.v2`)" in md
+    assert "(vs `pm25_rival.v2`)" in md and "Hypothesis `pm25_asthma`" in md
 
 
 def test_markdown_escapes_user_text():

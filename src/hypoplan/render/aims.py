@@ -442,7 +442,12 @@ def _environment(markdown: bool) -> Any:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+    def code_filter(value: Any) -> Markup:
+        """Text inside a Markdown code span, where escapes would show literally: only backticks are removed."""
+        return Markup(str(value).replace("`", "")) if markdown else Markup(html_text(str(value)))
+
     env.filters["text"] = text_filter
+    env.filters["code"] = code_filter
     return env
 
 

@@ -34,7 +34,7 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
     """Markdown text of a plan dictionary (the contract of ``Plan.to_json``)."""
     h = plan["hypothesis"]
     out = [f"# Study plan: {_t(h['title'])}", "",
-           f"Hypothesis `{_t(h['id']).replace('`', '')}` · status: {_t(h['status'])}", ""]
+           f"Hypothesis `{str(h['id']).replace('`', '')}` · status: {_t(h['status'])}", ""]
     if h.get("summary"):
         out += [_t(h["summary"]), ""]
 
