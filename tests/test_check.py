@@ -260,3 +260,11 @@ def test_cli_github_annotations_are_capped_and_the_rest_go_to_the_job_summary(ru
     assert "more finding(s) than GitHub shows" in res.stderr
     table = summary.read_text(encoding="utf-8")
     assert table.startswith("## hypoplan check") and table.count("| error | E021 |") == 12
+
+
+@pytest.mark.parametrize("command", ["check", "lint"])
+def test_cli_a_folder_without_hypotheses_is_flagged(runner, tmp_path, command):
+    (tmp_path / "notes.txt").write_text("not a hypothesis", encoding="utf-8")
+    res = runner.invoke(app, [command, str(tmp_path), "--format", "json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["files"] == []  # stdout stays pure JSON
+    assert "warning: no hypothesis files" in res.stderr and str(tmp_path) in res.stderr

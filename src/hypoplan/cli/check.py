@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import DiagnosticFormat, display_path, emit_diagnostics, err, handle_errors
+from .common import DiagnosticFormat, display_path, emit_diagnostics, err, handle_errors, warn_if_no_files
 
 
 @app.command()
@@ -41,6 +41,7 @@ def check(
     emit_diagnostics(report.diagnostics, format,
                      {"files": report.files, "errors": len(errors), "ok": not errors} if format is DiagnosticFormat.json else None)
     n_files = len(report.files)
+    warn_if_no_files(n_files, paths)
     if format is DiagnosticFormat.text and not quiet:
         if errors:
             err(f"{len(errors)} error(s) in {n_files} file(s)")

@@ -60,6 +60,12 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def warn_if_no_files(found: int, paths: Iterable[Path]) -> None:
+    """A folder without hypothesis files is almost always a wrong path: say so on stderr (the exit code stays 0)."""
+    if not found:
+        err(f"warning: no hypothesis files (*.yaml, *.yml, *.dagitty) found in {', '.join(str(p) for p in paths)}")
+
+
 def display_path(path: Path) -> str:
     """A path as the user should see it: relative to the working directory when inside it."""
     try:

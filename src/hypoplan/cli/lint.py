@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from . import app
-from .common import DiagnosticFormat, display_path, emit_diagnostics, err, handle_errors
+from .common import DiagnosticFormat, display_path, emit_diagnostics, err, handle_errors, warn_if_no_files
 
 
 class LintFailOn(str, Enum):
@@ -88,6 +88,7 @@ def lint(
             raise UsageError(f"{p}: no such file or folder", hint="give a hypothesis file or a folder of them")
     diagnostics = []
     files = list(iter_hypothesis_paths(paths))
+    warn_if_no_files(len(files), paths)
     repos: dict[Path, Any] = {}
     for path in files:
         try:
