@@ -117,6 +117,16 @@ def test_cli_leaves_unloadable_files_alone(tmp_path: Path, runner):
     assert path.read_text(encoding="utf-8") == "id: bad\ntitle: [unclosed\n"
 
 
+def test_cli_says_why_a_named_dagitty_file_is_not_formatted(tmp_path: Path, runner):
+    path = tmp_path / "model.dagitty"
+    path.write_text("dag {\nX -> Y\n}\n", encoding="utf-8")
+    result = runner.invoke(app, ["fmt", str(path)])
+    assert result.exit_code == 0 and "skipped" in result.stderr and "not DAGitty" in result.stderr
+    assert path.read_text(encoding="utf-8") == "dag {\nX -> Y\n}\n"
+    folder = runner.invoke(app, ["fmt", str(tmp_path)])  # inside a folder, .dagitty files are skipped quietly
+    assert folder.exit_code == 0 and "skipped" not in folder.stderr
+
+
 # --- property-based tests ----------------------------------------------------------------------------------------
 
 ids = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)

@@ -46,6 +46,8 @@ def fmt(
     changed, failed, total = [], 0, 0
     for path in iter_hypothesis_paths(paths):
         if path.suffix.lower() == ".dagitty":
+            if path in paths:  # named explicitly: say why nothing happens
+                err(f"skipped {display_path(path)}: fmt formats hypothesis YAML, not DAGitty diagrams")
             continue
         total += 1
         shown = display_path(path)
