@@ -79,3 +79,12 @@ def test_a_full_disk_on_stdout_is_a_one_line_error(command):
                               stderr=subprocess.PIPE, text=True, timeout=120)
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr and "No space left on device" in proc.stderr
+
+
+@pytest.mark.parametrize("args", [["analyze", "--exposure", ","], ["analyze", "--outcome", " , "],
+                                  ["render", "--highlight-adjustment", ",,,"]])
+def test_an_option_naming_no_node_is_a_usage_error(runner, tmp_path: Path, args):
+    (tmp_path / "model.dagitty").write_text(DAGITTY, encoding="utf-8")
+    result = runner.invoke(app, [args[0], str(tmp_path / "model.dagitty"), *args[1:]])
+    assert result.exit_code == 2, result.output
+    assert "names no node" in result.output and "Traceback" not in result.output

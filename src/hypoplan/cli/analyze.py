@@ -8,19 +8,13 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import dumps_json, err, handle_errors, load_argument, write_output
+from .common import dumps_json, err, handle_errors, load_argument, split_ids, write_output
 
 
 class AnalyzeFormat(str, Enum):
     text = "text"
     json = "json"
     markdown = "markdown"
-
-
-def _split(value: str | None) -> list[str] | None:
-    if value is None:
-        return None
-    return [v.strip() for v in value.split(",") if v.strip()]
 
 
 @app.command()
@@ -71,7 +65,8 @@ def analyze(
     g = build_graph(hypothesis)
     err(f"analysing {hypothesis.id} …")
     try:
-        result = run_analysis(g, exposure=_split(exposure), outcome=_split(outcome), adjusted=_split(adjust),
+        result = run_analysis(g, exposure=split_ids(exposure, "--exposure"), outcome=split_ids(outcome, "--outcome"),
+                              adjusted=split_ids(adjust, "--adjust", allow_empty=True),
                               max_results=max_results, direct=direct, all_implications=all_implications)
     except AnalysisError as exc:  # name the file, as every other error does
         raise AnalysisError(f"{loaded.file.display}: {exc.message}", hint=exc.hint) from None

@@ -90,6 +90,21 @@ def read_stdin() -> str:
     return decode_text(data, STDIN)
 
 
+def split_ids(value: str | None, option: str, *, allow_empty: bool = False) -> list[str] | None:
+    """Node ids from a comma list option (``None`` when the option was not given).
+
+    An option given with no ids at all (``--exposure ,``) is a usage error unless ``allow_empty``.
+    """
+    if value is None:
+        return None
+    ids = [v.strip() for v in value.split(",") if v.strip()]
+    if not ids and not allow_empty:
+        from ..errors import UsageError
+
+        raise UsageError(f"{option} {value!r} names no node", hint="give node ids separated by commas, e.g. A,B")
+    return ids
+
+
 def load_argument(file: str | Path) -> LoadedHypothesis:
     """The hypothesis a command was given: a YAML or ``.dagitty`` file, or ``-`` for stdin; ``extends`` resolved."""
     from ..api import load, load_string

@@ -94,7 +94,9 @@ def highlight_set(spec: str | None, analysis: AnalysisResult | None, g: Any) -> 
         if chosen is None:
             raise UsageError(f"there is no {named} adjustment set for this exposure and outcome")
         return frozenset(chosen)
-    nodes = frozenset(n.strip() for n in spec.split(",") if n.strip())
+    from .common import split_ids
+
+    nodes = frozenset(split_ids(spec, "--highlight-adjustment") or ())
     unknown = sorted(n for n in nodes if n not in g)
     if unknown:
         raise UsageError(f"--highlight-adjustment: unknown node(s) {', '.join(unknown)}",
