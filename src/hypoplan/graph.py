@@ -17,10 +17,9 @@ confounded edge) and ``confounds`` (the pair it joins).  Edge attributes:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import networkx as nx
 
-from .schema import Confidence, EdgeType, Hypothesis, NodeKind, Sign
+from .schema import EdgeType, Hypothesis, NodeKind, Sign
 
 __all__ = [
     "build_graph",
@@ -128,13 +127,3 @@ def find_causal_cycle(g: nx.DiGraph) -> list[str] | None:
     except nx.NetworkXNoCycle:
         return None
     return [u for u, _ in cycle] + [cycle[0][0]]
-
-
-def confidence_rank(value: str) -> int:
-    """0 for established … 4 for contested, for sorting and styling."""
-    return list(Confidence).index(Confidence(value))
-
-
-def subgraph_between(g: nx.DiGraph, nodes: Iterable[str]) -> nx.DiGraph:
-    """The induced subgraph on ``nodes`` (a view copy that keeps attributes)."""
-    return g.subgraph(nodes).copy()

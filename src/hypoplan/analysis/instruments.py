@@ -54,15 +54,7 @@ def reachable(g: nx.DiGraph, sources: Iterable[str], given: Iterable[str] = (),
     """
     z = set(given)
     succ, pred = g._succ, g._pred
-    # ancestors of the conditioning set: colliders there are open
-    anc = set(z)
-    stack = list(z)
-    while stack:
-        v = stack.pop()
-        for p in pred[v]:
-            if p not in anc and (p, v) not in removed:
-                anc.add(p)
-                stack.append(p)
+    anc = _ancestors_without(g, z, removed)  # colliders in An(Z) are open
     out: set[str] = set()
     seen: set[tuple[str, bool]] = set()
     todo = [(s, True) for s in sources]  # (node, arrived from a child ("up"))

@@ -130,24 +130,9 @@ def proper_causal_nodes(g: nx.DiGraph, x: Iterable[str], y: Iterable[str]) -> se
     (van der Zander, Liśkiewicz & Textor 2019, Def. 4.1 and Lemma 4.2).
     """
     x = set(x)
-    # descendants of X along paths that never re-enter X
-    down: set[str] = set()
-    stack = [s for v in x for s in g._succ[v] if s not in x]
-    while stack:
-        v = stack.pop()
-        if v in down:
-            continue
-        down.add(v)
-        stack.extend(s for s in g._succ[v] if s not in x and s not in down)
-    # ancestors of Y along paths that never leave X
-    up: set[str] = set()
-    stack = [v for v in y if v not in x]
-    while stack:
-        v = stack.pop()
-        if v in up:
-            continue
-        up.add(v)
-        stack.extend(p for p in g._pred[v] if p not in x and p not in up)
+    down = directed_reach(g._succ, x, avoid=x)  # descendants of X along paths that never re-enter X
+    ends = set(y) - x
+    up = ends | directed_reach(g._pred, ends, avoid=x)  # ancestors of Y along paths that avoid X
     return down & up
 
 
