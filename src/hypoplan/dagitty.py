@@ -591,6 +591,7 @@ def dump_dagitty(h: Hypothesis) -> str:
     """
     names = _dagitty_names(h)
     roles = {role: set(getattr(h.focus, role)) for role in ROLE_FLAGS}
+    roles["selected"] |= {n.id for n in h.nodes if n.selected}
     lines = ["dag {"]
     written: set[str] = set()
     for node in h.nodes:
