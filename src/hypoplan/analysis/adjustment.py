@@ -51,6 +51,7 @@ __all__ = [
     "optimal_adjustment_set",
     "min_cost_adjustment_set",
     "direct_effect_sets",
+    "check_direct_set",
     "selection_bias_path",
     "selection_reason",
     "minimal_separators",
@@ -419,12 +420,13 @@ def min_cost_adjustment_set(g: nx.DiGraph, exposure: Iterable[str], outcome: Ite
     return MinCostSet(chosen | p.included, float(value) + base)
 
 
-def direct_effect_sets(g: nx.DiGraph, exposure: str, outcome: str, *, max_results: int = 100
-                       ) -> tuple[list[frozenset[str]], bool] | None:
+def direct_effect_sets(g: nx.DiGraph, exposure: str, outcome: str, *, included: Iterable[str] = (),
+                       max_results: int = 100) -> tuple[list[frozenset[str]], bool] | None:
     """Minimal sets identifying the direct effect of the edge X → Y by the single-door criterion.
 
     Pearl (2009), Theorem 5.3.1: ``Z`` contains no descendant of Y and d-separates X and Y in the graph
-    without the edge X → Y.  ``None`` when there is no edge X → Y.
+    without the edge X → Y.  ``included`` (the adjusted nodes) is forced into every set, as for the
+    total effect; ``[]`` when no such set exists.  ``None`` when there is no edge X → Y.
     """
     if not g.has_edge(exposure, outcome):
         return None
@@ -432,5 +434,42 @@ def direct_effect_sets(g: nx.DiGraph, exposure: str, outcome: str, *, max_result
     h.remove_edge(exposure, outcome)
     forbidden = frozenset(descendants(g, {outcome}))
     allowed = frozenset(g) - latent_set(g) - forbidden - {exposure, outcome}
-    p = AdjustmentProblem(h, frozenset({exposure}), frozenset({outcome}), frozenset(), allowed, forbidden)
+    p = AdjustmentProblem(h, frozenset({exposure}), frozenset({outcome}), frozenset(included), allowed, forbidden)
     return _enumerate_minimal(p, max_results)
+
+
+def check_direct_set(g: nx.DiGraph, exposure: str, outcome: str, z: Iterable[str], *, max_paths: int = 5
+                     ) -> SetValidity:
+    """Whether ``z`` identifies the direct effect of X → Y by the single-door criterion, with reasons.
+
+    Pearl (2009), Theorem 5.3.1 (see :func:`direct_effect_sets`): no member descends from Y, no member is
+    latent, and ``z`` blocks every path between X and Y other than the edge X → Y.
+    """
+    z = frozenset(z)
+    reasons: list[str] = []
+    if not g.has_edge(exposure, outcome):
+        reasons.append(f"there is no edge {exposure} -> {outcome}: the hypothesis implies no direct effect to "
+                       "identify")
+        return SetValidity(nodes=z, valid=False, reasons=tuple(reasons))
+    de_y = descendants(g, {outcome})
+    bad = sorted(z & de_y - {outcome})
+    for n in bad:
+        reasons.append(f"{n} is a descendant of the outcome {outcome} and cannot be adjusted for")
+    for n in sorted(z & latent_set(g)):
+        reasons.append(f"{n} is latent (unobserved) and cannot be adjusted for")
+    for n in sorted(z & {exposure, outcome}):
+        reasons.append(f"{n} is the exposure or outcome and cannot be in the adjustment set")
+    h = g.copy()
+    h.remove_edge(exposure, outcome)
+    open_paths: list[tuple[str, ...]] = []
+    rest = set(z) - {exposure, outcome}
+    if not _d_separates(h, {exposure}, {outcome}, rest):
+        paths, _ = enumerate_paths(h, {exposure}, {outcome}, rest, max_results=2000)
+        open_paths = [p.nodes for p in paths if p.open][:max_paths]
+        for p in open_paths:
+            reasons.append("path stays open besides the direct edge: " + _path_text(h, p))
+        if not open_paths:
+            reasons.append("exposure and outcome stay d-connected besides the direct edge "
+                           "(too many paths to list the open one)")
+    return SetValidity(nodes=z, valid=not reasons, reasons=tuple(reasons), open_paths=tuple(open_paths),
+                       forbidden=tuple(bad))
