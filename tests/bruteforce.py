@@ -192,11 +192,13 @@ def minimal_adjustment_sets(dag: Dag, xs, ys, included=()):
     return minimal_sets(lambda s: is_adjustment_set(dag, xs, ys, s), pool, included)
 
 
-def single_door_sets(dag: Dag, x, y):
-    """Minimal sets of the single-door criterion (Pearl 2009, Thm 5.3.1) for the edge x → y."""
+def single_door_sets(dag: Dag, x, y, included=()):
+    """Minimal sets ⊇ ``included`` of the single-door criterion (Pearl 2009, Thm 5.3.1) for the edge x → y."""
     cut = dag.without_edge(x, y)
     pool = set(dag.observed) - {x, y} - dag.descendants(y)
-    return minimal_sets(lambda s: d_separated(cut, {x}, {y}, s), pool)
+    if not set(included) <= pool:
+        return set()
+    return minimal_sets(lambda s: d_separated(cut, {x}, {y}, s), pool, included)
 
 
 def observed_separators(dag: Dag, a, b):

@@ -141,17 +141,25 @@ def test_paths_classified_as_brute_force(problem):
 
 
 @SETTINGS
-@given(problems(latent=True, multi=False, forced=False))
+@given(problems(latent=True, multi=False, forced=True))
 def test_direct_effect_sets_equal_single_door_brute_force(problem):
-    g, dag, xs, ys, _, _ = problem
+    """Forced-in (adjusted) nodes are honoured by the direct effect as by the total effect."""
+    g, dag, xs, ys, inc, _ = problem
     (x,), (y,) = xs, ys
-    found = adj.direct_effect_sets(g, x, y, max_results=10_000)
+    found = adj.direct_effect_sets(g, x, y, included=inc, max_results=10_000)
     if not g.has_edge(x, y):
         assert found is None
         return
     sets, truncated = found
     assert not truncated
-    assert set(sets) == bf.single_door_sets(dag, x, y)
+    assert set(sets) == bf.single_door_sets(dag, x, y, inc)
+    pool = sorted(set(g) - xs - ys)
+    for z in (frozenset(pool[::2]), frozenset(pool[1::2]), inc):
+        verdict = adj.check_direct_set(g, x, y, z)
+        cut = dag.without_edge(x, y)
+        expected = (not z & (dag.descendants(y) | dag.latent)) and bf.d_separated(cut, {x}, {y}, z)
+        assert verdict.valid == expected
+        assert verdict.valid == (not verdict.reasons)
 
 
 @SETTINGS
