@@ -16,8 +16,15 @@ import networkx as nx
 from ..errors import AnalysisError
 from .result import Adjustment, AnalysisResult, Identification, SetValidity, StructureResult
 
-__all__ = ["analyze", "analyze_structure", "adjustment_estimand", "no_effect_estimand", "has_causal_path",
-           "no_effect_sentence", "validate_request"]
+__all__ = [
+    "adjustment_estimand",
+    "analyze",
+    "analyze_structure",
+    "has_causal_path",
+    "no_effect_estimand",
+    "no_effect_sentence",
+    "validate_request",
+]
 
 
 def _as_tuple(nodes: Iterable[str] | str | None) -> tuple[str, ...]:
@@ -303,9 +310,9 @@ def analyze_structure(g: nx.DiGraph, *, max_results: int = 100, all_implications
     else:
         implications, cut = basis_implications(g, max_results=max_results)
     sel = tuple(sorted(selected_set(g)))
-    notes = [f"{missing} given: only the graph's testable implications are listed; adjustment sets, paths and "
-             "identification need an exposure and an outcome (set focus.exposure and focus.outcome, or pass "
-             "--exposure and --outcome)"]
+    notes = [(f"{missing} given: only the graph's testable implications are listed; adjustment sets, paths and "
+              "identification need an exposure and an outcome (set focus.exposure and focus.outcome, or pass "
+              "--exposure and --outcome)")]
     if sel:
         notes.append(f"selected nodes {', '.join(sel)} are conditioned on in every implication")
     return StructureResult(implications=tuple(implications), truncated=("implications",) if cut else (),
