@@ -56,9 +56,8 @@ def analyze(
         cat model.dagitty | hypoplan analyze - --format markdown -o analysis.md
     """
     from ..analysis import analyze as run_analysis
-    from ..graph import build_graph
-
     from ..errors import AnalysisError
+    from ..graph import build_graph
 
     loaded = load_argument(file)
     hypothesis = loaded.hypothesis
