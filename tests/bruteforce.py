@@ -15,7 +15,7 @@ every proper causal path from X to Y.
 
 from __future__ import annotations
 
-from itertools import combinations
+from itertools import combinations, pairwise
 
 
 class Dag:
@@ -110,7 +110,7 @@ def all_paths(dag: Dag, xs, ys, avoid=()):
 
 
 def is_causal(dag: Dag, path) -> bool:
-    return all(b in dag.children[a] for a, b in zip(path, path[1:]))
+    return all(b in dag.children[a] for a, b in pairwise(path))
 
 
 def is_blocked(dag: Dag, path, zs) -> bool:

@@ -71,9 +71,8 @@ def analyze(
     """
     from ..analysis import analyze as run_analysis
     from ..analysis import analyze_structure
-    from ..graph import build_graph
-
     from ..errors import AnalysisError
+    from ..graph import build_graph
 
     loaded = load_argument(file)
     hypothesis = loaded.hypothesis

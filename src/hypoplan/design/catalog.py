@@ -22,20 +22,20 @@ from ..errors import Diagnostic, LoadError
 from ..yamlio import SourceMap, load_yaml_file, parse_yaml
 
 __all__ = [
-    "Invasiveness",
-    "CostBand",
-    "Construct",
-    "Method",
-    "Drug",
-    "DiseaseControl",
-    "PopulationRule",
-    "Catalog",
     "CATALOG_NAMES",
+    "Catalog",
+    "Construct",
+    "CostBand",
+    "DiseaseControl",
+    "Drug",
+    "Invasiveness",
+    "Method",
+    "PopulationRule",
     "default_catalog",
-    "load_catalog_file",
-    "load_catalog_text",
     "find_repository_catalog",
+    "load_catalog_file",
     "load_catalog_for",
+    "load_catalog_text",
 ]
 
 #: File names picked up automatically beside the hypotheses.
@@ -432,7 +432,7 @@ def _records(model: _CatalogModel, refs: dict[str, str]) -> dict[str, list[Any]]
 
 def _merge(base: Catalog | None, records: dict[str, list[Any]], refs: dict[str, str], display: str) -> Catalog:
     """Entries of the new file replace base entries with the same id and add the others."""
-    merged: dict[str, tuple[Any, ...]] = {}
+    merged: dict[str, Any] = {}  # section name -> tuple of that section's entries
     for section in _SECTIONS:
         by_id = {e.id: e for e in (getattr(base, section) if base else ())}
         for entry in records[section]:

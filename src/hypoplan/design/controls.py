@@ -18,14 +18,14 @@ from .catalog import Catalog
 from .evidence import arrow_path, combine_signs, label, path_references, path_sign
 
 __all__ = [
-    "ControlGroup",
     "LIPSITCH_2010",
-    "population_conditions",
+    "ControlGroup",
     "confounders_to_match",
-    "healthy_controls",
     "disease_controls",
-    "within_subject_controls",
+    "healthy_controls",
     "negative_control_groups",
+    "population_conditions",
+    "within_subject_controls",
 ]
 
 LIPSITCH_2010 = "Lipsitch 2010 Epidemiology 21:383 doi:10.1097/EDE.0b013e3181d61eeb"
@@ -199,7 +199,9 @@ def within_subject_controls(g: nx.DiGraph, exposure: Iterable[str], outcome: Ite
         targets = sorted(t for t in g.successors(d) if t in focal)
         if not targets:
             continue
-        acts, effects, refs = [], [], []
+        acts: list[str] = []
+        effects: list[str] = []
+        refs: list[str] = []
         for target in targets:
             sign = g.edges[d, target].get("sign", "unknown")
             acts.append(f"{label(g, target)} ({_say_sign(sign)})")

@@ -19,17 +19,17 @@ import networkx as nx
 from .catalog import Catalog, CostBand, Invasiveness, Method
 
 __all__ = [
-    "NodeMeasure",
     "ROLES",
-    "rank_methods",
-    "is_feasible_human",
-    "human_measurable",
+    "NodeMeasure",
     "closest_proxies",
+    "human_measurable",
+    "is_feasible_human",
     "measure_node",
-    "node_cost",
-    "measurement_costs",
     "measure_nodes",
+    "measurement_costs",
     "method_summary",
+    "node_cost",
+    "rank_methods",
 ]
 
 ROLES = ("exposure", "outcome", "adjustment", "mediator", "other")
@@ -99,7 +99,7 @@ def closest_proxies(g: nx.DiGraph, node: str, catalog: Catalog) -> list[Method]:
     own = [m for c in constructs for m in catalog.methods_for(c) if m.for_species("human")]
     if own:
         return _unique(rank_methods(own, constructs, "human"))
-    near = []
+    near: list[Method] = []
     for other in list(g.predecessors(node)) + list(g.successors(node)):
         for c in g.nodes[other].get("constructs", ()):
             near.extend(m for m in catalog.methods_for(c) if is_feasible_human(m, c))
