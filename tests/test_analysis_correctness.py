@@ -79,6 +79,27 @@ def test_dagitty_selection_list_msas():
     assert adj.canonical_adjustment_set(g, ["X"], ["Y"]) is None
 
 
+def test_dagitty_example_didelez_case_control_selection_on_the_outcome():
+    """DAGitty's shipped example "Didelez et al, 2010" (gui/js/example-dags.js): S is a child of the outcome
+    TCI, so no adjustment set recovers the effect from the selected data; the adjusted {Age, Smo} is invalid."""
+    g = dagitty("""dag {
+Age [adjusted]
+HRT [exposure]
+S [selected]
+Smo [adjusted]
+TCI [outcome]
+Age -> HRT  Age -> Occ  Age -> S  Age -> TCI  HRT -> TCI  Occ -> Smo  Occ -> Thist
+Smo -> HRT  Smo -> TCI  TCI -> S  Thist -> TCI
+}""")
+    r = analyze(g)
+    assert not r.adjustment.exists and not r.adjustment.given.valid
+    assert "TCI -> S" in r.adjustment.selection_bias
+    without = analyze(dagitty("dag { HRT [exposure] TCI [outcome] Age -> HRT  Age -> TCI  HRT -> TCI "
+                              "Age -> Occ  Occ -> Smo  Occ -> Thist  Smo -> HRT  Smo -> TCI  Thist -> TCI }"),
+                      adjusted=["Age", "Smo"])
+    assert without.adjustment.given.valid  # the same set is valid without the selection
+
+
 def test_selection_on_a_collider_opens_the_path_and_is_named():
     """X -> S <- Y: a collider selected on (e.g. hospital admission) biases the effect; the answer says why."""
     g = dagitty("dag { X [exposure] Y [outcome] S [selected] X -> S <- Y  X -> Y }")

@@ -35,7 +35,8 @@ def adjustment_sentence(result: AnalysisResult) -> str:
     adj = result.adjustment
     forced = f" (containing the adjusted nodes {', '.join(result.adjusted)})" if result.adjusted else ""
     if adj.selection_bias is not None:
-        return f"No valid adjustment set exists because of selection: {adj.selection_bias}."
+        reason = adj.selection_bias[:1].upper() + adj.selection_bias[1:]
+        return f"No valid adjustment set exists because of selection. {reason}."
     if not adj.exists:
         if result.adjusted:
             return (f"No valid adjustment set exists{forced}; see Identification for whether other nodes "
