@@ -155,7 +155,7 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     from .design import feasibility as fea
     from .design.catalog import default_catalog, load_catalog_for
     from .design.estimand import build_estimand, build_outcomes
-    from .design.measures import measure_nodes, measurement_costs
+    from .design.measures import avoid_drug_disturbed, measure_nodes, measurement_costs
     from .design.rivals import discriminating_predictions, load_rivals
     from .design.sizing import primary_comparisons
     from .design.strategy import choose_strategy
@@ -208,6 +208,12 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     prefer = {s for r in catalog.population_rules if set(r.applies_to) & set(conditions) for s in r.prefer_settings}
     measures = measure_nodes(g, catalog, roles, species=species, focal=focal,
                              also_measured=set(confounders) | negatives | set(condition_nodes), prefer_settings=prefer)
+    if strategy is not None and strategy.randomised_node is not None:
+        study_drug = exc.matching_catalog_drug(g, strategy.randomised_node, catalog)
+        if study_drug is not None:
+            readouts = set(exposure) | set(outcome) | set(mediators)
+            measures = tuple(avoid_drug_disturbed(m, study_drug, g.nodes[m.node].get("constructs", ()))
+                             if m.node in readouts else m for m in measures)
     healthy = ctl.healthy_controls(g, catalog, conditions, confounders)
     disease = ctl.disease_controls(g, catalog, conditions, exposure, outcome)
     within = ctl.within_subject_controls(g, exposure, outcome)
