@@ -1,4 +1,8 @@
-"""Loading hypothesis files: located errors, safety limits, extends resolution."""
+"""Loading hypothesis files: located errors, safety limits, extends resolution.
+
+Every test runs on both YAML parsers: the fast libyaml read path and the
+round-trip (ruamel) reference path, which must behave the same.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,18 @@ from pathlib import Path
 
 import pytest
 
+from hypoplan import yamlio
 from hypoplan.errors import LoadError
 from hypoplan.loader import Repository, load_file, load_text, resolve
 from hypoplan.schema import EdgeType, Sign
 from hypoplan.yamlio import Limits, parse_yaml
+
+
+@pytest.fixture(autouse=True, params=["fast", "roundtrip"])
+def parser(request, monkeypatch):
+    """Run the test with this YAML parser as the default."""
+    monkeypatch.setattr(yamlio, "DEFAULT_PARSER", request.param)
+    return request.param
 
 MINIMAL = """
 id: tiny
