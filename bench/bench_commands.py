@@ -122,7 +122,10 @@ def main() -> None:
     hp = hypoplan_cmd()
     py = sys.executable
     tmp = Path(tempfile.mkdtemp(prefix="hypoplan-bench-"))
-    want = (lambda key: args.only is None or key in args.only)
+
+    def want(key: str) -> bool:
+        return args.only is None or key in args.only
+
     rows: list[tuple[str, float, float, int, str]] = []
     try:
         floor = median_of(args.runs, lambda: run([py, "-c", "import networkx, pydantic, typer"]))
