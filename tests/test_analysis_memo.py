@@ -18,8 +18,8 @@ def graph() -> nx.DiGraph:
 
 
 def fresh(g: nx.DiGraph, **kw) -> object:
-    defaults = dict(exposure=None, outcome=None, adjusted=None, given_set=None, costs=None, max_results=100,
-                    direct=False, all_implications=False)
+    defaults = {"exposure": None, "outcome": None, "adjusted": None, "given_set": None, "costs": None, "max_results": 100,
+                    "direct": False, "all_implications": False}
     return _analyze(g, **{**defaults, **kw})
 
 
