@@ -227,3 +227,23 @@ def test_control_characters_are_located(tmp_path: Path):
         load_file(path)
     (diag,) = info.value.diagnostics
     assert (diag.code, diag.line, diag.col) == ("E003", 2, 9) and "U+007F" in diag.message
+
+
+def test_a_parent_is_resolved_once_per_repository(write, monkeypatch):
+    from hypoplan import loader
+    from hypoplan.check import check_paths
+
+    write("parent.yaml", PARENT)
+    for i in range(3):
+        write(f"kid{i}.yaml", CHILD.replace("id: child", f"id: kid{i}"))
+    calls: list[str] = []
+    original = loader._resolve_once
+
+    def counting(hfile, repo, chain):
+        calls.append(hfile.hypothesis.id)
+        return original(hfile, repo, chain)
+
+    monkeypatch.setattr(loader, "_resolve_once", counting)
+    report = check_paths([write("parent.yaml", PARENT).parent])
+    assert not report.errors
+    assert sorted(calls) == ["kid0", "kid1", "kid2", "parent"]
