@@ -54,16 +54,18 @@ def basis_implications(g: nx.DiGraph, *, max_results: int | None = None,
         return desc[v]
 
     observed = frozenset(g) - latent
+    # parent sets built once per node, not once per pair (issue 14: the basis at 100 nodes in a few ms)
+    parents = {u: frozenset(g._pred[u]) for u in g}
+    usable = {u for u, pa in parents.items() if not (pa & latent)}  # parents all observed
     out: list[Implication] = []
     for a, b in observed_pairs(g):
         if keep is not None and (a not in keep or b not in keep):
             continue
         given: frozenset[str] | None = None
-        for u, v in ((a, b), (b, a)):
-            parents = g._pred[u].keys()
-            if v not in de(u) and not (parents & latent):
-                given = frozenset(parents)
-                break
+        if a in usable and b not in de(a):
+            given = parents[a]
+        elif b in usable and a not in de(b):
+            given = parents[b]
         if given is None:
             p = AdjustmentProblem(g, frozenset({a}), frozenset({b}), frozenset(), observed - {a, b}, frozenset())
             seps, _ = _enumerate_minimal(p, 1)
