@@ -133,10 +133,10 @@ def _alias_bomb(levels: int = 9, width: int = 9) -> str:
 def test_hostile_input_fails_fast_and_cleanly(tmp_path: Path, name: str, content: bytes):
     path = tmp_path / name
     path.write_bytes(content)
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: on a shared, loaded machine wall time also counts waiting for a CPU
     with pytest.raises(LoadError) as info:
         load_file(path)
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
     assert info.value.diagnostics and info.value.diagnostics[0].code in {"E002", "E003", "E004", "E005"}
     assert info.value.diagnostics[0].path == str(path)
 

@@ -157,25 +157,38 @@ def _compose(text: str, display: str, limits: Limits) -> Any:
             raise _Fallback  # an explicit standard tag: rare, constructed by the reference parser
         raise hostile(event, f"YAML tag {tag} is not allowed", "remove the tag: hypothesis files hold plain data only")
 
-    def scalar(event: Any, mark: Any) -> None:
-        value = _resolve_plain(event.value) if event.implicit[0] else event.value
-        node = (_SCALAR, value, mark.line + 1, mark.column + 1)
-        if event.anchor is not None:
-            if stack and stack[-1][0] == _MAP and stack[-1][5] is None:
-                raise _Fallback  # an anchored key
-            anchors[event.anchor] = node
-        add(node)
-
-    stream: Any = yaml.parse(text, Loader=_loader())
+    loader: Any = _loader()(text)
+    get_event = loader.get_event  # straight from the parser: no generator, no check_event per event
     try:
-        for event in stream:
+        while True:
+            event = get_event()
+            if event is None:
+                break
             kind = type(event)
-            if kind is scalar_t:
+            if kind is scalar_t:  # the hot path, inlined
                 values += 1
                 if values > max_values:
                     raise hostile(event, "too many values in one file", "split the hypothesis into several files")
-                check_tag(event)
-                scalar(event, event.start_mark)
+                if event.tag is not None:
+                    check_tag(event)
+                mark = event.start_mark
+                node = (_SCALAR, _resolve_plain(event.value) if event.implicit[0] else event.value,
+                        mark.line + 1, mark.column + 1)
+                if event.anchor is not None:
+                    if stack and stack[-1][0] == _MAP and stack[-1][5] is None:
+                        raise _Fallback  # an anchored key
+                    anchors[event.anchor] = node
+                if stack:
+                    top = stack[-1]
+                    if top[0] == _SEQ:
+                        top[1].append(node)
+                    elif top[5] is None:
+                        top[5] = node
+                    else:
+                        top[1].append((top[5], node))
+                        top[5] = None
+                else:
+                    root = node
             elif kind is map_t or kind is seq_t:
                 check_key(event)
                 values += 1
@@ -218,7 +231,7 @@ def _compose(text: str, display: str, limits: Limits) -> Any:
         # Refused. Reading on (events only, nothing kept) tells whether the text also has a syntax
         # error, which the reference parser's look-ahead may meet first: then it words the error.
         try:
-            for _ in stream:
+            while get_event() is not None:
                 pass
         except yaml.YAMLError:
             raise _Fallback from None
