@@ -207,6 +207,8 @@ class Repository:
         self.root = root.resolve()
         self._by_id: dict[str, HypothesisFile] = {f.hypothesis.id: f for f in files}
         self._index: dict[str, list[Path]] | None = None
+        #: resolved hypotheses by file object (kept alive with it), so a parent is resolved once per repository
+        self._resolved: dict[int, tuple[HypothesisFile, Hypothesis]] = {}
 
     def _paths(self) -> dict[str, list[Path]]:
         if self._index is None:
@@ -247,6 +249,15 @@ def resolve(hfile: HypothesisFile, repo: Repository) -> Hypothesis:
 
 
 def _resolve(hfile: HypothesisFile, repo: Repository, chain: tuple[str, ...]) -> Hypothesis:
+    done = repo._resolved.get(id(hfile))
+    if done is not None and done[0] is hfile:
+        return done[1]
+    resolved = _resolve_once(hfile, repo, chain)
+    repo._resolved[id(hfile)] = (hfile, resolved)
+    return resolved
+
+
+def _resolve_once(hfile: HypothesisFile, repo: Repository, chain: tuple[str, ...]) -> Hypothesis:
     h = hfile.hypothesis
     if h.id in chain:
         loop = " -> ".join(chain + (h.id,))

@@ -492,10 +492,29 @@ def _from_data(data: Any, source: SourceMap, base: Catalog | None) -> Catalog:
 
 
 def load_catalog_file(path: Path | str, *, display: str | None = None, base: Catalog | None = None) -> Catalog:
-    """Load a repository catalog file and merge it over ``base`` (the packaged default when ``None``)."""
+    """Load a repository catalog file and merge it over ``base`` (the packaged default when ``None``).
+
+    Parsed once per process while the file is unchanged (same size and modification time).
+    """
     path = Path(path)
+    base = default_catalog() if base is None else base
+    try:
+        stat = path.stat()
+        key: tuple[Any, ...] | None = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, display, id(base))
+    except OSError:
+        key = None
+    cached = _FILES.get(key) if key is not None else None
+    if cached is not None and cached[0] is base:
+        return cached[1]
     data, source, _ = load_yaml_file(path, display or str(path))
-    return _from_data(data, source, default_catalog() if base is None else base)
+    catalog = _from_data(data, source, base)
+    if key is not None:
+        _FILES[key] = (base, catalog)
+    return catalog
+
+
+#: Repository catalogs already read: (file, its size and time, display, base) -> (base, merged catalog).
+_FILES: dict[tuple[Any, ...], tuple[Catalog, Catalog]] = {}
 
 
 _DEFAULT: list[Catalog] = []
@@ -512,15 +531,8 @@ def default_catalog() -> Catalog:
 
 
 def _load_trusted(text: str, display: str) -> Catalog:
-    """The packaged file is trusted: parse it with the fast safe loader, and only re-read it with
-    positions (for a located error) when it does not validate."""
-    from ruamel.yaml import YAML
-
-    try:
-        data = YAML(typ="safe").load(text)
-        return _from_data(data, SourceMap(display), None)
-    except LoadError:
-        return load_catalog_text(text, display)
+    """The packaged file, read by the fast (libyaml) path like every other read, with positions for a located error."""
+    return load_catalog_text(text, display)
 
 
 def find_repository_catalog(folder: Path) -> Path | None:
