@@ -115,6 +115,9 @@ def _diagnostics_from_validation(exc: ValidationError, source: SourceMap) -> lis
 
 def parse_hypothesis(data: Any, source: SourceMap) -> Hypothesis:
     """Validate plain data as a :class:`Hypothesis`, reporting every problem at once."""
+    if data is None:
+        raise LoadError("empty file", [source.diagnostic((), "E011", "empty file: it holds no YAML content",
+                                                         "start with 'id:', 'title:', 'nodes:' and 'edges:'")])
     if not isinstance(data, dict):
         raise LoadError("not a mapping", [source.diagnostic((), "E011", "a hypothesis file must be a YAML mapping",
                                                             "start with 'id:', 'title:', 'nodes:' and 'edges:'")])

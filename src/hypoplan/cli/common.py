@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+#: Set to 1 (or pass ``hypoplan --debug``) to print the full traceback of an internal error.
+DEBUG_ENV = "HYPOPLAN_DEBUG"
 
 
 class DiagnosticFormat(str, Enum):
@@ -56,8 +60,71 @@ def handle_errors(func: F) -> F:
             where = f" ({exc.filename})" if exc.filename else ""
             err(f"error: {exc.strerror or exc}{where}")
             raise typer.Exit(EXIT_USAGE) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # typer's own exits and usage errors
+        except Exception as exc:  # noqa: BLE001 - an unexpected exception is a bug: exit 3, never 1 (findings)
+            report_internal_error(exc, "hypoplan " + func.__name__.strip("_").replace("_", "-"))
+            raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def debug_enabled() -> bool:
+    return os.environ.get(DEBUG_ENV, "").strip() not in ("", "0")
+
+
+def report_internal_error(exc: BaseException, command: str = "hypoplan") -> None:
+    """Report a bug in hypoplan itself on stderr: one line saying so, what failed and how to report it.
+
+    The caller exits with :data:`EXIT_INTERNAL` (3), never 1 (findings) or 2 (usage): CI must not read a crash
+    as ordinary findings. The traceback is printed only with ``--debug`` or ``HYPOPLAN_DEBUG=1``.
+    """
+    import traceback
+
+    from .. import __version__
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    at = f" in {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    detail = " ".join(str(exc).split())[:200]
+    what = type(exc).__name__ + (f": {detail}" if detail else "")
+    if debug_enabled():
+        traceback.print_exception(exc, file=sys.stderr)
+    err(f"internal error: '{command}' failed with {what}{at}. This is a bug in hypoplan {__version__}, not a finding "
+        f"about your input: please report it with the command and its input file"
+        + ("" if debug_enabled() else f", adding the traceback from --debug (or {DEBUG_ENV}=1)") + ".")
+
+
+def max_id_length() -> int:
+    """The longest hypothesis id the schema accepts."""
+    from annotated_types import MaxLen
+
+    from ..schema import Hypothesis
+
+    return next(m.max_length for m in Hypothesis.model_fields["id"].metadata if isinstance(m, MaxLen))
+
+
+def check_hypothesis_id(value: str, source: str) -> str:
+    """A hypothesis id the user gave (``source`` says how, e.g. ``--id``): a usage error unless the schema accepts it."""
+    from ..errors import UsageError
+    from ..schema import ID_PATTERN
+
+    if not re.match(ID_PATTERN, value):
+        raise UsageError(f"{source} {value!r} is not a valid id",
+                         hint="ids start with a letter and use letters, digits, '_', '-' or '.'")
+    limit = max_id_length()
+    if len(value) > limit:
+        raise UsageError(f"{source} gives an id of {len(value)} characters; an id has at most {limit}",
+                         hint=f"use at most {limit} characters (a hypothesis file is named after its id: ID.yaml)")
+    return value
+
+
+def warn_if_stem_differs(output: Path | None, hypothesis_id: str) -> None:
+    """A written file whose name differs from its id fails 'check' (E023): say so on stderr, with the fix."""
+    if output is None or str(output) == "-" or output.suffix.lower() not in (".yaml", ".yml"):
+        return
+    if output.stem != hypothesis_id:
+        err(f"warning: the id '{hypothesis_id}' differs from the file name {output.name}, which 'check' reports "
+            f"(E023): rename the file to {hypothesis_id}{output.suffix}")
 
 
 def warn_if_no_files(found: int, paths: Iterable[Path]) -> None:

@@ -1,0 +1,187 @@
+"""Crashes and exit codes (issue 13): internal errors exit 3 with one line, ids never crash or get cut."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import hypoplan.api
+from hypoplan.cli import app
+from hypoplan.cli.common import EXIT_INTERNAL, max_id_length
+from hypoplan.loader import load_file
+from hypoplan.schema import Hypothesis
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = str(ROOT / "hypotheses" / "mecfs-ne-vasomotion.yaml")
+DAGITTY = "dag {\nA [exposure]\nB [outcome]\nA -> B\n}\n"
+
+
+@pytest.fixture
+def crash(monkeypatch):
+    """Make loading a hypothesis raise an unexpected exception, as a bug would."""
+
+    def boom(*args, **kwargs):
+        raise ValueError("math domain error\nsecond line")
+
+    monkeypatch.setattr(hypoplan.api, "load", boom)
+    monkeypatch.delenv("HYPOPLAN_DEBUG", raising=False)
+
+
+def test_an_unexpected_exception_is_an_internal_error_not_a_finding(runner, crash):
+    result = runner.invoke(app, ["analyze", SHIPPED])
+    assert result.exit_code == EXIT_INTERNAL == 3
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    line = lines[0]
+    assert line.startswith("internal error: 'hypoplan analyze' failed with ValueError: math domain error second line")
+    assert "bug in hypoplan" in line and "report it" in line and "--debug" in line
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_debug_shows_the_traceback(runner, crash, how, monkeypatch):
+    if how == "env":
+        monkeypatch.setenv("HYPOPLAN_DEBUG", "1")
+        args = ["analyze", SHIPPED]
+    else:
+        args = ["--debug", "analyze", SHIPPED]
+    result = runner.invoke(app, args)
+    os.environ.pop("HYPOPLAN_DEBUG", None)  # --debug sets it for the rest of the process
+    assert result.exit_code == 3
+    assert "Traceback (most recent call last)" in result.stderr and "ValueError: math domain error" in result.stderr
+    assert "internal error: 'hypoplan analyze' failed" in result.stderr
+
+
+def test_exit_codes_are_documented_with_the_internal_error(runner):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "3 internal error" in readme and "HYPOPLAN_DEBUG=1" in readme
+    assert "3 internal error" in runner.invoke(app, ["--help"]).output
+
+
+def test_schema_id_limit_is_what_the_cli_checks():
+    limit = max_id_length()
+    Hypothesis(id="a" * limit, title="t")
+    with pytest.raises(ValueError):
+        Hypothesis(id="a" * (limit + 1), title="t")
+
+
+def test_new_with_a_long_id_is_a_usage_error_not_a_crash(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    long_id = "a" * (max_id_length() + 1)
+    by_flag = runner.invoke(app, ["new", "--id", long_id, "--exposure", "x", "--outcome", "y", "-o", "-"])
+    assert by_flag.exit_code == 2, by_flag.output
+    assert "81 characters" in by_flag.stderr and "at most 80" in by_flag.stderr
+    by_name = runner.invoke(app, ["new", "--exposure", "x", "--outcome", "y", "-o", f"{long_id}.yaml"])
+    assert by_name.exit_code == 2, by_name.output
+    assert "file name" in by_name.stderr and "81 characters" in by_name.stderr
+    assert not list(tmp_path.iterdir())
+    ok = runner.invoke(app, ["new", "--exposure", "x", "--outcome", "y", "-o", f"{'a' * 80}.yaml"])
+    assert ok.exit_code == 0, ok.output
+    assert load_file(tmp_path / f"{'a' * 80}.yaml").hypothesis.id == "a" * 80
+
+
+def test_import_never_cuts_an_id_and_what_it_writes_passes_check(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m.dagitty").write_text(DAGITTY, encoding="utf-8")
+    long_id = "b" * 81
+    by_name = runner.invoke(app, ["import", "m.dagitty", "-o", f"{long_id}.yaml"])
+    assert by_name.exit_code == 2 and "81 characters" in by_name.stderr
+    assert not (tmp_path / f"{long_id}.yaml").exists()
+    by_flag = runner.invoke(app, ["import", "m.dagitty", "--id", long_id])
+    assert by_flag.exit_code == 2 and "81 characters" in by_flag.stderr
+    ok = runner.invoke(app, ["import", "m.dagitty", "-o", f"{'b' * 80}.yaml"])
+    assert ok.exit_code == 0, ok.output
+    assert runner.invoke(app, ["check", f"{'b' * 80}.yaml"]).exit_code == 0
+
+
+def test_a_file_name_that_is_not_an_id_is_written_with_a_warning_about_check(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m.dagitty").write_text(DAGITTY, encoding="utf-8")
+    result = runner.invoke(app, ["import", "m.dagitty", "-o", "9 lives.yaml"])
+    assert result.exit_code == 0
+    hid = load_file(tmp_path / "9 lives.yaml").hypothesis.id
+    assert f"warning: the id '{hid}' differs from the file name 9 lives.yaml" in result.stderr
+    assert "E023" in result.stderr and f"{hid}.yaml" in result.stderr
+
+
+# --- small things a user hit (issue 13, item 11) ---------------------------------------------------------------
+
+
+def test_readme_example_is_in_fmt_canonical_form_and_valid():
+    from hypoplan.loader import load_text
+    from hypoplan.review.fmt import format_text
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"### Example\n\n```yaml\n(.*?)```", readme, re.DOTALL)
+    assert example is not None
+    assert format_text(example.group(1), "example.yaml") == example.group(1)
+    assert load_text(example.group(1), "example.yaml").hypothesis.id == "example"
+
+
+def test_flags_show_no_bool_metavar_and_choices_no_pydantic_prefix(runner):
+    helps = [runner.invoke(app, [*cmd, "--help"], terminal_width=200).output
+             for cmd in ([], ["check"], ["analyze"], ["render"], ["new"], ["review"])]
+    assert all("<bool>" not in h for h in helps)
+    assert "--force" in helps[4] and "--quiet" in helps[1]
+    bad = runner.invoke(app, ["check", "--format", "xml"], terminal_width=200)
+    assert bad.exit_code == 2
+    assert "'xml' is not one of" in bad.output and "Value error" not in bad.output
+
+
+def test_yaml_tab_error_says_to_use_spaces_and_empty_file_says_empty(runner, tmp_path):
+    (tmp_path / "tab.yaml").write_text("id: tab\n\ttitle: t\n", encoding="utf-8")
+    (tmp_path / "empty.yaml").write_text("", encoding="utf-8")
+    (tmp_path / "comments.yaml").write_text("# nothing yet\n\n", encoding="utf-8")
+    (tmp_path / "list.yaml").write_text("- a\n", encoding="utf-8")
+    out = runner.invoke(app, ["check", str(tmp_path)]).stdout
+    tab = [line for line in out.splitlines() if "tab.yaml" in line]
+    assert tab and "E005" in tab[0]
+    assert "hint: YAML indents with spaces, never tabs" in out
+    assert out.count("empty file") == 2
+    assert "list.yaml:1:1: error[E011]: a hypothesis file must be a YAML mapping" in out
+
+
+def test_node_ids_sort_naturally_in_analysis_output(runner, tmp_path):
+    from hypoplan.naming import natural_sorted
+
+    assert natural_sorted(["n14", "n3", "N2", "a10", "a9", "b", "n03"]) == ["N2", "a9", "a10", "b", "n03", "n3", "n14"]
+    assert natural_sorted(["Age", "X", "ne_x", "Y"]) == sorted(["Age", "X", "ne_x", "Y"])
+    (tmp_path / "g.dagitty").write_text(
+        "dag {\nn1 [exposure]\nn2 [outcome]\nn3 -> n1\nn14 -> n1\nn3 -> n2\nn14 -> n2\nn1 -> n2\n}\n", encoding="utf-8")
+    text = runner.invoke(app, ["analyze", str(tmp_path / "g.dagitty")]).stdout
+    assert "{n3, n14}" in text and "n14, n3" not in text
+    data = json.loads(runner.invoke(app, ["analyze", str(tmp_path / "g.dagitty"), "--format", "json"]).stdout)
+    assert data["adjustment"]["minimal"] == [["n3", "n14"]]
+
+
+def test_capped_minimal_sets_do_not_claim_each_one_is_listed():
+    from hypoplan.analysis import analyze
+    from hypoplan.graph import build_graph
+    from hypoplan.loader import load_text
+    from hypoplan.render.analysis_markdown import adjustment_sentence
+
+    # X <- Ci -> Y for 6 independent confounders, each with two proxies: 2**6 minimal sets
+    lines = ["dag {", "X [exposure]", "Y [outcome]", "X -> Y"]
+    for i in range(6):
+        lines += [f"C{i} [latent]", f"C{i} -> A{i}", f"A{i} -> X", f"C{i} -> B{i}", f"B{i} -> Y"]
+    g = build_graph(load_text("\n".join([*lines, "}"]) + "\n", "m.dagitty").hypothesis)
+    full = analyze(g)
+    assert "adjustment.minimal" not in full.truncated and len(full.adjustment.minimal) == 64
+    assert adjustment_sentence(full).endswith("each minimal one is listed below.")
+    capped = analyze(g, max_results=10)
+    assert "adjustment.minimal" in capped.truncated
+    sentence = adjustment_sentence(capped)
+    assert "each minimal one is listed" not in sentence
+    assert f"more minimal ones than the {len(capped.adjustment.minimal)} listed below" in sentence
+
+
+def test_report_font_stack_has_a_font_with_the_independence_sign():
+    template = (ROOT / "src/hypoplan/render/templates/report.html.j2").read_text(encoding="utf-8")
+    body = re.search(r"body \{[^}]*font:([^;]*);", template, re.DOTALL)
+    assert body is not None
+    # each of these fonts has U+2AEB (⫫); browsers fall back glyph by glyph along the stack
+    assert sum(f in body.group(1) for f in ('"STIX Two Math"', '"Cambria Math"', '"Noto Sans Math"')) == 3
