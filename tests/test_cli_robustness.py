@@ -185,3 +185,102 @@ def test_report_font_stack_has_a_font_with_the_independence_sign():
     assert body is not None
     # each of these fonts has U+2AEB (⫫); browsers fall back glyph by glyph along the stack
     assert sum(f in body.group(1) for f in ('"STIX Two Math"', '"Cambria Math"', '"Noto Sans Math"')) == 3
+
+
+# --- item 7: commands refuse what check rejects; unknown nodes in options are usage errors -----------------------
+
+CYCLIC = """\
+id: cyc
+title: A cycle
+focus: {exposure: [a], outcome: [b]}
+nodes:
+  - {id: a}
+  - {id: b}
+  - {id: c}
+edges:
+  - {source: a, target: b, confidence: speculative}
+  - {source: b, target: c, confidence: speculative}
+  - {source: c, target: a, confidence: speculative}
+"""
+
+MISSING_FOCUS = """\
+id: miss
+title: Focus on a node that does not exist
+focus: {exposure: [a], outcome: [nosuch]}
+nodes:
+  - {id: a}
+  - {id: b}
+edges:
+  - {source: a, target: b, confidence: speculative}
+"""
+
+
+@pytest.mark.parametrize("text, name, code", [(CYCLIC, "cyc", "E030"), (MISSING_FOCUS, "miss", "E021")])
+@pytest.mark.parametrize("command", [["plan"], ["aims"], ["report"], ["render"], ["render", "--format", "mermaid"]])
+def test_commands_refuse_a_file_that_check_rejects(runner, tmp_path, text, name, code, command):
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    checked = runner.invoke(app, ["check", str(path)])
+    assert checked.exit_code == 1
+    expected = [line for line in checked.stdout.splitlines() if line.strip()]
+    assert any(f"error[{code}]" in line for line in expected)
+    out = tmp_path / "out.txt"
+    result = runner.invoke(app, [*command, str(path), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert all(line in result.stderr for line in expected), (expected, result.stderr)
+    assert not out.exists()
+    from_stdin = runner.invoke(app, [*command, "-"], input=text)
+    assert from_stdin.exit_code == 1 and f"error[{code}]" in from_stdin.stderr
+    assert "E023" not in from_stdin.stderr  # text read from stdin has no file name to match
+
+
+def test_python_load_raises_one_error_with_every_check_diagnostic(tmp_path):
+    from hypoplan.errors import LoadError
+
+    path = tmp_path / "wrong-name.yaml"
+    path.write_text(CYCLIC, encoding="utf-8")
+    from hypoplan.check import check_paths
+
+    expected = check_paths([path]).errors
+    assert {d.code for d in expected} == {"E023", "E030"}
+    with pytest.raises(LoadError) as info:
+        hypoplan.load(path)
+    assert info.value.diagnostics == expected
+    assert all(d.format() in str(info.value) for d in expected)
+    assert hypoplan.api.load(path, check=False).id == "cyc"  # still loadable on purpose
+
+
+def test_review_fails_on_a_change_that_check_rejects(runner, tmp_path, monkeypatch):
+    from review_helpers import git, hypothesis_text, init_repo
+
+    repo = init_repo(tmp_path / "repo")
+    (repo / "hypotheses").mkdir()
+    target = repo / "hypotheses" / "h1.yaml"
+    target.write_text(hypothesis_text(), encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "base")
+    target.write_text(hypothesis_text() + "  - source: y\n    target: x\n", encoding="utf-8")  # closes a cycle
+    monkeypatch.chdir(repo)
+    result = runner.invoke(app, ["review", "--format", "json", "--no-plan"])
+    assert result.exit_code == 1, result.output
+    assert "E030" in result.stdout
+
+
+@pytest.mark.parametrize("given, suggestion", [
+    ("NE_OSCILLATION", "did you mean 'x' (NE oscillation)?"),   # a label, whatever its case
+    ("ne oscillation", "did you mean 'x' (NE oscillation)?"),
+    ("X", "did you mean 'x' (NE oscillation)?"),                  # an id in the wrong case
+    ("unrefreshing slep", "did you mean 'y' (unrefreshing sleep)?"),
+])
+@pytest.mark.parametrize("option", ["--exposure", "--outcome", "--adjust"])
+def test_unknown_node_in_an_option_is_a_usage_error_with_did_you_mean(runner, tmp_path, given, suggestion, option):
+    from render_fixtures import small_hypothesis
+
+    from hypoplan.writer import dump_hypothesis
+
+    path = tmp_path / "small.yaml"
+    path.write_text(dump_hypothesis(small_hypothesis()), encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(path), option, given])
+    assert result.exit_code == 2, result.output
+    assert f"error: {option}: '{given}' is not a node of this hypothesis" in result.stderr
+    assert f"hint: {suggestion}" in result.stderr

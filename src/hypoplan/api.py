@@ -60,16 +60,24 @@ class LoadedHypothesis:
         return getattr(self.hypothesis, name)
 
 
-def load(path: str | Path, *, display: str | None = None) -> LoadedHypothesis:
-    """Load one hypothesis file (YAML or ``.dagitty``) and resolve what it extends from the same folder."""
+def load(path: str | Path, *, display: str | None = None, check: bool = True) -> LoadedHypothesis:
+    """Load one hypothesis file (YAML or ``.dagitty``) and resolve what it extends from the same folder.
+
+    A file that ``hypoplan check`` rejects raises one :class:`~hypoplan.errors.LoadError` whose ``diagnostics``
+    are every error ``check`` prints for it (``str(error)`` shows them, one located line each);
+    ``check=False`` loads anything that parses.
+    """
     path = Path(path)
     hfile = load_file(path, display=display)
     repo = Repository(path.resolve().parent, [hfile])
+    if check:
+        _refuse_if_rejected(hfile, repo, named_file=True)
     return LoadedHypothesis(hfile, resolve(hfile, repo), repo)
 
 
-def load_string(text: str, *, display: str = "<stdin>", folder: str | Path | None = None) -> LoadedHypothesis:
-    """Load a hypothesis from text (YAML, or DAGitty when it looks like it).
+def load_string(text: str, *, display: str = "<stdin>", folder: str | Path | None = None,
+                check: bool = True) -> LoadedHypothesis:
+    """Load a hypothesis from text (YAML, or DAGitty when it looks like it), refused as :func:`load` refuses.
 
     ``extends`` resolves against ``folder`` (default: ``./hypotheses`` when it
     exists, else the working directory).
@@ -78,4 +86,15 @@ def load_string(text: str, *, display: str = "<stdin>", folder: str | Path | Non
         folder = Path("hypotheses") if Path("hypotheses").is_dir() else Path.cwd()
     hfile = load_text(text, display)
     repo = Repository(Path(folder), [hfile])
+    if check:
+        _refuse_if_rejected(hfile, repo, named_file=False)
     return LoadedHypothesis(hfile, resolve(hfile, repo), repo)
+
+
+def _refuse_if_rejected(hfile: HypothesisFile, repo: Repository, *, named_file: bool) -> None:
+    from .check import check_loaded
+    from .errors import LoadError
+
+    errors = check_loaded(hfile, repo, named_file=named_file)
+    if errors:
+        raise LoadError(f"{hfile.display}: {len(errors)} error(s) that 'hypoplan check' reports", errors)

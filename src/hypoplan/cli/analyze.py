@@ -59,13 +59,14 @@ def analyze(
     from ..errors import AnalysisError
     from ..graph import build_graph
 
-    loaded = load_argument(file)
+    loaded = load_argument(file, checked=False)  # --exposure/--outcome may supply what the file's focus lacks
     hypothesis = loaded.hypothesis
     g = build_graph(hypothesis)
     err(f"analysing {hypothesis.id} …")
     try:
-        result = run_analysis(g, exposure=split_ids(exposure, "--exposure"), outcome=split_ids(outcome, "--outcome"),
-                              adjusted=split_ids(adjust, "--adjust", allow_empty=True),
+        result = run_analysis(g, exposure=split_ids(exposure, "--exposure", graph=g),
+                              outcome=split_ids(outcome, "--outcome", graph=g),
+                              adjusted=split_ids(adjust, "--adjust", allow_empty=True, graph=g),
                               max_results=max_results, direct=direct, all_implications=all_implications)
     except AnalysisError as exc:  # name the file, as every other error does
         raise AnalysisError(f"{loaded.file.display}: {exc.message}", hint=exc.hint) from None

@@ -157,10 +157,11 @@ def read_stdin() -> str:
     return decode_text(data, STDIN)
 
 
-def split_ids(value: str | None, option: str, *, allow_empty: bool = False) -> list[str] | None:
+def split_ids(value: str | None, option: str, *, allow_empty: bool = False, graph: Any = None) -> list[str] | None:
     """Node ids from a comma list option (``None`` when the option was not given).
 
-    An option given with no ids at all (``--exposure ,``) is a usage error unless ``allow_empty``.
+    An option given with no ids at all (``--exposure ,``) is a usage error unless ``allow_empty``; so is an id
+    that is not a node of ``graph`` (when given), with a did-you-mean hint.
     """
     if value is None:
         return None
@@ -169,21 +170,53 @@ def split_ids(value: str | None, option: str, *, allow_empty: bool = False) -> l
         from ..errors import UsageError
 
         raise UsageError(f"{option} {value!r} names no node", hint="give node ids separated by commas, e.g. A,B")
+    if graph is not None:
+        for node in ids:
+            if node not in graph:
+                from ..errors import UsageError
+
+                raise UsageError(f"{option}: '{node}' is not a node of this hypothesis", hint=suggest_node(node, graph))
     return ids
 
 
-def load_argument(file: str | Path) -> LoadedHypothesis:
-    """The hypothesis a command was given: a YAML or ``.dagitty`` file, or ``-`` for stdin; ``extends`` resolved."""
+def suggest_node(name: str, graph: Any) -> str:
+    """A did-you-mean hint for a node name: the node whose id or label matches regardless of case, else the
+    closest id or label; node ids are what options take."""
+    import difflib
+
+    names: dict[str, str] = {}  # casefolded id or label -> id
+    for node, data in graph.nodes(data=True):
+        if data.get("implicit"):
+            continue  # a confounded pair's unnamed latent node
+        names.setdefault(str(node).casefold(), str(node))
+        if data.get("label"):
+            names.setdefault(" ".join(str(data["label"]).split()).casefold(), str(node))
+    key = " ".join(name.split()).casefold()
+    match = names.get(key)
+    if match is None:
+        close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.6)
+        match = names[close[0]] if close else None
+    if match is None:
+        return "options take node ids: run 'hypoplan export FILE --to json' to list them"
+    label = graph.nodes[match].get("label")
+    return f"did you mean '{match}'" + (f" ({label})" if label and label != match else "") + "?"
+
+
+def load_argument(file: str | Path, *, checked: bool = True) -> LoadedHypothesis:
+    """The hypothesis a command was given: a YAML or ``.dagitty`` file, or ``-`` for stdin; ``extends`` resolved.
+
+    A file that ``check`` rejects is refused (exit 1, with the same located errors) unless ``checked=False``.
+    """
     from ..api import load, load_string
     from ..errors import UsageError
 
     if str(file) == "-":
-        return load_string(read_stdin(), display=STDIN)
+        return load_string(read_stdin(), display=STDIN, check=checked)
     path = Path(file)
     if not path.is_file():
         what = "a folder" if path.is_dir() else "no such file"
         raise UsageError(f"{file}: {what}", hint="give a hypothesis file (YAML or .dagitty), or - for stdin")
-    return load(path, display=display_path(path))
+    return load(path, display=display_path(path), check=checked)
 
 
 def emit_diagnostics(diagnostics: Iterable[Diagnostic], fmt: DiagnosticFormat, summary: dict[str, Any] | None = None,
