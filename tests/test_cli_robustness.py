@@ -284,3 +284,54 @@ def test_unknown_node_in_an_option_is_a_usage_error_with_did_you_mean(runner, tm
     assert result.exit_code == 2, result.output
     assert f"error: {option}: '{given}' is not a node of this hypothesis" in result.stderr
     assert f"hint: {suggestion}" in result.stderr
+
+
+# --- item 10: the Python API a notebook user expects --------------------------------------------------------------
+
+
+def test_api_methods_return_the_objects_the_cli_json_comes_from(runner):
+    h = hypoplan.load(SHIPPED)
+    result = h.analyze()
+    assert type(result).__name__ == "AnalysisResult"
+    cli = json.loads(runner.invoke(app, ["analyze", SHIPPED, "--format", "json"]).stdout)
+    assert json.loads(json.dumps(result.to_dict())) == cli
+    plan = h.plan()
+    assert type(plan).__name__ == "Plan"
+    cli_plan = json.loads(runner.invoke(app, ["plan", SHIPPED, "--format", "json"]).stdout)
+    assert json.loads(json.dumps(plan.to_dict())) == cli_plan
+    assert h.render("mermaid") == runner.invoke(app, ["render", SHIPPED, "--format", "mermaid"]).stdout
+    assert h.render() == runner.invoke(app, ["render", SHIPPED]).stdout
+    other = h.analyze(exposure="sympathetic_activity", outcome="unrefreshing_sleep")
+    assert other.to_dict()["exposure"] == ["sympathetic_activity"]
+    with pytest.raises(hypoplan.HypoplanError):
+        h.render("gif")
+
+
+def test_api_graph_attributes_are_json(tmp_path):
+    import networkx as nx
+
+    from hypoplan.analysis import analyze
+
+    h = hypoplan.load(SHIPPED)
+    g = h.graph()
+    data = json.loads(json.dumps(nx.node_link_data(g)))
+    edges_with_evidence = [e for e in data["edges"] if e.get("evidence")]
+    assert edges_with_evidence and all(isinstance(ev, dict) and "finding" in ev
+                                       for e in edges_with_evidence for ev in e["evidence"])
+    assert analyze(g).to_dict() == h.analyze().to_dict()  # the plain graph still analyses the same
+
+
+def test_dir_shows_only_the_public_api_and_help_explains_it():
+    import pydoc
+
+    public = dir(hypoplan)
+    assert public == sorted(hypoplan.__all__)
+    assert not {"Any", "TYPE_CHECKING", "annotations", "api", "loader"} & set(public)
+    for name in public:
+        assert getattr(hypoplan, name) is not None
+    text = pydoc.render_doc(hypoplan.LoadedHypothesis, renderer=pydoc.plaintext)
+    for method, words in [("analyze", "hypoplan analyze"), ("plan", "hypoplan plan"), ("render", "hypoplan render"),
+                          ("graph", "json.dumps")]:
+        assert f"{method}(self" in text and words in text
+    assert "LoadError" in pydoc.render_doc(hypoplan.load, renderer=pydoc.plaintext)
+    assert "h.analyze()" in pydoc.render_doc(hypoplan, renderer=pydoc.plaintext)

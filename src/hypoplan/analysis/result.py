@@ -206,6 +206,10 @@ class AnalysisResult:
     truncated: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
 
+    def to_dict(self) -> dict[str, Any]:
+        """The analysis as plain data: what ``hypoplan analyze --format json`` prints."""
+        return self.to_json()
+
     def to_json(self) -> dict[str, Any]:
         return {
             "exposure": list(self.exposure),
