@@ -65,6 +65,8 @@ def build_graph(hypothesis: Hypothesis) -> nx.DiGraph:
             constructs=tuple(node.constructs),
             measure=node.measure,
             cost=node.cost,
+            manipulable=node.manipulable,
+            criterion_of=tuple(node.criterion_of),
             notes=node.notes,
             pos=(node.pos.x, node.pos.y) if node.pos else None,
             implicit=False,

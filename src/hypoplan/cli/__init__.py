@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "check",
     "analyze",
     "plan",
+    "catalog",
     "power",
     "render",
     "aims",

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ __all__ = [
     "LIPSITCH_2010",
     "ControlGroup",
     "confounders_to_match",
+    "defining_text",
     "disease_controls",
     "healthy_controls",
     "negative_control_groups",
@@ -64,8 +66,19 @@ def population_conditions(g: nx.DiGraph, catalog: Catalog, population: str | Non
         if g.nodes[n].get("kind") == "condition":
             found.extend(c for c in g.nodes[n].get("constructs", ()) if is_condition(c) and c not in found)
     if not found and population:
-        found = [c for c in catalog.constructs_in_text(population) if is_condition(c)]
+        found = [c for c in catalog.constructs_in_text(defining_text(population)) if is_condition(c)]
     return tuple(found)
+
+
+_NOT_DEFINING = re.compile(r"[,;(]?\s*\b(phenotyped|screened|assessed|excluding|except|without|not taking|"
+                           r"matched|compared with|versus|vs\.?)\b", re.IGNORECASE)
+
+
+def defining_text(population: str) -> str:
+    """The part of a PECO population that defines who is studied: a condition named after "phenotyped for",
+    "excluding", "without", "matched", "vs" … is measured or excluded, not the population's condition."""
+    m = _NOT_DEFINING.search(population)
+    return population[:m.start()] if m else population
 
 
 def _condition_nodes(g: nx.DiGraph, conditions: Sequence[str]) -> set[str]:
