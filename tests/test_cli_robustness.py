@@ -335,3 +335,83 @@ def test_dir_shows_only_the_public_api_and_help_explains_it():
         assert f"{method}(self" in text and words in text
     assert "LoadError" in pydoc.render_doc(hypoplan.load, renderer=pydoc.plaintext)
     assert "h.analyze()" in pydoc.render_doc(hypoplan, renderer=pydoc.plaintext)
+
+
+# --- item 8: DAGitty input ------------------------------------------------------------------------------------------
+
+HEADERLESS = 'X [exposure]\nY [outcome]\n"a confounder" -> X\n"a confounder" -> Y\nX -> Y\n'
+
+
+@pytest.mark.parametrize("command", [["analyze"], ["analyze", "--format", "json"], ["render", "--format", "mermaid"],
+                                     ["export", "--to", "json"]])
+def test_headerless_dagitty_reads_the_same_from_stdin_as_from_a_file(runner, tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "model.dagitty").write_text(HEADERLESS, encoding="utf-8")
+    from_file = runner.invoke(app, [command[0], "model.dagitty", *command[1:]])
+    from_stdin = runner.invoke(app, [command[0], "-", *command[1:]], input=HEADERLESS)
+    assert from_file.exit_code == 0, from_file.output
+    assert from_stdin.exit_code == 0, from_stdin.output
+
+    def same(text: str) -> str:
+        return text.replace("<stdin>", "model.dagitty").replace("&lt;stdin&gt;", "model.dagitty").replace(
+            '"imported"', '"model"').replace("imported", "model")
+
+    assert same(from_stdin.stdout) == same(from_file.stdout)
+
+
+def test_yaml_on_stdin_is_not_mistaken_for_headerless_dagitty():
+    from hypoplan.loader import looks_like_dagitty
+
+    assert looks_like_dagitty(HEADERLESS) and looks_like_dagitty("a -> b\n") and looks_like_dagitty("dag { a -> b }")
+    assert not looks_like_dagitty("id: h\ntitle: X -> Y\n")
+    assert not looks_like_dagitty("id: h\nedges:\n  - {source: a, target: b}\nnotes: |\n  a -> b\n")
+    assert not looks_like_dagitty("")
+
+
+POSITIONED = """dag {
+X [exposure,pos="0,0"]
+Y [outcome,pos="2,0"]
+Z [pos="1,-1"]
+M [pos="1,1"]
+X -> M -> Y
+Z -> X
+Z -> Y
+}
+"""
+
+
+def _dot_positions(dot: str) -> dict[str, tuple[float, float]]:
+    labels = dict(re.findall(r'^  (n\d+) \[label="([^"\\]+)', dot, re.MULTILINE))
+    pos = {n: tuple(map(float, p.split(","))) for n, p in re.findall(r'^  (n\d+) \[.*pos="([^"]+)"', dot, re.MULTILINE)}
+    return {labels[n]: p for n, p in pos.items()}  # type: ignore[misc]
+
+
+def test_dagitty_positions_pin_the_layout_when_every_node_has_one(runner, tmp_path):
+    path = tmp_path / "pos.dagitty"
+    path.write_text(POSITIONED, encoding="utf-8")
+    dot = runner.invoke(app, ["render", str(path)]).stdout
+    assert 'layout="neato"' in dot
+    pos = _dot_positions(dot)
+    assert set(pos) == {"X", "Y", "Z", "M"} and all(f'pos="{x:.2f},{y:.2f}", pin="true"' in dot for x, y in pos.values())
+    # DAGitty's y grows downwards, Graphviz's upwards: Z (y=-1) is drawn on top, M (y=1) at the bottom
+    assert pos["X"][0] < pos["Z"][0] == pos["M"][0] < pos["Y"][0]
+    assert pos["M"][1] < pos["X"][1] == pos["Y"][1] < pos["Z"][1]
+    # one node without a position: Graphviz lays out the graph itself
+    path.write_text(POSITIONED.replace(' [pos="1,1"]', ""), encoding="utf-8")
+    unpinned = runner.invoke(app, ["render", str(path)]).stdout
+    assert "layout=" not in unpinned and "pos=" not in unpinned and "pin=" not in unpinned
+
+
+@pytest.mark.skipif(__import__("shutil").which("dot") is None, reason="system Graphviz missing")
+def test_pinned_positions_survive_graphviz(runner, tmp_path):
+    path = tmp_path / "pos.dagitty"
+    path.write_text(POSITIONED, encoding="utf-8")
+    svg = runner.invoke(app, ["render", str(path), "--format", "svg"]).stdout
+    centre = {}
+    for title, body in re.findall(r"<title>(n\d+)</title>(.*?)</g>", svg, re.DOTALL):
+        m = re.search(r'<ellipse[^>]* cx="([-\d.]+)" cy="([-\d.]+)"', body)
+        if m:
+            centre[title] = (float(m.group(1)), float(m.group(2)))
+    x, y, z, mid = centre["n0"], centre["n1"], centre["n2"], centre["n3"]
+    assert x[0] < z[0] < y[0] and abs(z[0] - mid[0]) < 1
+    assert z[1] < x[1] < mid[1]  # SVG y grows downwards, as DAGitty's does
