@@ -8,7 +8,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from render_fixtures import HOSTILE, assert_golden, hostile_hypothesis, small_hypothesis
+from render_fixtures import HOSTILE, assert_golden, checkable, hostile_hypothesis, small_hypothesis
 
 from hypoplan.cli import app
 from hypoplan.graph import build_graph
@@ -163,7 +163,7 @@ def small_file(tmp_path: Path) -> Path:
     from hypoplan.writer import dump_hypothesis
 
     path = tmp_path / "small.yaml"
-    path.write_text(dump_hypothesis(small_hypothesis(background=" ".join(["word"] * 600))), encoding="utf-8")
+    path.write_text(dump_hypothesis(checkable(small_hypothesis(background=" ".join(["word"] * 600)))), encoding="utf-8")
     return path
 
 

@@ -15,6 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "hypoplan"
 #: Layer of each top-level module or subpackage; a module may import only from its own layer or lower ones.
 LAYERS = {
     "errors": 0, "schema": 0,
+    "naming": 0,
     "yamlio": 1, "yamlfast": 1, "loader": 1, "dagitty": 1, "writer": 1, "jsonschema": 1,
     "graph": 2, "check": 2,
     "analysis": 3,

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from render_fixtures import HOSTILE, hostile_hypothesis, small_analysis, small_hypothesis
+from render_fixtures import HOSTILE, checkable, hostile_hypothesis, small_analysis, small_hypothesis
 
 from hypoplan.cli import app
 from hypoplan.graph import build_graph
@@ -243,7 +243,7 @@ def small_file(tmp_path: Path) -> Path:
     from hypoplan.writer import dump_hypothesis
 
     path = tmp_path / "small.yaml"
-    path.write_text(dump_hypothesis(hostile_hypothesis("<script>alert(1)</script> @me")), encoding="utf-8")
+    path.write_text(dump_hypothesis(checkable(hostile_hypothesis("<script>alert(1)</script> @me"))), encoding="utf-8")
     return path
 
 

@@ -61,6 +61,10 @@ class Plan:
     missing: tuple[str, ...] = ()
     catalog_sources: tuple[str, ...] = field(default=())
 
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as plain data: what ``hypoplan plan --format json`` prints."""
+        return self.to_json()
+
     def to_json(self) -> dict[str, Any]:
         h = self.hypothesis
         peco = None

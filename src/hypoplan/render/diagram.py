@@ -80,6 +80,7 @@ class DiagramNode:
     label: str
     roles: frozenset[str]  # exposure, outcome, adjusted, selected, latent, highlight
     level: str | None = None
+    pos: tuple[float, float] | None = None  # DAGitty coordinates (x right, y down), when the file gives them
 
 
 @dataclass(frozen=True)
@@ -238,8 +239,10 @@ def build_diagram(g: nx.DiGraph, analysis: AnalysisResult | None = None,
                                              ("selected", selected), ("highlight", highlight)) if key in members}
         if not data.get("observed", True):
             roles.add("latent")
+        pos = data.get("pos")
         nodes.append(DiagramNode(gen, str(key), str(data.get("label") or key), frozenset(roles),
-                                 data.get("level") if options.group_by_level else None))
+                                 data.get("level") if options.group_by_level else None,
+                                 (float(pos[0]), float(pos[1])) if pos else None))
 
     colours = _path_edges(g, analysis)
     edges = []
