@@ -96,6 +96,8 @@ class _ConstructModel(_Model):
     synonyms: list[str] = Field(default_factory=list)
     needs_infraslow: bool = False
     matching: _Matching | None = None
+    criterion_of: list[str] = Field(default_factory=list)
+    occasion: str | None = None
 
 
 class _Burden(_Model):
@@ -197,6 +199,8 @@ class Construct:
     needs_infraslow: bool = False
     matching_note: str | None = None
     matching_references: tuple[str, ...] = ()
+    criterion_of: tuple[str, ...] = ()  # conditions it is a defining criterion of (circular as a case-control outcome)
+    occasion: str | None = None  # the unit of repeated measurement, e.g. "night" for a morning rating of sleep
 
 
 @dataclass(frozen=True)
@@ -394,6 +398,7 @@ def _check_references(model: _CatalogModel, source: SourceMap, known: dict[str, 
     for i, c in enumerate(model.constructs):
         if c.matching:
             refs(("constructs", i, "matching", "references"), c.matching.references)
+        cons(("constructs", i, "criterion_of"), c.criterion_of)
     for i, m in enumerate(model.methods):
         cons(("methods", i, "constructs"), m.constructs)
         cons(("methods", i, "proxy_for"), m.proxy_for)
@@ -437,7 +442,8 @@ def _records(model: _CatalogModel, refs: dict[str, str]) -> dict[str, list[Any]]
     return {
         "constructs": [Construct(c.id, c.label, c.description, c.category, tuple(c.synonyms), c.needs_infraslow,
                                  c.matching.text if c.matching else None,
-                                 r(c.matching.references) if c.matching else ()) for c in model.constructs],
+                                 r(c.matching.references) if c.matching else (), tuple(c.criterion_of),
+                                 c.occasion) for c in model.constructs],
         "methods": [Method(m.id, m.name, tuple(m.constructs), tuple(m.proxy_for), m.captures, tuple(m.caveats),
                            tuple(m.species), m.invasiveness, tuple(m.setting), m.cost_band, m.cost_note, m.validity,
                            m.burden.level, m.burden.text, m.time_resolution.seconds,

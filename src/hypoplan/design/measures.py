@@ -96,16 +96,11 @@ def human_measurable(constructs: Iterable[str], catalog: Catalog) -> bool:
 
 
 def closest_proxies(g: nx.DiGraph, node: str, catalog: Catalog) -> list[Method]:
-    """Human methods nearest to an unmeasurable node: its own proxies, else measures of its graph neighbours."""
+    """Human methods the catalog lists for the node's own constructs (direct or proxy), best first; never
+    methods of other constructs (a method is offered only for the construct the catalog says it measures)."""
     constructs = tuple(g.nodes[node].get("constructs", ()))
     own = [m for c in constructs for m in catalog.methods_for(c) if m.for_species("human")]
-    if own:
-        return _unique(rank_methods(own, constructs, "human"))
-    near = []
-    for other in list(g.predecessors(node)) + list(g.successors(node)):
-        for c in g.nodes[other].get("constructs", ()):
-            near.extend(m for m in catalog.methods_for(c) if is_feasible_human(m, c))
-    return _unique(near)
+    return _unique(rank_methods(own, constructs, "human")) if own else []
 
 
 def _unique(methods: Iterable[Method]) -> list[Method]:
