@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from hypoplan.analysis.result import (Adjustment, AnalysisResult, Identification, NegativeControl,
-                                      NegativeControls)
+from hypoplan.analysis.result import Adjustment, AnalysisResult, Identification, NegativeControl, NegativeControls
 from hypoplan.design import controls as ctl
 from hypoplan.design import exclusions as exc
 from hypoplan.design import feasibility as fea

@@ -463,7 +463,7 @@ def _records(model: _CatalogModel, refs: dict[str, str]) -> dict[str, list[Any]]
 
 def _merge(base: Catalog | None, records: dict[str, list[Any]], refs: dict[str, str], display: str) -> Catalog:
     """Entries of the new file replace base entries with the same id and add the others."""
-    merged: dict[str, tuple[Any, ...]] = {}
+    merged: dict[str, Any] = {}  # section name -> tuple of that section's entries
     for section in _SECTIONS:
         by_id = {e.id: e for e in (getattr(base, section) if base else ())}
         for entry in records[section]:

@@ -20,18 +20,18 @@ import networkx as nx
 from .catalog import Catalog, CostBand, Drug, Invasiveness, Method
 
 __all__ = [
-    "NodeMeasure",
     "ROLES",
-    "rank_methods",
-    "is_feasible_human",
-    "human_measurable",
-    "closest_proxies",
-    "measure_node",
-    "node_cost",
-    "measurement_costs",
-    "measure_nodes",
-    "method_summary",
+    "NodeMeasure",
     "avoid_drug_disturbed",
+    "closest_proxies",
+    "human_measurable",
+    "is_feasible_human",
+    "measure_node",
+    "measure_nodes",
+    "measurement_costs",
+    "method_summary",
+    "node_cost",
+    "rank_methods",
 ]
 
 ROLES = ("exposure", "outcome", "adjustment", "mediator", "other")
