@@ -46,6 +46,12 @@ def test_other_field_plan_uses_its_own_catalog():
     assert "proxy" in preds[1]["feasibility"]  # the cheaper, direct measurement ranks first
     text = json.dumps(plan)
     assert "ME/CFS" not in text and "PEM" not in text
+    # issue 9: nothing hard-wired to one field, in the JSON or the Markdown
+    md = render_plan_markdown(plan).lower()
+    for word in ("sleep", "oscillation", "0.02 hz", "infraslow", "night", "post-exertional", "fibromyalgia"):
+        assert word not in text.lower() and word not in md, word
+    assert plan["design"]["strategy"] == "adjustment" and plan["adjustment"]["set"] == ["income"]
+    assert plan["estimand"]["intercurrent_events"] == []  # none in its catalog: never invented
 
 
 def test_no_match_hypothesis_says_what_is_missing():

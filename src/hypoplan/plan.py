@@ -62,6 +62,7 @@ class Plan:
     predictions: tuple[Prediction, ...] = ()
     missing: tuple[str, ...] = ()
     catalog_sources: tuple[str, ...] = field(default=())
+    conditions: tuple[str, ...] = ()  # condition constructs that define the population
 
     def to_json(self) -> dict[str, Any]:
         h = self.hypothesis
@@ -76,7 +77,7 @@ class Plan:
             "estimand": self.estimand.to_json() if self.estimand is not None else None,
             "outcomes": (self.outcomes.to_json() if self.outcomes is not None
                          else {"primary": None, "secondary": [], "mechanistic": []}),
-            "measures": [measure_json(m) for m in self.measures],
+            "measures": [measure_json(m, self.conditions) for m in self.measures],
             "adjustment": {"set": list(self.adjustment_set), "cost": self.adjustment_cost,
                            "node_costs": dict(self.node_costs), "note": self.adjustment_note},
             "controls": [c.to_json() for c in self.controls],
@@ -97,13 +98,16 @@ class Plan:
         return self.strategy.to_json()
 
 
-def measure_json(m: NodeMeasure) -> dict[str, Any]:
+def measure_json(m: NodeMeasure, conditions: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A measure as JSON; caveats the catalog gives for a population appear only for that population, and the
+    ~0.02 Hz resolution only for a node whose construct is an infraslow oscillation."""
     method = None
     if m.method is not None:
         x = m.method
         method = {"id": x.id, "name": x.name, "invasiveness": x.invasiveness.value, "setting": "/".join(x.setting),
                   "cost_band": x.cost_band.value, "burden": f"{x.burden.value}: {x.burden_text}".rstrip(": "),
-                  "time_resolution": x.time_resolution, "captures": x.captures, "caveats": list(x.caveats),
+                  "time_resolution": x.time_resolution_for(m.needs_infraslow), "captures": x.captures,
+                  "caveats": list(x.caveats_for(conditions)),
                   "references": list(x.references)}
     return {"node": m.node, "label": m.label, "role": m.role, "method": method,
             "alternatives": [a.id for a in m.alternatives], "human_measurable": m.human_measurable, "note": m.note}
@@ -291,7 +295,7 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
                                    [y for y, _ in circular])
     return Plan(hypothesis, species, design_type, summary, measures, adj_set, adj_cost, adj_note, node_costs,
                 strategy, estimand, outcomes, controls, tuple(left_out), tuple(y for y, _ in circular), exclusions,
-                feasibility, sizes, tuple(predictions), tuple(dict.fromkeys(missing)), catalog.sources)
+                feasibility, sizes, tuple(predictions), tuple(dict.fromkeys(missing)), catalog.sources, conditions)
 
 
 def _sabv(species: str) -> str:

@@ -171,10 +171,13 @@ def healthy_controls(g: nx.DiGraph, catalog: Catalog, conditions: Sequence[str],
     matched = [label(g, n) for n in confounders] + _sex_and_age(g, confounders)
     reasons: list[str] = []
     refs: list[str] = []
+    present = {c for _, d in g.nodes(data=True) for c in d.get("constructs", ())} | set(conditions)
     for n in confounders:
         for c in g.nodes[n].get("constructs", ()):
             con = catalog.construct(c)
-            if con is not None and con.matching_note:
+            # a matching fact is shown only where it bears on the hypothesis (the catalog's relevant_to)
+            if con is not None and con.matching_note and (not con.matching_relevant_to
+                                                          or present & set(con.matching_relevant_to)):
                 reasons.append(con.matching_note)
                 refs.extend(r for r in con.matching_references if r not in refs)
     rationale = (f"Compare people with {' and '.join(names)} with healthy people matched on "

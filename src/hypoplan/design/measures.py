@@ -54,6 +54,7 @@ class NodeMeasure:
     note: str | None = None
     explicit: str | None = None
     measured: bool = False  # part of the study (a role, a matched confounder or a negative control)
+    needs_infraslow: bool = False  # the node's construct is an infraslow oscillation (time resolution matters)
 
 
 def _sort_key(method: Method, constructs: tuple[str, ...], species: str, needs_infraslow: bool,
@@ -165,7 +166,8 @@ def measure_node(g: nx.DiGraph, node: str, catalog: Catalog, *, species: str = "
                        and any(c in m.constructs for c in constructs)]
         if direct_high:
             notes.append(f"the direct measure ({direct_high[0].name}) is highly invasive")
-    return NodeMeasure(node, label, role, chosen, alternatives, measurable, proxy, "; ".join(notes) or None, explicit)
+    return NodeMeasure(node, label, role, chosen, alternatives, measurable, proxy, "; ".join(notes) or None, explicit,
+                       needs_infraslow=_needs_infraslow(constructs, catalog))
 
 
 def construct_entry(construct: str) -> str:
