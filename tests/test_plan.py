@@ -187,3 +187,25 @@ def test_cli_plan_reads_dagitty(runner, tmp_path):
     plan = json.loads(r.stdout[r.stdout.index("{"):])
     assert plan["hypothesis"]["id"] == "t"
     assert any("X: no constructs given" in m for m in plan["missing"])
+
+
+FM = ROOT / "hypotheses" / "fm-sympathetic-pain.yaml"
+
+
+@pytest.mark.skipif(not FM.exists(), reason="shipped hypothesis not present")
+def test_shipped_fm_plan_proposes_the_randomised_ne_challenge():
+    plan = _plan(FM)
+    d = plan["design"]
+    assert d["strategy"] == "randomised" and "NE challenge" in d["strategy_reason"]
+    assert plan["outcomes"]["primary"]["node"] == "ne_evoked_pain"
+    # FM pain is the FM criteria: a case-vs-control comparison on it is refused
+    assert any(c["kind"] == "within-person" and "Fibromyalgia pain" in c["name"] for c in plan["controls"])
+    # the exposure's sympathetic driver is read by MSNA (direct), not by Holter HRV (cardiac, largely vagal)
+    symp = next(m for m in plan["measures"] if m["node"] == "sympathetic_activity")
+    assert symp["method"]["id"] == "msna-microneurography"
+    # only the NE-vs-saline contrast is labelled randomised
+    from hypoplan.loader import load_file
+
+    h = load_file(FM).hypothesis
+    rct = {(e.source, e.target) for e in h.edges for ev in e.evidence if ev.design.value == "rct"}
+    assert rct == {("ne_challenge", "nociceptor_ne"), ("nociceptor_ne", "ne_evoked_pain")}
