@@ -185,15 +185,22 @@ def _randomised(g: nx.DiGraph, pairs: Sequence[tuple[str, str]], outcome: Sequen
     return Strategy("randomised", reason, (), formula, arm=arm, randomised_node=node)
 
 
+#: Latent nodes tried one at a time when looking for the one whose measurement would identify the effect.
+MAX_LATENT_TRIED = 60
+
+
 def _latent_that_would_identify(g: nx.DiGraph, view: nx.DiGraph, x: Sequence[str], y: Sequence[str]
                                 ) -> list[str]:
-    """Latent nodes (in the measurable view) each of which, if measured, makes a valid adjustment set exist."""
+    """Latent nodes (in the measurable view) each of which, if measured, makes a valid adjustment set exist
+    (only latent ancestors of X or Y can confound; at most ``MAX_LATENT_TRIED`` of them are tried)."""
     from ..analysis.adjustment import canonical_adjustment_set
 
+    relevant = set(x) | set(y)
+    for v in list(relevant):
+        relevant |= nx.ancestors(view, v)
+    latent = [n for n in sorted(relevant) if not view.nodes[n].get("observed", True) and n not in x and n not in y]
     found = []
-    for n in sorted(view.nodes):
-        if view.nodes[n].get("observed", True) or n in x or n in y:
-            continue
+    for n in latent[:MAX_LATENT_TRIED]:
         h = view.copy()
         h.nodes[n]["observed"] = True
         if canonical_adjustment_set(h, x, y) is not None:
