@@ -204,9 +204,11 @@ def constructs_hint(node: str, label: str, catalog: Catalog, n: int = 3) -> str:
 def node_cost(g: nx.DiGraph, node: str, catalog: Catalog, species: str = "human") -> float:
     """Cost of measuring a node for minimum-cost adjustment.
 
-    The node's own ``cost`` wins; otherwise the cost band of its best feasible
-    method (low 1, medium 10, high 100: unsourced order-of-magnitude
-    estimates).  A latent node, or one with no feasible method, costs infinity.
+    The node's own ``cost`` wins; otherwise the cost band of the feasible method
+    the plan would choose for it (the best-ranked one short of high invasiveness:
+    low 1, medium 10, high 100, unsourced order-of-magnitude estimates), so the
+    cost is that of the measure the plan proposes.  A latent node, or one with no
+    feasible method, costs infinity.
     """
     data = g.nodes[node]
     if not data.get("observed", True):
@@ -222,7 +224,8 @@ def node_cost(g: nx.DiGraph, node: str, catalog: Catalog, species: str = "human"
     if not feasible:
         # a drug or intervention is recorded by the protocol (dose, timing), not measured
         return CostBand.LOW.units if data.get("kind") in ("drug", "intervention") else math.inf
-    return min(m.cost_band.units for m in feasible)
+    best = rank_methods(_unique(feasible), constructs, species, _needs_infraslow(constructs, catalog))[0]
+    return best.cost_band.units
 
 
 def measurement_costs(g: nx.DiGraph, catalog: Catalog, species: str = "human") -> dict[str, float]:
