@@ -103,20 +103,26 @@ def test_population_and_healthy_controls_matched_on_graph_confounders():
     conf = ctl.confounders_to_match(g, CAT, ["x"], ["y"], conditions)
     assert conf == ["age"]
     [healthy] = ctl.healthy_controls(g, CAT, conditions, conf)
-    assert healthy.kind == "healthy" and healthy.matched_on == ("age",)
+    assert healthy.kind == "healthy" and healthy.matched_on == ("age", "Sex")  # sex always considered (SABV)
     assert any("Saar" in r for r in healthy.references)
     assert ctl.healthy_controls(g, CAT, (), conf) == []
 
 
 def test_disease_controls_from_graph_path_and_catalog():
     g = _mecfs_like()
-    groups = ctl.disease_controls(g, CAT, ("mecfs_diagnosis",), ["x"], ["y"])
+    left: list = []
+    groups = ctl.disease_controls(g, CAT, ("mecfs_diagnosis",), ["x"], ["y"], ["m"], left)
     names = [c.name for c in groups]
-    assert "People with osa" in names  # a condition reaching the outcome by another path, from the graph
-    assert "Multiple sclerosis" in names and "Primary (chronic) insomnia" in names
-    assert "Obstructive sleep apnea" not in names  # already in the graph: not proposed twice
-    fm = next(c for c in groups if c.name == "Fibromyalgia")
-    assert "phenotype both" in fm.rationale and fm.references
+    # at most two, ranked by shared alternative paths/constructs: FM and insomnia share unrefreshing sleep and
+    # glymphatic clearance (2 each); the graph's own osa path and MS share less
+    assert names == ["Fibromyalgia", "Primary (chronic) insomnia"]
+    assert {x.candidate for x in left} >= {"People with osa", "Multiple sclerosis"}
+    assert all(x.kind == "disease" and "ranked below" in x.why for x in left)
+    assert "Obstructive sleep apnea" not in names + [x.candidate for x in left]  # in the graph: not twice
+    fm = groups[0]
+    assert "phenotype both" in fm.rationale and fm.references and "established" in fm.rationale
+    insomnia = groups[1]
+    assert "established" not in insomnia.rationale  # one verified reference does not make it established
     assert "ME/CFS" not in names  # never a control for itself
 
 
