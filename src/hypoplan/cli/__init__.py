@@ -36,6 +36,7 @@ COMMAND_MODULES = [
     "new",
     "interop",
     "schema",
+    "data",
 ]
 
 
