@@ -130,3 +130,284 @@ def _write_parquet(output: Path, columns: list[str], values: dict[str, Any], for
     finally:
         Path(tmp).unlink(missing_ok=True)
     err(f"wrote {display_path(output)}")
+
+
+def _columns(table: Any, map_file: Path | None, g: nx.DiGraph) -> dict[str, str]:
+    from ..data.table import DataError, read_map
+
+    if map_file is None:
+        return {}
+    mapping = read_map(map_file, display_path(map_file))
+    for node, column in mapping.items():
+        if node not in g:
+            raise DataError(f"{display_path(map_file)}: {node!r} is not a node of the hypothesis",
+                            hint="map node ids (see `hypoplan analyze`) to column names")
+        if not table.has(column):
+            raise DataError(f"{display_path(map_file)}: column {column!r} (for {node}) is not in {table.display}",
+                            hint="columns are: " + ", ".join(table.names[:12]))
+    return mapping
+
+
+MAP_HELP = "YAML file mapping node ids to column names (node_id: column); default: columns named by node id."
+
+
+@app.command("test-data")
+@handle_errors
+def test_data(
+    file: str = typer.Argument(..., help="A hypothesis YAML file, a .dagitty file, or - for stdin."),
+    data: Path = typer.Argument(..., help="The data: a CSV file (or .parquet with pyarrow)."),
+    map_file: Path = typer.Option(None, "--map", help=MAP_HELP),
+    alpha: float = typer.Option(0.05, "--alpha", min=1e-6, max=0.5, help="Significance level after adjustment."),
+    fdr: bool = typer.Option(False, "--fdr", help="Control the false discovery rate (Benjamini-Hochberg) "
+                             "instead of the family-wise error rate (Holm)."),
+    all_implications: bool = typer.Option(False, "--all-implications", help="Test every minimal implication, "
+                                           "not one per non-adjacent pair (the basis set)."),
+    format: DataFormat = typer.Option(DataFormat.text, "--format", "-f", help="Output format."),
+    output: Path = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+) -> None:
+    """Test every conditional independence the graph implies against a dataset.
+
+    Fisher z on partial correlations for continuous pairs, a likelihood-ratio test of
+    nested logistic GLMs when either variable is binary; p-values adjusted by Holm (or
+    Benjamini-Hochberg with --fdr). A rejected implication names the edges whose absence
+    it tests. Nodes without a column are unmeasured: the implications that need them are
+    listed as skipped. Rows with missing values are dropped per test. Exit 0 when no
+    implication is rejected, 1 when some are, 2 for unusable input.
+
+    Examples:
+
+        hypoplan test-data hypotheses/mecfs-ne-vasomotion.yaml data.csv
+
+        hypoplan test-data h.yaml pilot.csv --map columns.yaml --fdr --format json
+    """
+    from ..data.citests import test_graph
+    from ..data.table import read_table
+    from .common import write_output
+
+    loaded = load_argument(file)
+    g = loaded.graph()
+    table = read_table(data, display_path(data))
+    columns = _columns(table, map_file, g)
+    result = test_graph(g, table, columns=columns, alpha=alpha, fdr=fdr, all_implications=all_implications)
+    if format is DataFormat.json:
+        text = dumps_json(result.to_json()) + "\n"
+    else:
+        text = _test_data_text(result, loaded.hypothesis.id, table.display)
+    write_output(output, text, force=force)
+    if result.rejected:
+        raise typer.Exit(1)
+
+
+def _fmt_p(p: float) -> str:
+    return "<1e-4" if p < 1e-4 else f"{p:.4f}"
+
+
+def _test_data_text(result: Any, hid: str, display: str) -> str:
+    method = "Benjamini-Hochberg FDR" if result.method == "fdr-bh" else "Holm"
+    lines = [f"{hid} against {display}: {len(result.tests)} implication(s) tested on {result.rows} row(s), "
+             f"{result.rejected} rejected at alpha = {result.alpha:g} ({method})"]
+    if result.tests:
+        lines.append(f"share rejected: {result.share_rejected:.1%}")
+    if result.dropped_rows:
+        lines.append(f"{result.dropped_rows} row(s) have a missing value; each test drops only its own incomplete rows")
+    lines.append("")
+    for t in sorted(result.tests, key=lambda t: (not t.rejected, t.p_value)):
+        given = f" | {', '.join(t.given)}" if t.given else ""
+        mark = "REJECTED" if t.rejected else "ok"
+        dropped = f", {t.dropped} dropped" if t.dropped else ""
+        lines.append(f"  {mark:8} {t.x} ⫫ {t.y}{given}  [{t.test} {t.statistic:.3f}, p {_fmt_p(t.p_value)}, "
+                     f"adjusted {_fmt_p(t.p_adjusted)}, n {t.n}{dropped}]")
+        if t.rejected:
+            lines.append(f"           the data need what the graph leaves out: {' or '.join(t.absent_edges)}"
+                         + (f" (or a path open given {', '.join(t.given)})" if t.given else ""))
+    if result.skipped:
+        lines.append("")
+        lines.append(f"not tested ({len(result.skipped)}):")
+        for s in result.skipped:
+            given = f" | {', '.join(s.given)}" if s.given else ""
+            lines.append(f"  {s.x} ⫫ {s.y}{given}: {s.reason}")
+    return "\n".join(lines) + "\n"
+
+
+def _strategy(g: nx.DiGraph, exposure: str | None, outcome: str | None, adjust: str | None) -> Any:
+    from ..data.strategy import choose_strategy
+
+    return choose_strategy(g, exposure, outcome, split_ids(adjust, "--adjust", allow_empty=True))
+
+
+@app.command()
+@handle_errors
+def estimate(
+    file: str = typer.Argument(..., help="A hypothesis YAML file, a .dagitty file, or - for stdin."),
+    data: Path = typer.Argument(..., help="The data: a CSV file (or .parquet with pyarrow)."),
+    adjust: str = typer.Option(None, "--adjust", "-a", help="Regress on this adjustment set instead of the "
+                               "plan's strategy (comma-separated node ids; '' for none)."),
+    exposure: str = typer.Option(None, "--exposure", "-x", help="Exposure node (default: the focus)."),
+    outcome: str = typer.Option(None, "--outcome", "-y", help="Outcome node (default: the focus)."),
+    map_file: Path = typer.Option(None, "--map", help=MAP_HELP),
+    alpha: float = typer.Option(0.05, "--alpha", min=1e-6, max=0.5, help="1 - confidence level of the interval."),
+    format: DataFormat = typer.Option(DataFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """Estimate the focal effect from data with the plan's answer strategy.
+
+    Regression on the minimum-cost adjustment set (statsmodels OLS), the front-door product,
+    or two-stage least squares with a conditional instrument, whichever the graph allows,
+    in that order; --adjust fits a regression on a set you give. Reports the estimate,
+    standard error, 95% interval, rows used, the adjustment set and the model formula.
+    Exit 0 on success, 2 when the data or the strategy do not allow an estimate.
+
+    Examples:
+
+        hypoplan estimate hypotheses/mecfs-ne-vasomotion.yaml data.csv
+
+        hypoplan estimate h.yaml data.csv --adjust age,bmi --format json
+    """
+    from ..data.estimate import estimate_effect
+    from ..data.table import read_table
+
+    loaded = load_argument(file)
+    g = loaded.graph()
+    strategy = _strategy(g, exposure, outcome, adjust)
+    table = read_table(data, display_path(data))
+    result = estimate_effect(strategy, table, columns=_columns(table, map_file, g), alpha=alpha)
+    if format is DataFormat.json:
+        typer.echo(dumps_json(result.to_json()))
+        return
+    s = result.strategy
+    level = f"{1 - alpha:.0%}"
+    lines = [f"effect of {s.exposure} on {s.outcome}: {result.estimate:.4g} (SE {result.se:.3g}; "
+             f"{level} CI {result.lo:.4g} to {result.hi:.4g}; p {_fmt_p(result.p_value)}; n {result.n})",
+             f"strategy: {s.name} — {s.reason}",
+             f"model: {result.model}: {result.formula}"]
+    if s.adjustment:
+        lines.append(f"{'conditioning set' if s.name == 'instrument' else 'adjustment set'}: {', '.join(s.adjustment)}")
+    if result.dropped:
+        lines.append(f"{result.dropped} row(s) with a missing value dropped")
+    typer.echo("\n".join(lines))
+
+
+def _sizes(text: str) -> list[int]:
+    from ..errors import UsageError
+
+    try:
+        ns = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise UsageError(f"--n {text!r} is not a list of sample sizes", hint="e.g. --n 50,100,200") from None
+    if not ns or any(n < 1 or n > 1_000_000 for n in ns):
+        raise UsageError(f"--n {text!r}: give sample sizes between 1 and 1,000,000", hint="e.g. --n 50,100,200")
+    return ns
+
+
+@app.command()
+@handle_errors
+def diagnose(
+    file: str = typer.Argument(..., help="A hypothesis YAML file, a .dagitty file, or - for stdin."),
+    n: str = typer.Option("50,100,200", "--n", help="Sample sizes to diagnose, comma-separated."),
+    sims: int = typer.Option(500, "--sims", min=2, max=100_000, help="Simulated studies per sample size."),
+    seed: int = typer.Option(0, "--seed", "-s", min=0, help="Random seed: the same seed gives the same diagnosis."),
+    rival: bool = typer.Option(False, "--rival", help="Also draw data from each rival hypothesis and report how "
+                               "often the study favours the right one."),
+    adjust: str = typer.Option(None, "--adjust", "-a", help="Diagnose a regression on this set instead of the "
+                               "plan's strategy (comma-separated; '' for none)."),
+    exposure: str = typer.Option(None, "--exposure", "-x", help="Exposure node (default: the focus)."),
+    outcome: str = typer.Option(None, "--outcome", "-y", help="Outcome node (default: the focus)."),
+    effect: list[str] = typer.Option(None, "--effect", "-e", help=EFFECT_HELP),
+    binary: str = typer.Option(None, "--binary", help=BINARY_HELP),
+    continuous: str = typer.Option(None, "--continuous", help=CONTINUOUS_HELP),
+    alpha: float = typer.Option(0.05, "--alpha", min=1e-6, max=0.5, help="Significance level."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=64, help="Worker processes."),
+    format: DataFormat = typer.Option(DataFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """Diagnose the study design by simulation, as DeclareDesign does.
+
+    Draws --sims datasets of each size from the hypothesis (see `simulate`), applies the
+    plan's answer strategy (see `estimate`) and reports, for each n: bias, RMSE, power,
+    95% interval coverage and the mean estimate against the true effect. With --rival the
+    data are also drawn from each rival hypothesis, and the report says how often a study
+    favours this hypothesis, the rival, or neither. Results do not depend on --jobs.
+    Exit 0 on success, 2 for usage errors.
+
+    Examples:
+
+        hypoplan diagnose hypotheses/mecfs-ne-vasomotion.yaml --n 50,100,200 --sims 500
+
+        hypoplan diagnose h.yaml --rival --jobs 2 --format json
+
+        hypoplan diagnose h.yaml --adjust '' --n 100,400   # what ignoring confounding costs
+    """
+    ns = _sizes(n)
+    loaded = load_argument(file)
+    g = loaded.graph()
+    model = _model(g, effect, binary, continuous)
+    strategy = _strategy(g, exposure, outcome, adjust)
+    rivals: list[tuple[str, SCM]] = []
+    if rival:
+        from ..design.rivals import load_rivals
+        from ..errors import UsageError
+        from ..graph import build_graph
+
+        found, missing = load_rivals(loaded.hypothesis, loaded.repository)
+        for m in missing:
+            err(f"warning: {m}")
+        if not found:
+            raise UsageError(f"{loaded.file.display}: --rival needs a rival hypothesis, and none could be loaded",
+                             hint="name rivals under `rivals:` and keep their files in the same folder")
+        from ..data.scm import build_scm
+
+        rivals = [(h.id, build_scm(build_graph(h))) for h in found]
+    results = []
+    for entry in rivals or [None]:
+        results.append(_diagnose_with_progress(model, strategy, ns, sims, seed, alpha, jobs, entry))
+    if format is DataFormat.json:
+        payload = results[0].to_json()
+        if len(results) > 1:
+            payload["rivals"] = [r.to_json()["rival"] for r in results]
+        typer.echo(dumps_json(payload))
+        return
+    typer.echo(_diagnosis_text(results, loaded.hypothesis.id))
+
+
+def _diagnose_with_progress(model: SCM, strategy: Any, ns: list[int], sims: int, seed: int, alpha: float,
+                            jobs: int, rival: tuple[str, SCM] | None) -> Any:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from ..data.diagnose import diagnose as run
+
+    total = sims * len(ns) * (2 if rival else 1)
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("simulating" + (f" (rival {rival[0]})" if rival else ""), total=total)
+        return run(model, strategy, ns, sims=sims, seed=seed, alpha=alpha, jobs=jobs, rival=rival,
+                   progress=lambda k: bar.advance(task, k))
+
+
+def _f(v: float | None, spec: str = ".3f") -> str:
+    return "—" if v is None or v != v else format(v, spec)
+
+
+def _diagnosis_text(results: list[Any], hid: str) -> str:
+    d = results[0]
+    s = d.strategy
+    lines = [f"{hid}: diagnosis of the {s.name} strategy for {s.exposure} -> {s.outcome} "
+             f"({d.sims} simulated studies per n, alpha {d.alpha:g})",
+             f"true effect (from the model): {d.true_effect:.4g}"]
+    if s.adjustment:
+        lines.append(f"{'conditioning set' if s.name == 'instrument' else 'adjustment set'}: {', '.join(s.adjustment)}")
+    lines.append("")
+    lines.append(f"{'n':>8} {'bias':>9} {'rmse':>8} {'power':>7} {'coverage':>9} {'mean est':>9}")
+    for r in d.rows:
+        lines.append(f"{r.n:>8} {_f(r.bias, '+.4f'):>9} {_f(r.rmse, '.4f'):>8} {_f(r.power):>7} "
+                     f"{_f(r.coverage):>9} {_f(r.mean_estimate, '.4f'):>9}")
+    for res in results:
+        if res.rival_id is None:
+            continue
+        lines.append("")
+        lines.append(f"data drawn from the rival {res.rival_id} (its effect: {res.rival_effect:.4g}); "
+                     "share of studies whose interval favours:")
+        lines.append(f"{'n':>8} {'this':>7} {'rival':>7} {'neither':>8}")
+        for r in res.rival_rows:
+            lines.append(f"{r.n:>8} {_f(r.favours_this):>7} {_f(r.favours_rival):>7} {_f(r.undecided):>8}")
+    notes = dict.fromkeys(n for r in results for n in r.notes)
+    lines.extend(f"note: {n}" for n in notes)
+    return "\n".join(lines) + "\n"

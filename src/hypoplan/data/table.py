@@ -204,3 +204,23 @@ def write_parquet(path: Path, columns: Sequence[str], values: Mapping[str, np.nd
     pa = _pyarrow()
     table = pa.table({c: values[c] for c in columns})
     pa.parquet.write_table(table, path)
+
+
+def read_map(path: Path, display: str | None = None) -> dict[str, str]:
+    """A column map file: YAML ``node_id: column name`` pairs (optionally under a ``columns:`` key)."""
+    from ..errors import LoadError
+    from ..yamlio import load_yaml_file
+
+    display = display or str(path)
+    if not path.is_file():
+        raise DataError(f"{display}: no such file", hint="give a YAML file of node_id: column pairs")
+    try:
+        data, source, _ = load_yaml_file(path, display)
+    except LoadError as exc:
+        raise DataError(str(exc).splitlines()[0] if str(exc) else f"{display}: unreadable") from None
+    if isinstance(data, dict) and set(data) == {"columns"}:
+        data = data["columns"]
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise DataError(f"{display}: a column map must be a mapping of node ids to column names",
+                        hint="write lines such as   ne_oscillation: sigma_infraslow_power")
+    return dict(data)
