@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import HYPOTHESES
+
 from hypoplan.cli import app
 
 MECFS = str(HYPOTHESES / "mecfs-ne-vasomotion.yaml")
@@ -16,7 +16,7 @@ FAIR_HYPOTHESIS = str(Path(__file__).parent / "data" / "fair-affairs.yaml")
 
 
 def fair_csv() -> Path:
-    import statsmodels.datasets.fair as fair
+    from statsmodels.datasets import fair
 
     return Path(fair.__file__).parent / "fair.csv"
 
@@ -43,7 +43,7 @@ def test_simulate_same_seed_same_file_and_latent_columns(runner, tmp_path, simul
     report = json.loads(res.stdout)
     assert {"columns", "coefficients", "dropped_latent", "binary", "seed", "rows"} <= set(report)
     assert report["dropped_latent"] == []
-    assert any(c.startswith('"U(') or c.startswith("U(") for c in kept.read_text().splitlines()[0].split(","))
+    assert any(c.startswith(('"U(', "U(")) for c in kept.read_text().splitlines()[0].split(","))
     assert {"source", "target", "beta", "basis", "note"} == set(report["coefficients"][0])
 
 
@@ -155,3 +155,13 @@ def test_diagnose_rejects_impossible_sizes(runner):
     assert res.exit_code == 2 and "too small" in res.output
     res = runner.invoke(app, ["diagnose", MECFS, "--n", "a,b"])
     assert res.exit_code == 2 and "not a list of sample sizes" in res.output
+
+
+def test_parquet_round_trip(runner, tmp_path):
+    pytest.importorskip("pyarrow")
+    out = tmp_path / "d.parquet"
+    res = runner.invoke(app, ["simulate", MECFS, "-n", "300", "--seed", "2", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["estimate", MECFS, str(out), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["n"] == 300

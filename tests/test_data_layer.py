@@ -241,8 +241,9 @@ def test_the_loop_closes_on_the_mecfs_hypothesis(shipped_mecfs):
 
 @pytest.fixture(scope="module")
 def shipped_mecfs() -> nx.DiGraph:
-    from hypoplan.api import load
     from conftest import HYPOTHESES
+
+    from hypoplan.api import load
 
     return load(HYPOTHESES / "mecfs-ne-vasomotion.yaml").graph()
 

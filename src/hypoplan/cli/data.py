@@ -90,17 +90,18 @@ def simulate(
     if not columns:
         raise UsageError(f"{loaded.file.display}: the hypothesis has no observed nodes to simulate",
                          hint="pass --keep-latent to keep the latent ones")
-    values = model.sample(rows, np.random.default_rng(seed))
+    values = model.sample(rows, np.random.default_rng(seed), dtype=np.float32)  # 7 significant digits are written
     if output is not None and output.suffix.lower() == ".parquet":
         _write_parquet(output, columns, values, force)
     else:
         from ..data.table import format_csv
 
         write_output(output, format_csv(columns, values, model.binary), force=force)
+    dropped: list[str] = [] if keep_latent else sorted(model.latent)
     report = {
         "hypothesis": loaded.hypothesis.id, "rows": rows, "seed": seed, "columns": columns,
         "binary": sorted(model.binary & set(columns)),
-        "dropped_latent": [] if keep_latent else sorted(model.latent),
+        "dropped_latent": dropped,
         "coefficients": [c.to_json() for c in model.coefficients], "notes": list(model.notes),
     }
     if format is DataFormat.json:
@@ -109,8 +110,8 @@ def simulate(
     assumed = sum(c.basis == "assumption" for c in model.coefficients)
     err(f"simulated {rows:,} rows × {len(columns)} columns from {loaded.hypothesis.id} (seed {seed}); "
         f"{assumed} of {len(model.coefficients)} coefficients are assumptions (see --format json)")
-    if report["dropped_latent"]:
-        err("latent nodes drawn and dropped: " + ", ".join(report["dropped_latent"]))
+    if dropped:
+        err("latent nodes drawn and dropped: " + ", ".join(dropped))
     for note in model.notes:
         err("note: " + note)
 
@@ -205,8 +206,8 @@ def _fmt_p(p: float) -> str:
 
 def _test_data_text(result: Any, hid: str, display: str) -> str:
     method = "Benjamini-Hochberg FDR" if result.method == "fdr-bh" else "Holm"
-    lines = [f"{hid} against {display}: {len(result.tests)} implication(s) tested on {result.rows} row(s), "
-             f"{result.rejected} rejected at alpha = {result.alpha:g} ({method})"]
+    lines = [(f"{hid} against {display}: {len(result.tests)} implication(s) tested on {result.rows} row(s), "
+              f"{result.rejected} rejected at alpha = {result.alpha:g} ({method})")]
     if result.tests:
         lines.append(f"share rejected: {result.share_rejected:.1%}")
     if result.dropped_rows:
@@ -276,8 +277,8 @@ def estimate(
         return
     s = result.strategy
     level = f"{1 - alpha:.0%}"
-    lines = [f"effect of {s.exposure} on {s.outcome}: {result.estimate:.4g} (SE {result.se:.3g}; "
-             f"{level} CI {result.lo:.4g} to {result.hi:.4g}; p {_fmt_p(result.p_value)}; n {result.n})",
+    lines = [(f"effect of {s.exposure} on {s.outcome}: {result.estimate:.4g} (SE {result.se:.3g}; "
+              f"{level} CI {result.lo:.4g} to {result.hi:.4g}; p {_fmt_p(result.p_value)}; n {result.n})"),
              f"strategy: {s.name} — {s.reason}",
              f"model: {result.model}: {result.formula}"]
     if s.adjustment:
@@ -357,7 +358,8 @@ def diagnose(
 
         rivals = [(h.id, build_scm(build_graph(h))) for h in found]
     results = []
-    for entry in rivals or [None]:
+    entries: list[tuple[str, SCM] | None] = list(rivals) or [None]
+    for entry in entries:
         results.append(_diagnose_with_progress(model, strategy, ns, sims, seed, alpha, jobs, entry))
     if format is DataFormat.json:
         payload = results[0].to_json()
@@ -383,14 +385,16 @@ def _diagnose_with_progress(model: SCM, strategy: Any, ns: list[int], sims: int,
 
 
 def _f(v: float | None, spec: str = ".3f") -> str:
-    return "—" if v is None or v != v else format(v, spec)
+    import math
+
+    return "—" if v is None or math.isnan(v) else format(v, spec)
 
 
 def _diagnosis_text(results: list[Any], hid: str) -> str:
     d = results[0]
     s = d.strategy
-    lines = [f"{hid}: diagnosis of the {s.name} strategy for {s.exposure} -> {s.outcome} "
-             f"({d.sims} simulated studies per n, alpha {d.alpha:g})",
+    lines = [(f"{hid}: diagnosis of the {s.name} strategy for {s.exposure} -> {s.outcome} "
+              f"({d.sims} simulated studies per n, alpha {d.alpha:g})"),
              f"true effect (from the model): {d.true_effect:.4g}"]
     if s.adjustment:
         lines.append(f"{'conditioning set' if s.name == 'instrument' else 'adjustment set'}: {', '.join(s.adjustment)}")

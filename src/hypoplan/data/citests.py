@@ -33,8 +33,19 @@ from .table import DataError, Table
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["CITest", "Skipped", "DataTestResult", "fisher_z", "partial_correlation", "lr_logit", "holm",
-           "benjamini_hochberg", "absent_edges", "skipped_implications", "test_graph"]
+__all__ = [
+    "CITest",
+    "DataTestResult",
+    "Skipped",
+    "absent_edges",
+    "benjamini_hochberg",
+    "fisher_z",
+    "holm",
+    "lr_logit",
+    "partial_correlation",
+    "skipped_implications",
+    "test_graph",
+]
 
 #: Cap on the number of implications tested (all minimal implications can be exponential).
 MAX_IMPLICATIONS = 10_000
@@ -136,7 +147,7 @@ def lr_logit(response: np.ndarray, other: np.ndarray, given: np.ndarray) -> tupl
         warnings.simplefilter("error")
         try:
             ll = [sm.GLM(response, d, family=sm.families.Binomial()).fit().llf for d in (small, big)]
-        except Exception as exc:  # separation, singular matrix, non-convergence: all as warnings or errors
+        except Exception as exc:  # noqa: BLE001 -- separation, singular matrix, non-convergence: all as warnings or errors
             raise ArithmeticError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
     stat = max(2.0 * (ll[1] - ll[0]), 0.0)
     return stat, float(stats.chi2.sf(stat, 1))
@@ -265,10 +276,10 @@ def test_graph(g: nx.DiGraph, table: Table, *, columns: Mapping[str, str] | None
         block = np.column_stack([values[n] for n in names])
         keep = ~np.isnan(block).any(axis=1)
         block = block[keep]
-        n, k = len(block), len(given)
+        rows, k = len(block), len(given)
         dropped = int((~keep).sum())
-        if n < k + 4:
-            skipped.append(Skipped(imp.x, imp.y, given, f"only {n} complete row(s); this test needs {k + 4}"))
+        if rows < k + 4:
+            skipped.append(Skipped(imp.x, imp.y, given, f"only {rows} complete row(s); this test needs {k + 4}"))
             continue
         if np.ptp(block[:, 0]) == 0 or np.ptp(block[:, 1]) == 0:
             skipped.append(Skipped(imp.x, imp.y, given, "a variable is constant in the complete rows"))
@@ -281,12 +292,12 @@ def test_graph(g: nx.DiGraph, table: Table, *, columns: Mapping[str, str] | None
             else:
                 with np.errstate(all="raise"):
                     r = partial_correlation(block)
-                stat, p = fisher_z(r, n, k)
+                stat, p = fisher_z(r, rows, k)
                 test = "fisher-z"
         except (ArithmeticError, np.linalg.LinAlgError, FloatingPointError) as exc:
             skipped.append(Skipped(imp.x, imp.y, given, f"the test could not be computed ({exc})"))
             continue
-        raw.append((imp, test, stat, p, n, dropped))
+        raw.append((imp, test, stat, p, rows, dropped))
     pvals = [r[3] for r in raw]
     adjusted = benjamini_hochberg(pvals) if fdr else holm(pvals)
     tests = tuple(

@@ -24,7 +24,7 @@ from .scm import SCM
 from .strategy import ESTIMABLE, Strategy
 from .table import DataError
 
-__all__ = ["DiagnosisRow", "RivalRow", "Diagnosis", "diagnose", "simulate_fits", "CHUNK"]
+__all__ = ["CHUNK", "Diagnosis", "DiagnosisRow", "RivalRow", "diagnose", "simulate_fits"]
 
 #: Simulations drawn and fitted together (one numpy batch; also the unit of progress and of --jobs).
 CHUNK = 100

@@ -22,7 +22,7 @@ import math
 
 from ..schema import EffectSize
 
-__all__ = ["ASSUMED_BETA", "r_from_d", "d_from_odds_ratio", "beta_from_effect_size"]
+__all__ = ["ASSUMED_BETA", "beta_from_effect_size", "d_from_odds_ratio", "r_from_d"]
 
 #: Cohen's (1988) conventional medium correlation, assumed for an edge with no usable effect size.
 ASSUMED_BETA = 0.3

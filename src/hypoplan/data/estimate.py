@@ -17,7 +17,7 @@ from typing import Any
 from .strategy import ESTIMABLE, Strategy
 from .table import DataError, Table
 
-__all__ = ["Estimate", "estimate_effect", "formula", "fit"]
+__all__ = ["Estimate", "estimate_effect", "fit", "formula"]
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def fit(s: Strategy, data: Mapping[str, Any], *, alpha: float = 0.05) -> Any:
     covs = [data[c] for c in s.adjustment]
     if s.name in ("adjustment", "randomised"):
         return estimators.ols(y, x, covs, alpha=alpha)
-    if s.name == "instrument":
+    if s.name == "instrument" and s.instrument is not None:
         return estimators.tsls(y, x, data[s.instrument], covs, alpha=alpha)
     if s.name == "frontdoor":
         return estimators.frontdoor(y, x, [data[m] for m in s.mediators], alpha=alpha)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["Fits", "ols", "tsls", "frontdoor"]
+__all__ = ["Fits", "frontdoor", "ols", "tsls"]
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from .effects import ASSUMED_BETA, beta_from_effect_size
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["BINARY_KINDS", "MAX_EXPLAINED", "Coefficient", "SCM", "build_scm", "parse_effect", "binary_nodes"]
+__all__ = ["BINARY_KINDS", "MAX_EXPLAINED", "SCM", "Coefficient", "binary_nodes", "build_scm", "parse_effect"]
 
 #: Node kinds simulated as binary (present/absent): a diagnosis, or a treatment given or not.
 BINARY_KINDS = frozenset({"condition", "intervention", "drug"})

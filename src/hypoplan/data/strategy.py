@@ -23,7 +23,7 @@ import networkx as nx
 
 from ..errors import UsageError
 
-__all__ = ["Strategy", "STRATEGIES", "ESTIMABLE", "choose_strategy", "focal_pair"]
+__all__ = ["ESTIMABLE", "STRATEGIES", "Strategy", "choose_strategy", "focal_pair"]
 
 STRATEGIES = ("randomised", "adjustment", "frontdoor", "instrument", "id", "not_identifiable")
 #: Strategies with an estimator in :mod:`.estimators`.

@@ -21,7 +21,7 @@ from ..errors import UsageError
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["DataError", "Table", "read_table", "parse_table", "format_csv", "write_parquet", "MISSING"]
+__all__ = ["MISSING", "DataError", "Table", "format_csv", "parse_table", "read_table", "write_parquet"]
 
 #: Cell texts read as a missing value.
 MISSING = frozenset({"", "na", "nan", "n/a", "null", "none", "."})
@@ -160,7 +160,7 @@ def read_table(path: Path, display: str | None = None) -> Table:
 def _pyarrow() -> Any:
     try:
         import pyarrow  # type: ignore[import-not-found,unused-ignore]
-        import pyarrow.parquet  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
+        import pyarrow.parquet  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         raise DataError("Parquet needs the optional pyarrow package",
                         hint="pip install 'hypoplan[parquet]', or use a .csv file") from None
@@ -171,7 +171,7 @@ def _read_parquet(path: Path, display: str) -> Table:
     pa = _pyarrow()
     try:
         t = pa.parquet.read_table(path)
-    except Exception as exc:  # pyarrow raises many types for a bad file
+    except Exception as exc:  # noqa: BLE001 -- pyarrow raises many types for a bad file
         raise DataError(f"{display}: not a readable Parquet file ({exc})") from None
     names = tuple(t.column_names)
     cells = {n: ["" if v is None else str(v) for v in t.column(n).to_pylist()] for n in names}
@@ -215,7 +215,7 @@ def read_map(path: Path, display: str | None = None) -> dict[str, str]:
     if not path.is_file():
         raise DataError(f"{display}: no such file", hint="give a YAML file of node_id: column pairs")
     try:
-        data, source, _ = load_yaml_file(path, display)
+        data, _source, _ = load_yaml_file(path, display)
     except LoadError as exc:
         raise DataError(str(exc).splitlines()[0] if str(exc) else f"{display}: unreadable") from None
     if isinstance(data, dict) and set(data) == {"columns"}:
