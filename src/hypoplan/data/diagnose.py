@@ -181,6 +181,10 @@ def diagnose(model: SCM, strategy: Strategy, ns: Sequence[int], *, sims: int = 5
         raise DataError(f"n = {small[0]} is too small for this estimator ({k} parameters)",
                         hint=f"use sample sizes of at least {k + 3}")
     notes: list[str] = []
+    assumed = sum(c.basis == "assumption" for c in model.coefficients)
+    if assumed:
+        notes.append(f"{assumed} of {len(model.coefficients)} coefficients are stated assumptions (no usable effect "
+                     "size recorded); the true effect and the power follow from them: set them with --effect")
     theta = model.total_effect(strategy.exposure, strategy.outcome)
     fits = _run(model, strategy, ns, sims, seed, alpha, jobs, progress, 0)
     rows = tuple(_row(n, r, theta, alpha) for n, r in zip(ns, fits))
@@ -190,6 +194,8 @@ def diagnose(model: SCM, strategy: Strategy, ns: Sequence[int], *, sims: int = 5
         return Diagnosis(strategy, theta, rows, sims, alpha, notes=tuple(notes))
     rival_id, rival_model = rival
     absent = [c for c in strategy.columns if c not in rival_model.order]
+    if strategy.exposure in absent or strategy.outcome in absent:
+        notes.append("the rival has no node for the exposure or the outcome: it implies no effect (0)")
     if absent:
         notes.append(f"the rival has no node {', '.join(absent)}: drawn as independent noise in its data")
     theta_r = rival_model.total_effect(strategy.exposure, strategy.outcome)
