@@ -70,8 +70,8 @@ def main() -> None:
     print(f"  CSV text of 100,000 rows: {t_csv:.2f} s ({size / 1e6:.0f} MB); the full file would take about "
           f"{t_csv * args.rows / 100_000:.0f} s")
     try:
-        import pyarrow as pa  # type: ignore[import-not-found,unused-ignore]
-        import pyarrow.parquet as pq  # type: ignore[import-not-found,unused-ignore]
+        import pyarrow as pa
+        import pyarrow.parquet as pq
 
         t = time.perf_counter()
         buf = io.BytesIO()

@@ -66,12 +66,16 @@ def test_test_data_json_contract_on_simulated_data(runner, simulated):
 
 
 def test_estimate_and_diagnose_json_contracts(runner, simulated):
-    res = runner.invoke(app, ["estimate", MECFS, str(simulated), "--format", "json"])
+    res = runner.invoke(app, ["estimate", MECFS, str(simulated), "--format", "json", "--observational"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert {"strategy", "estimate", "se", "ci", "n", "adjustment", "formula"} <= set(out)
     assert out["strategy"] == "adjustment" and out["n"] == 600 and out["ci"][0] < out["estimate"] < out["ci"][1]
     assert out["formula"].startswith("unrefreshing_sleep ~ ne_oscillation + ")
+    res = runner.invoke(app, ["estimate", MECFS, str(simulated), "--format", "json"])  # the plan randomises
+    out = json.loads(res.stdout)
+    assert (out["strategy"], out["exposure"], out["formula"]) == ("randomised", "zolpidem", "unrefreshing_sleep ~ zolpidem")
+    assert "valid only for data from the randomised study" in out["model"]
     res = runner.invoke(app, ["diagnose", MECFS, "--n", "40,80", "--sims", "20", "--rival", "--format", "json"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
@@ -165,3 +169,35 @@ def test_parquet_round_trip(runner, tmp_path):
     res = runner.invoke(app, ["estimate", MECFS, str(out), "--format", "json"])
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["n"] == 300
+
+
+@pytest.mark.parametrize("name", ["mecfs-ne-vasomotion", "fm-sympathetic-pain"])
+def test_the_data_commands_use_the_plans_strategy(name):
+    """The strategy estimate and diagnose apply is the one `hypoplan plan` writes (issue 9's design.strategy)."""
+    from hypoplan.api import load
+    from hypoplan.data.strategy import plan_strategy
+    from hypoplan.plan import build_plan
+
+    loaded = load(HYPOTHESES / f"{name}.yaml")
+    plan = build_plan(loaded.hypothesis, repository=loaded.repository)
+    mine = plan_strategy(loaded.hypothesis, loaded.graph(), loaded.repository)
+    assert plan.strategy is not None
+    assert mine.name == plan.strategy.name
+    if mine.name == "adjustment":
+        assert mine.adjustment == plan.adjustment_set
+    if mine.name == "randomised":
+        assert (mine.exposure, mine.arm) == (plan.strategy.randomised_node, plan.strategy.arm)
+
+
+def test_data_from_the_randomised_study_recover_the_effect(runner, tmp_path):
+    trial = tmp_path / "trial.csv"
+    res = runner.invoke(app, ["simulate", MECFS, "-n", "3000", "--seed", "5", "--randomise", "zolpidem",
+                              "--effect", "zolpidem->nrem_sleep=0.6", "-o", str(trial)])
+    assert res.exit_code == 0, res.output
+    out = json.loads(runner.invoke(app, ["estimate", MECFS, str(trial), "--format", "json"]).stdout)
+    from hypoplan.api import load
+    from hypoplan.data.scm import build_scm
+
+    truth = build_scm(load(MECFS).graph(), overrides=[("zolpidem", "nrem_sleep", 0.6)]).total_effect(
+        "zolpidem", "unrefreshing_sleep")
+    assert out["ci"][0] <= truth <= out["ci"][1]

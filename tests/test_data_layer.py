@@ -361,3 +361,20 @@ def test_rival_verdicts_favour_the_hypothesis_that_generated_the_data():
 def test_unestimable_strategy_is_a_data_error():
     with pytest.raises(DataError, match="cannot be estimated"):
         estimate_effect(Strategy("id", "X", "Y", reason="r"), parse_table("X,Y\n1,2\n", "d.csv"))
+
+
+def test_diagnose_crossover_paired_analysis_is_unbiased_and_covers():
+    g = build_graph(Hypothesis(
+        id="t", title="t", focus=Focus(exposure=("D",), outcome=("Y",)),
+        nodes=(Node(id="C"), Node(id="D", kind="drug"), Node(id="Y")),
+        edges=(Edge(source="C", target="D", sign="+"), Edge(source="C", target="Y", sign="+"),
+               Edge(source="D", target="Y", sign="+"))))
+    m = build_scm(g, overrides=[("D", "Y", 0.2), ("C", "Y", 0.6)])
+    s = Strategy("randomised", "D", "Y", arm="crossover")
+    d = diagnose(m, s, [30, 120], sims=300, seed=4)
+    assert d.true_effect == pytest.approx(0.4)  # a 0 -> 1 change of a binary node is 2 standardised units
+    for r in d.rows:
+        assert abs(r.bias) <= 4 * r.sd_estimate / math.sqrt(300)
+        assert abs(r.coverage - 0.95) <= 4 * math.sqrt(0.95 * 0.05 / 300)
+    parallel = diagnose(m, Strategy("randomised", "D", "Y", arm="parallel"), [30], sims=300, seed=4)
+    assert parallel.rows[0].rmse > d.rows[0].rmse  # each person their own control: the trait C cancels

@@ -51,6 +51,8 @@ def simulate(
                                 "instead of stdout."),
     effect: list[str] = typer.Option(None, "--effect", "-e", help=EFFECT_HELP),
     keep_latent: bool = typer.Option(False, "--keep-latent", help="Keep the latent nodes' columns."),
+    randomise: str = typer.Option(None, "--randomise", help="Draw this node at random (0/1 with equal chance, or "
+                                  "Gaussian), as the randomised study would: its incoming edges are cut."),
     binary: str = typer.Option(None, "--binary", help=BINARY_HELP),
     continuous: str = typer.Option(None, "--continuous", help=CONTINUOUS_HELP),
     format: DataFormat = typer.Option(DataFormat.text, "--format", "-f", help="Format of the report on the model "
@@ -73,6 +75,8 @@ def simulate(
         hypoplan simulate h.yaml -n 1000 --effect 'ne_oscillation->vasomotion=0.5' --keep-latent -o d.csv
 
         hypoplan simulate h.yaml -n 200 -o d.csv --format json > model.json
+
+        hypoplan simulate h.yaml -n 400 --randomise zolpidem -o trial.csv   # data of the randomised study
     """
     import numpy as np
 
@@ -90,7 +94,15 @@ def simulate(
     if not columns:
         raise UsageError(f"{loaded.file.display}: the hypothesis has no observed nodes to simulate",
                          hint="pass --keep-latent to keep the latent ones")
-    values = model.sample(rows, np.random.default_rng(seed), dtype=np.float32)  # 7 significant digits are written
+    rng = np.random.default_rng(seed)
+    do = {}
+    if randomise is not None:
+        if randomise not in model.order:
+            raise UsageError(f"--randomise: {randomise!r} is not a node of the hypothesis",
+                             hint="use a node id from the file")
+        do[randomise] = (rng.integers(0, 2, size=rows).astype(np.float32) if randomise in model.binary
+                         else rng.standard_normal(rows, dtype=np.float32))
+    values = model.sample(rows, rng, do=do, dtype=np.float32)  # 6 significant digits are written
     if output is not None and output.suffix.lower() == ".parquet":
         _write_parquet(output, columns, values, force)
     else:
@@ -101,7 +113,7 @@ def simulate(
     report = {
         "hypothesis": loaded.hypothesis.id, "rows": rows, "seed": seed, "columns": columns,
         "binary": sorted(model.binary & set(columns)),
-        "dropped_latent": dropped,
+        "dropped_latent": dropped, "randomised": randomise,
         "coefficients": [c.to_json() for c in model.coefficients], "notes": list(model.notes),
     }
     if format is DataFormat.json:
@@ -112,6 +124,8 @@ def simulate(
         f"{assumed} of {len(model.coefficients)} coefficients are assumptions (see --format json)")
     if dropped:
         err("latent nodes drawn and dropped: " + ", ".join(dropped))
+    if randomise:
+        err(f"{randomise} assigned at random (its causes ignored), as in the randomised study")
     for note in model.notes:
         err("note: " + note)
 
@@ -231,10 +245,20 @@ def _test_data_text(result: Any, hid: str, display: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _strategy(g: nx.DiGraph, exposure: str | None, outcome: str | None, adjust: str | None) -> Any:
-    from ..data.strategy import choose_strategy
+def _strategy(loaded: Any, g: nx.DiGraph, exposure: str | None, outcome: str | None, adjust: str | None,
+              observational: bool, available: set[str] | None = None) -> Any:
+    """``--adjust`` when given, else the plan's own strategy (catalog costs and population included;
+    with ``available``, restricted to the nodes the data have columns for)."""
+    from ..data.strategy import choose_strategy, plan_strategy
 
-    return choose_strategy(g, exposure, outcome, split_ids(adjust, "--adjust", allow_empty=True))
+    if adjust is not None:
+        return choose_strategy(g, exposure, outcome, split_ids(adjust, "--adjust", allow_empty=True))
+    return plan_strategy(loaded.hypothesis, g, loaded.repository, exposure, outcome, observational=observational,
+                         available=available)
+
+
+OBSERVATIONAL_HELP = ("The data are observational: when the plan randomises, use the strongest strategy "
+                      "without randomisation (adjustment, front door, instrument) instead.")
 
 
 @app.command()
@@ -246,15 +270,17 @@ def estimate(
                                "plan's strategy (comma-separated node ids; '' for none)."),
     exposure: str = typer.Option(None, "--exposure", "-x", help="Exposure node (default: the focus)."),
     outcome: str = typer.Option(None, "--outcome", "-y", help="Outcome node (default: the focus)."),
+    observational: bool = typer.Option(False, "--observational", help=OBSERVATIONAL_HELP),
     map_file: Path = typer.Option(None, "--map", help=MAP_HELP),
     alpha: float = typer.Option(0.05, "--alpha", min=1e-6, max=0.5, help="1 - confidence level of the interval."),
     format: DataFormat = typer.Option(DataFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """Estimate the focal effect from data with the plan's answer strategy.
 
-    Regression on the minimum-cost adjustment set (statsmodels OLS), the front-door product,
-    or two-stage least squares with a conditional instrument, whichever the graph allows,
-    in that order; --adjust fits a regression on a set you give. Reports the estimate,
+    The strategy `hypoplan plan` chooses: the difference between randomised arms, regression
+    on the minimum-cost adjustment set (statsmodels OLS), the front-door product, or two-stage
+    least squares with a conditional instrument. --observational skips randomisation (for
+    data not from the randomised study); --adjust fits a regression on a set you give. Reports the estimate,
     standard error, 95% interval, rows used, the adjustment set and the model formula.
     Exit 0 on success, 2 when the data or the strategy do not allow an estimate.
 
@@ -263,15 +289,19 @@ def estimate(
         hypoplan estimate hypotheses/mecfs-ne-vasomotion.yaml data.csv
 
         hypoplan estimate h.yaml data.csv --adjust age,bmi --format json
+
+        hypoplan estimate h.yaml observational.csv --observational
     """
     from ..data.estimate import estimate_effect
     from ..data.table import read_table
 
     loaded = load_argument(file)
     g = loaded.graph()
-    strategy = _strategy(g, exposure, outcome, adjust)
     table = read_table(data, display_path(data))
-    result = estimate_effect(strategy, table, columns=_columns(table, map_file, g), alpha=alpha)
+    columns = _columns(table, map_file, g)
+    available = {n for n in g if table.has(columns.get(n, n))}
+    strategy = _strategy(loaded, g, exposure, outcome, adjust, observational, available)
+    result = estimate_effect(strategy, table, columns=columns, alpha=alpha)
     if format is DataFormat.json:
         typer.echo(dumps_json(result.to_json()))
         return
@@ -313,6 +343,7 @@ def diagnose(
                                "plan's strategy (comma-separated; '' for none)."),
     exposure: str = typer.Option(None, "--exposure", "-x", help="Exposure node (default: the focus)."),
     outcome: str = typer.Option(None, "--outcome", "-y", help="Outcome node (default: the focus)."),
+    observational: bool = typer.Option(False, "--observational", help=OBSERVATIONAL_HELP),
     effect: list[str] = typer.Option(None, "--effect", "-e", help=EFFECT_HELP),
     binary: str = typer.Option(None, "--binary", help=BINARY_HELP),
     continuous: str = typer.Option(None, "--continuous", help=CONTINUOUS_HELP),
@@ -341,7 +372,7 @@ def diagnose(
     loaded = load_argument(file)
     g = loaded.graph()
     model = _model(g, effect, binary, continuous)
-    strategy = _strategy(g, exposure, outcome, adjust)
+    strategy = _strategy(loaded, g, exposure, outcome, adjust, observational)
     rivals: list[tuple[str, SCM]] = []
     if rival:
         from ..design.rivals import load_rivals

@@ -88,8 +88,11 @@ def simulate_fits(model: SCM, strategy: Strategy, n: int, sims: int, seed: Any, 
 
     from .estimate import fit
 
+
     rng = np.random.default_rng(seed)
     do = {}
+    if strategy.name == "randomised" and strategy.arm == "crossover":
+        return _crossover(model, strategy, n, sims, rng, alpha)
     if strategy.name == "randomised":
         x = strategy.exposure
         do[x] = (rng.integers(0, 2, size=(sims, n)).astype(float) if x in model.binary
@@ -100,6 +103,19 @@ def simulate_fits(model: SCM, strategy: Strategy, n: int, sims: int, seed: Any, 
             data[c] = rng.standard_normal((sims, n))
     with np.errstate(all="ignore"):
         f = fit(strategy, data, alpha=alpha)
+    return {"estimate": f.estimate, "lo": f.lo, "hi": f.hi, "p": f.p}
+
+
+def _crossover(model: SCM, strategy: Strategy, n: int, sims: int, rng: Any, alpha: float) -> dict[str, Any]:
+    """An AB/BA crossover of n people: the exogenous (root) nodes are traits shared by both periods, every
+    other node is drawn afresh in each period, the randomised node set to 0 then 1; paired analysis."""
+    from . import estimators
+
+    r, y = strategy.exposure, strategy.outcome
+    roots = [v for v in model.order if not model.parents.get(v) and v != r]
+    control = model.sample(n, rng, sims=sims, do={r: 0.0})
+    treated = model.sample(n, rng, sims=sims, do={**{v: control[v] for v in roots}, r: 1.0})
+    f = estimators.paired(treated[y] - control[y], alpha=alpha)
     return {"estimate": f.estimate, "lo": f.lo, "hi": f.hi, "p": f.p}
 
 
@@ -189,7 +205,11 @@ def diagnose(model: SCM, strategy: Strategy, ns: Sequence[int], *, sims: int = 5
     fits = _run(model, strategy, ns, sims, seed, alpha, jobs, progress, 0)
     rows = tuple(_row(n, r, theta, alpha) for n, r in zip(ns, fits))
     if strategy.name == "randomised":
-        notes.append(f"{strategy.exposure} is assigned at random in every simulated study")
+        if strategy.arm == "crossover":
+            notes.append(f"crossover: each simulated person has {strategy.exposure} = 0 and = 1 in two periods "
+                         "(traits shared, everything else redrawn; no period or carry-over effects); paired analysis")
+        else:
+            notes.append(f"{strategy.exposure} is assigned at random in every simulated study (parallel groups)")
     if rival is None:
         return Diagnosis(strategy, theta, rows, sims, alpha, notes=tuple(notes))
     rival_id, rival_model = rival

@@ -87,7 +87,7 @@ def estimate_effect(s: Strategy, table: Table, *, columns: Mapping[str, str] | N
 
     if s.name not in ESTIMABLE:
         raise DataError(f"the effect cannot be estimated here: the strategy is {s.name} ({s.reason})",
-                        hint="estimate supports adjustment, front-door and instrument strategies; "
+                        hint="estimate supports randomised, adjustment, front-door and instrument strategies; "
                              "give an adjustment set with --adjust to fit a regression anyway")
     names = list(dict.fromkeys(s.columns))
     col = {n: (columns or {}).get(n, n) for n in names}
@@ -114,6 +114,10 @@ def estimate_effect(s: Strategy, table: Table, *, columns: Mapping[str, str] | N
         est, se, p = float(res.params[1]), float(res.bse[1]), float(res.pvalues[1])
         if len(np.unique(block[:, 1])) == 2:
             model = "OLS (linear probability model: the effect is a risk difference)"
+        if s.name == "randomised":
+            model += "; a difference between the randomised arms: valid only for data from the randomised study"
+            if s.arm == "crossover":
+                model += " (a crossover's pairing is not in a one-row-per-observation file; this ignores it)"
     else:
         f = fit(s, data, alpha=alpha)
         est, se, lo, hi, p = (float(v[0]) for v in (f.estimate, f.se, f.lo, f.hi, f.p))

@@ -7,6 +7,7 @@ singular gets NaN.  They are checked against statsmodels (OLS, IV2SLS) in the te
 - :func:`ols` — the coefficient of X in ``Y ~ 1 + X + Z`` (regression adjustment); t-based interval.
 - :func:`tsls` — two-stage least squares with instrument I and covariates W (residuals from
   the structural equation, as in Wooldridge 2010, §5.2); t-based interval.
+- :func:`paired` — the mean within-person difference of a crossover (paired t; Senn 2002); t-based interval.
 - :func:`frontdoor` — the front-door product (Pearl 1995) in a linear model: Σ_m a_m·b_m, with
   a from ``M ~ X`` and b from ``Y ~ M + X``; delta-method standard error (Sobel 1982),
   normal interval.
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["Fits", "frontdoor", "ols", "tsls"]
+__all__ = ["Fits", "frontdoor", "ols", "paired", "tsls"]
 
 
 @dataclass(frozen=True)
@@ -131,3 +132,13 @@ def frontdoor(y: np.ndarray, x: np.ndarray, mediators: Sequence[np.ndarray], *, 
     var = np.einsum("sk,skj,sj->s", a, cov_b, a) + np.einsum("sk,skj,sj->s", b, cov_a, b)
     with np.errstate(invalid="ignore"):
         return _z_fits(est, np.sqrt(var), alpha)
+
+
+def paired(difference: np.ndarray, *, alpha: float = 0.05) -> Fits:
+    """The mean of within-person differences (treatment − control) with a paired t interval."""
+    import numpy as np
+
+    n = difference.shape[1]
+    est = difference.mean(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _t_fits(est, difference.std(axis=1, ddof=1) / np.sqrt(n), n - 1, alpha)

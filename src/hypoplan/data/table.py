@@ -158,9 +158,11 @@ def read_table(path: Path, display: str | None = None) -> Table:
 
 
 def _pyarrow() -> Any:
-    try:
-        import pyarrow  # type: ignore[import-not-found,unused-ignore]
-        import pyarrow.parquet  # type: ignore[import-not-found,unused-ignore]
+    import importlib
+
+    try:  # by name: an optional dependency that may be absent (and ships no type information)
+        pyarrow = importlib.import_module("pyarrow")
+        importlib.import_module("pyarrow.parquet")
     except ImportError:
         raise DataError("Parquet needs the optional pyarrow package",
                         hint="pip install 'hypoplan[parquet]', or use a .csv file") from None
