@@ -338,6 +338,21 @@ def test_diagnose_frontdoor_and_instrument_are_unbiased_and_power_rises():
         assert d.rows[0].power < d.rows[1].power
 
 
+def test_diagnose_batches_stay_bounded_in_memory(monkeypatch):
+    from hypoplan.data import diagnose as mod
+
+    g = hypothesis([("C", "X"), ("C", "Y"), ("X", "Y")], exposure="X", outcome="Y")
+    m, s = build_scm(g), choose_strategy(g)
+    whole = diagnose(m, s, [50], sims=60, seed=9)
+    sizes = []
+    real = mod.simulate_fits
+    monkeypatch.setattr(mod, "MAX_BATCH_VALUES", 50 * 3 * 7)  # 7 simulations of 50 rows x 3 nodes per batch
+    monkeypatch.setattr(mod, "simulate_fits", lambda *a: sizes.append(a[3]) or real(*a))
+    small = diagnose(m, s, [50], sims=60, seed=9)
+    assert max(sizes) == 7 and sum(sizes) == 60
+    assert small.rows[0].sims == whole.rows[0].sims == 60
+
+
 def test_diagnose_results_do_not_depend_on_jobs():
     g = hypothesis([("C", "X"), ("C", "Y"), ("X", "Y")], exposure="X", outcome="Y")
     m, s = build_scm(g), choose_strategy(g)
@@ -356,6 +371,7 @@ def test_rival_verdicts_favour_the_hypothesis_that_generated_the_data():
     small, large = d.rival_rows
     assert large.favours_rival > small.favours_rival and large.favours_rival > 0.9
     assert large.favours_this < 0.05
+    assert d.this_rows[1].favours_this > 0.9 and d.this_rows[1].favours_rival < 0.05
 
 
 def test_unestimable_strategy_is_a_data_error():

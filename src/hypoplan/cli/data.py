@@ -440,9 +440,10 @@ def _diagnosis_text(results: list[Any], hid: str) -> str:
         lines.append("")
         lines.append(f"data drawn from the rival {res.rival_id} (its effect: {res.rival_effect:.4g}); "
                      "share of studies whose interval favours:")
-        lines.append(f"{'n':>8} {'this':>7} {'rival':>7} {'neither':>8}")
-        for r in res.rival_rows:
-            lines.append(f"{r.n:>8} {_f(r.favours_this):>7} {_f(r.favours_rival):>7} {_f(r.undecided):>8}")
+        lines.append(f"{'n':>8} {'this':>7} {'rival':>7} {'neither':>8}   (data from this hypothesis: this, rival)")
+        for r, t in zip(res.rival_rows, res.this_rows):
+            lines.append(f"{r.n:>8} {_f(r.favours_this):>7} {_f(r.favours_rival):>7} {_f(r.undecided):>8}   "
+                         f"({_f(t.favours_this)}, {_f(t.favours_rival)})")
     notes = dict.fromkeys(n for r in results for n in r.notes)
     lines.extend(f"note: {n}" for n in notes)
     return "\n".join(lines) + "\n"

@@ -8,7 +8,8 @@ estimator (:mod:`.estimate`).  Diagnosands over the simulations, for each n:
 bias = mean(est − θ); rmse = √mean((est − θ)²); power = share with p ≤ α;
 coverage = share of intervals containing θ; mean and SD of the estimates.
 
-With a rival, the same design is applied to data drawn from the rival's model: a study
+With a rival, the same design is applied to data drawn from the rival's model (``rows``; the
+same verdicts on this hypothesis's own data are ``when_this_is_true``): a study
 *favours this hypothesis* when its interval contains this hypothesis's θ but not the
 rival's, *favours the rival* in the opposite case, and is *undecided* otherwise.
 """
@@ -28,6 +29,8 @@ __all__ = ["CHUNK", "Diagnosis", "DiagnosisRow", "RivalRow", "diagnose", "simula
 
 #: Simulations drawn and fitted together (one numpy batch; also the unit of progress and of --jobs).
 CHUNK = 100
+#: Largest number of values (simulations × rows × nodes) one batch may hold: about 400 MB of float64.
+MAX_BATCH_VALUES = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -68,13 +71,15 @@ class Diagnosis:
     rival_id: str | None = None
     rival_effect: float | None = None
     rival_rows: tuple[RivalRow, ...] = ()
+    this_rows: tuple[RivalRow, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
     def to_json(self) -> dict[str, Any]:
         rival = None
         if self.rival_id is not None:
             rival = {"id": self.rival_id, "true_effect": self.rival_effect,
-                     "rows": [r.to_json() for r in self.rival_rows]}
+                     "rows": [r.to_json() for r in self.rival_rows],
+                     "when_this_is_true": [r.to_json() for r in self.this_rows]}
         s = self.strategy
         return {"strategy": s.name, "true_effect": self.true_effect, "rows": [r.to_json() for r in self.rows],
                 "rival": rival, "exposure": s.exposure, "outcome": s.outcome, "adjustment": list(s.adjustment),
@@ -129,9 +134,13 @@ def _run(model: SCM, strategy: Strategy, ns: Sequence[int], sims: int, seed: int
     """Fits for every n (concatenated over chunks), seeded per (n, chunk) so that --jobs never changes results."""
     import numpy as np
 
-    chunks = [(j, min(CHUNK, sims - j * CHUNK)) for j in range(math.ceil(sims / CHUNK))]
+    def chunks_for(n: int) -> list[tuple[int, int]]:
+        size = max(1, min(CHUNK, MAX_BATCH_VALUES // max(1, n * len(model.order))))
+        return [(j, min(size, sims - j * size)) for j in range(math.ceil(sims / size))]
+
+    chunking = [chunks_for(n) for n in ns]
     tasks = [(i, j, model, strategy, n, size, (seed, salt, i, j), alpha)
-             for i, n in enumerate(ns) for j, size in chunks]
+             for i, n in enumerate(ns) for j, size in chunking[i]]
     results: dict[tuple[int, int], dict[str, Any]] = {}
     if jobs > 1 and len(tasks) > 1:
         from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -142,16 +151,16 @@ def _run(model: SCM, strategy: Strategy, ns: Sequence[int], sims: int, seed: int
                 i, j, r = fut.result()
                 results[(i, j)] = r
                 if progress:
-                    progress(chunks[j][1])
+                    progress(chunking[i][j][1])
     else:
         for t in tasks:
             i, j, r = _task(t)
             results[(i, j)] = r
             if progress:
-                progress(chunks[j][1])
+                progress(chunking[i][j][1])
     out = []
     for i in range(len(ns)):
-        parts = [results[(i, j)] for j, _ in chunks]
+        parts = [results[(i, j)] for j, _ in chunking[i]]
         out.append({k: np.concatenate([p[k] for p in parts]) for k in parts[0]})
     return out
 
@@ -223,4 +232,5 @@ def diagnose(model: SCM, strategy: Strategy, ns: Sequence[int], *, sims: int = 5
         notes.append("both hypotheses imply the same effect: this design cannot tell them apart")
     rfits = _run(rival_model, strategy, ns, sims, seed, alpha, jobs, progress, 1)
     rrows = tuple(_verdicts(n, r, theta, theta_r) for n, r in zip(ns, rfits))
-    return Diagnosis(strategy, theta, rows, sims, alpha, rival_id, theta_r, rrows, tuple(notes))
+    trows = tuple(_verdicts(n, r, theta, theta_r) for n, r in zip(ns, fits))
+    return Diagnosis(strategy, theta, rows, sims, alpha, rival_id, theta_r, rrows, trows, tuple(notes))
