@@ -394,3 +394,15 @@ def test_diagnose_crossover_paired_analysis_is_unbiased_and_covers():
         assert abs(r.coverage - 0.95) <= 4 * math.sqrt(0.95 * 0.05 / 300)
     parallel = diagnose(m, Strategy("randomised", "D", "Y", arm="parallel"), [30], sims=300, seed=4)
     assert parallel.rows[0].rmse > d.rows[0].rmse  # each person their own control: the trait C cancels
+
+
+def test_all_implications_and_fdr_options():
+    g = hypothesis([("A", "B"), ("B", "C"), ("A", "D"), ("D", "C"), ("C", "E")])
+    d = table_of(build_scm(g).sample(200, np.random.default_rng(5)))
+    basis = citests.test_graph(g, d)
+    every = citests.test_graph(g, d, all_implications=True)
+    assert len(every.tests) > len(basis.tests)  # A ⫫ E | C and A ⫫ E | B, D are both minimal
+    assert {("A", "E", ("B", "D")), ("A", "E", ("C",))} <= {(t.x, t.y, t.given) for t in every.tests}
+    fdr = citests.test_graph(g, d, fdr=True)
+    assert fdr.method == "fdr-bh" and basis.method == "holm"
+    assert all(f.p_adjusted <= h.p_adjusted + 1e-12 for f, h in zip(fdr.tests, basis.tests))
