@@ -6,8 +6,10 @@ timed separately, and Parquet when pyarrow is installed), and ``diagnose`` with 
 simulations × 5 sample sizes on the ME/CFS hypothesis in under 20 s.
 Run: ``.venv/bin/python bench/bench_data.py [--rows 1000000] [--nodes 100] [--sims 500] [--jobs 2]``.
 
-Recorded (2 cores shared with seven other sessions, so inflated; numpy 2, Python 3.11):
-see the lead's report for the figures of the last run.
+Recorded 2026-12-01 on the 2-core machine shared with seven other sessions (load average about 7,
+so every figure is inflated): draw of 1,000,000 × 100 (float32) 4.9 s and 7.7 s in two runs (target
+10 s); CSV text 5.8–11 s per 100,000 rows, so 60–110 s for the full file; Parquet of all rows 12 s
+(413 MB); diagnose 500 × 5 n on ME/CFS 2.0–3.1 s with --jobs 1 and 1.5–1.7 s with --jobs 2 (target 20 s).
 """
 
 from __future__ import annotations

@@ -234,7 +234,7 @@ def _test_data_text(result: Any, hid: str, display: str) -> str:
         lines.append(f"  {mark:8} {t.x} ⫫ {t.y}{given}  [{t.test} {t.statistic:.3f}, p {_fmt_p(t.p_value)}, "
                      f"adjusted {_fmt_p(t.p_adjusted)}, n {t.n}{dropped}]")
         if t.rejected:
-            lines.append(f"           the data need what the graph leaves out: {' or '.join(t.absent_edges)}"
+            lines.append(f"           the data suggest a connection the graph leaves out: {' or '.join(t.absent_edges)}"
                          + (f" (or a path open given {', '.join(t.given)})" if t.given else ""))
     if result.skipped:
         lines.append("")
