@@ -46,7 +46,7 @@ CONTINUOUS_HELP = "Simulate these nodes as Gaussian even if their kind would mak
 def simulate(
     file: str = typer.Argument(..., help="A hypothesis YAML file, a .dagitty file, or - for stdin."),
     rows: int = typer.Option(..., "--rows", "-n", min=1, max=50_000_000, help="Number of rows to draw."),
-    seed: int = typer.Option(0, "--seed", "-s", help="Random seed: the same seed gives the same file."),
+    seed: int = typer.Option(0, "--seed", "-s", min=0, help="Random seed: the same seed gives the same file."),
     output: Path = typer.Option(None, "--output", "-o", help="Write the data here (.csv, or .parquet with pyarrow) "
                                 "instead of stdout."),
     effect: list[str] = typer.Option(None, "--effect", "-e", help=EFFECT_HELP),
@@ -257,8 +257,8 @@ def _strategy(loaded: Any, g: nx.DiGraph, exposure: str | None, outcome: str | N
                          available=available)
 
 
-OBSERVATIONAL_HELP = ("The data are observational: when the plan randomises, use the strongest strategy "
-                      "without randomisation (adjustment, front door, instrument) instead.")
+OBSERVATIONAL_HELP = ("Observational data (not from the plan's randomised study): when the plan randomises, use "
+                      "the strongest strategy without randomisation (adjustment, front door, instrument).")
 
 
 @app.command()
@@ -372,7 +372,9 @@ def diagnose(
     loaded = load_argument(file)
     g = loaded.graph()
     model = _model(g, effect, binary, continuous)
-    strategy = _strategy(loaded, g, exposure, outcome, adjust, observational)
+    # the simulated data hold every observed node, so each counts as measured (as estimate treats columns)
+    observed = {v for v, d in g.nodes(data=True) if d.get("observed", True) and not d.get("implicit")}
+    strategy = _strategy(loaded, g, exposure, outcome, adjust, observational, observed)
     rivals: list[tuple[str, SCM]] = []
     if rival:
         from ..design.rivals import load_rivals

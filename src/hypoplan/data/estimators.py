@@ -10,7 +10,9 @@ singular gets NaN.  They are checked against statsmodels (OLS, IV2SLS) in the te
 - :func:`paired` — the mean within-person difference of a crossover (paired t; Senn 2002); t-based interval.
 - :func:`frontdoor` — the front-door product (Pearl 1995) in a linear model: Σ_m a_m·b_m, with
   a from ``M ~ X`` and b from ``Y ~ M + X``; delta-method standard error (Sobel 1982),
-  normal interval.
+  normal interval.  A product is skewed in small samples, so this interval covers less
+  than its nominal level when a·b is small against its SE (MacKinnon et al. 2002,
+  *Psychol Methods* 7:83); ``diagnose`` shows by how much.
 """
 
 from __future__ import annotations
