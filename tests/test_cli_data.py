@@ -201,3 +201,20 @@ def test_data_from_the_randomised_study_recover_the_effect(runner, tmp_path):
     truth = build_scm(load(MECFS).graph(), overrides=[("zolpidem", "nrem_sleep", 0.6)]).total_effect(
         "zolpidem", "unrefreshing_sleep")
     assert out["ci"][0] <= truth <= out["ci"][1]
+
+
+def test_front_door_graph_without_catalog_entries(runner, tmp_path):
+    """Nodes no catalog method measures still count as measured when the data (or the simulation) hold them."""
+    dag = tmp_path / "fd.dagitty"
+    dag.write_text("dag {\nX [exposure]\nY [outcome]\nU [latent]\nX -> M -> Y\nU -> X\nU -> Y\n}\n")
+    data = tmp_path / "fd.csv"
+    assert runner.invoke(app, ["simulate", str(dag), "-n", "1500", "--seed", "1", "-o", str(data)]).exit_code == 0
+    out = json.loads(runner.invoke(app, ["estimate", str(dag), str(data), "--format", "json"]).stdout)
+    assert (out["strategy"], out["mediators"]) == ("frontdoor", ["M"])
+    assert out["ci"][0] <= 0.09 <= out["ci"][1]  # 0.3 x 0.3, the assumed coefficients
+    res = runner.invoke(app, ["diagnose", str(dag), "--n", "200", "--sims", "40", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["strategy"] == "frontdoor"
+    res = runner.invoke(app, ["test-data", str(dag), str(data), "--format", "json"])
+    skipped = json.loads(res.stdout)["skipped"]
+    assert {"x": "M", "y": "U", "given": ["X"], "reason": "U is latent (observed: false)"} in skipped
