@@ -40,4 +40,19 @@ $hp report "$main" -o "$out/report.html" --force
 step "power: a G*Power reference value (d = 0.5 two-sample t test)"
 $hp power --design two-sample --effect-size 0.5
 
+step "simulate: 500 rows drawn from the hypothesis as a structural causal model (seed 1)"
+$hp simulate "$main" -n 500 --seed 1 -o "$out/simulated.csv" --force --format json > "$out/simulated-model.json"
+
+step "test-data: the simulated data against the graph's testable implications (exit 1 would mean a rejection)"
+$hp test-data "$main" "$out/simulated.csv" -o "$out/test-data.txt" --force
+$hp test-data "$main" "$out/simulated.csv" --format json -o "$out/test-data.json" --force
+
+step "estimate: the focal effect from the observational data (adjustment), then from a simulated randomised study"
+$hp estimate "$main" "$out/simulated.csv" --observational | tee "$out/estimate-observational.txt"
+$hp simulate "$main" -n 500 --seed 2 --randomise zolpidem -o "$out/simulated-trial.csv" --force
+$hp estimate "$main" "$out/simulated-trial.csv" | tee "$out/estimate-trial.txt"
+
+step "diagnose: bias, RMSE, power and coverage by simulation, and against the rival (small run)"
+$hp diagnose "$main" --n 100,400 --sims 100 --rival | tee "$out/diagnose.txt"
+
 printf '\nDone. Open %s/report.html in a browser; the plan is in %s/plan.md.\n' "$out" "$out" >&2

@@ -43,6 +43,7 @@ COMMAND_MODULES = [
     "new",
     "interop",
     "schema",
+    "data",
 ]
 
 #: The module of each command, so that ``hypoplan check ...`` imports cli/check.py and nothing else.
