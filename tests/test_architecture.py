@@ -1,6 +1,6 @@
 """The layering of the package, checked from the source: imports flow one way.
 
-schema → loader → graph → analysis → design → plan → render → review → cli.
+schema → loader → graph → analysis → design → plan, registry → render → review → cli.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ LAYERS = {
     "graph": 2, "check": 2,
     "analysis": 3,
     "design": 4,
+    "registry": 5,
     "plan": 5,
     "render": 6,
     "review": 7,

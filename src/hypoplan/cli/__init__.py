@@ -32,6 +32,8 @@ COMMAND_MODULES = [
     "diff",
     "review",
     "lint",
+    "map",
+    "site",
     "fmt",
     "new",
     "interop",

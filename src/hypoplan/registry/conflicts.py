@@ -1,0 +1,146 @@
+"""Where the registry's files disagree with each other.
+
+Four kinds, each a small function over the merged graph:
+
+- ``opposite-sign``: one link (by construct) drawn ``positive`` in one file and ``negative`` in another;
+- ``supported-and-contradicted``: a link one file supports with evidence while another file records
+  contradicting evidence on it that the first file does not cite;
+- ``citation-both-ways``: one citation recorded as supporting a link in one place and as contradicting
+  the same link in another (a paper may support one link and contradict another; that is no conflict);
+- ``one-sided-rival``: a hypothesis names a rival that does not name it back (rivalry is mutual), and
+  ``rival-not-found`` when the rival is not in the registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..schema import Direction
+from .merge import Claim, Link, MergedGraph
+from .model import Entry, normalise_citation
+
+__all__ = [
+    "Conflict",
+    "citation_conflicts",
+    "evidence_conflicts",
+    "find_conflicts",
+    "rival_conflicts",
+    "sign_conflicts",
+]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    kind: str
+    message: str
+    hypotheses: tuple[str, ...]
+    link: tuple[str, str, str] | None = None
+    citation: str | None = None
+    places: tuple[tuple[str, int], ...] = ()   # (hypothesis, edge index) of the edges involved
+
+    def to_json(self) -> dict[str, object]:
+        return {"kind": self.kind, "message": self.message, "hypotheses": list(self.hypotheses),
+                "link": ({"source": self.link[0], "target": self.link[1], "type": self.link[2]}
+                         if self.link else None),
+                "citation": self.citation,
+                "edges": [{"hypothesis": h, "index": i} for h, i in self.places]}
+
+
+def _arrow(graph: MergedGraph, link: Link) -> str:
+    a, b = graph.nodes[link.source].label, graph.nodes[link.target].label
+    return f"{a} <-> {b}" if link.type == "confounded" else f"{a} -> {b}"
+
+
+def _edge(c: Claim) -> str:
+    return f"{c.hypothesis} ({c.edge.source} -> {c.edge.target})"
+
+
+def sign_conflicts(graph: MergedGraph) -> list[Conflict]:
+    """The same link claimed with opposite signs (``positive`` against ``negative``) in two files."""
+    out = []
+    for link in graph.links.values():
+        pos = [c for c in link.claims if c.sign == "positive"]
+        neg = [c for c in link.claims if c.sign == "negative"]
+        if pos and neg and len({c.hypothesis for c in pos + neg}) >= 2:
+            out.append(Conflict(
+                "opposite-sign",
+                f"{_arrow(graph, link)} raises it in {', '.join(_edge(c) for c in pos)} "
+                f"but lowers it in {', '.join(_edge(c) for c in neg)}",
+                tuple(sorted({c.hypothesis for c in pos + neg})), link.key,
+                places=tuple((c.hypothesis, c.index) for c in pos + neg)))
+    return out
+
+
+def _cited(claim: Claim) -> set[str]:
+    return {normalise_citation(ev.citation) for ev in claim.edge.evidence if ev.citation} | \
+        {ev.reference.strip() for ev in claim.edge.evidence if ev.reference}
+
+
+def evidence_conflicts(graph: MergedGraph) -> list[Conflict]:
+    """A link supported by evidence in one file and contradicted by evidence recorded in another file
+    that the supporting file does not cite."""
+    out = []
+    for link in graph.links.values():
+        for pro in link.claims:
+            if not any(ev.direction is Direction.SUPPORTS for ev in pro.edge.evidence):
+                continue
+            known = _cited(pro)
+            for con in link.claims:
+                if con.hypothesis == pro.hypothesis:
+                    continue
+                against = [ev for ev in con.edge.evidence if ev.direction is Direction.CONTRADICTS
+                           and not ({normalise_citation(ev.citation)} if ev.citation else set()) & known
+                           and not (ev.reference and ev.reference.strip() in known)]
+                if against:
+                    who = "; ".join(ev.reference or ev.citation or "uncited" for ev in against)
+                    out.append(Conflict(
+                        "supported-and-contradicted",
+                        f"{_arrow(graph, link)} is supported in {_edge(pro)} but {_edge(con)} records "
+                        f"contradicting evidence it does not cite: {who}",
+                        (pro.hypothesis, con.hypothesis), link.key,
+                        places=((pro.hypothesis, pro.index), (con.hypothesis, con.index))))
+    return out
+
+
+def citation_conflicts(graph: MergedGraph) -> list[Conflict]:
+    """One citation recorded as supporting a link in one place and as contradicting the same link in another."""
+    out = []
+    for link in graph.links.values():
+        uses: dict[str, dict[str, list[Claim]]] = {}
+        for c in link.claims:
+            for ev in c.edge.evidence:
+                if ev.citation and ev.direction in (Direction.SUPPORTS, Direction.CONTRADICTS):
+                    uses.setdefault(normalise_citation(ev.citation), {}).setdefault(ev.direction.value, []).append(c)
+        for citation, by_dir in sorted(uses.items()):
+            if "supports" in by_dir and "contradicts" in by_dir:
+                pro, con = by_dir["supports"], by_dir["contradicts"]
+                out.append(Conflict(
+                    "citation-both-ways",
+                    f"{citation} supports {_arrow(graph, link)} in {', '.join(_edge(c) for c in pro)} "
+                    f"but contradicts it in {', '.join(_edge(c) for c in con)}",
+                    tuple(sorted({c.hypothesis for c in pro + con})), link.key, citation,
+                    tuple(sorted({(c.hypothesis, c.index) for c in pro + con}))))
+    return out
+
+
+def rival_conflicts(entries: Sequence[Entry]) -> list[Conflict]:
+    """Rivals that do not name each other back, and rivals missing from the registry."""
+    by_id = {e.id: e for e in entries}
+    out = []
+    for e in entries:
+        for rid in e.hypothesis.rivals:
+            other = by_id.get(rid)
+            if other is None:
+                out.append(Conflict("rival-not-found", f"{e.id} names the rival '{rid}', which is not in the registry",
+                                    (e.id,)))
+            elif e.id not in other.hypothesis.rivals:
+                out.append(Conflict("one-sided-rival", f"{e.id} names {rid} as its rival, but {rid} does not name "
+                                    f"{e.id} back", (e.id, rid)))
+    return out
+
+
+def find_conflicts(graph: MergedGraph) -> list[Conflict]:
+    """Every conflict of the registry, by kind then message."""
+    return (sign_conflicts(graph) + evidence_conflicts(graph) + citation_conflicts(graph)
+            + rival_conflicts(graph.entries))
