@@ -92,6 +92,10 @@ class MergedGraph:
     node_of: dict[Instance, str]          # declared node → merged node id
     entries: tuple[Entry, ...]
 
+    @property
+    def entries_by_id(self) -> dict[str, Entry]:
+        return {e.id: e for e in self.entries}
+
     def merged(self, entry: Entry, node_id: str) -> str:
         """The merged node a node id of ``entry`` (own or inherited) belongs to."""
         return self.node_of[(entry.owners.get(node_id, entry.id), node_id)]
