@@ -23,6 +23,7 @@ from .model import Entry, normalise_citation
 __all__ = [
     "Conflict",
     "citation_conflicts",
+    "conflicts_by_hypothesis",
     "evidence_conflicts",
     "find_conflicts",
     "rival_conflicts",
@@ -137,6 +138,15 @@ def rival_conflicts(entries: Sequence[Entry]) -> list[Conflict]:
             elif e.id not in other.hypothesis.rivals:
                 out.append(Conflict("one-sided-rival", f"{e.id} names {rid} as its rival, but {rid} does not name "
                                     f"{e.id} back", (e.id, rid)))
+    return out
+
+
+def conflicts_by_hypothesis(conflicts: Sequence[Conflict]) -> dict[str, list[Conflict]]:
+    """The conflicts naming each hypothesis id (for lint rules that look across files)."""
+    out: dict[str, list[Conflict]] = {}
+    for c in conflicts:
+        for hid in c.hypotheses:
+            out.setdefault(hid, []).append(c)
     return out
 
 
