@@ -282,7 +282,7 @@ def registry_section(m: RegistryMap, entry: Entry) -> str:
                      "</tr></thead><tbody>" + "".join(shared) + "</tbody></table>")
     mine = [c for c in m.conflicts if entry.id in c.hypotheses]
     if mine:
-        parts.append("<h3>Conflicts with other files</h3><ul>"
+        parts.append("<h3>Conflicts in the registry involving this hypothesis</h3><ul>"
                      + "".join(f"<li>[{h(c.kind)}] {h(c.message)}</li>" for c in mine) + "</ul>")
     parts.append('<p class="meta"><a href="../map.html">The registry map</a> · '
                  '<a href="../index.html">All hypotheses</a></p></section>')
