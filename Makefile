@@ -40,6 +40,7 @@ test: install
 
 bench: install
 	$(BIN)/python bench/bench_analysis.py
+	$(BIN)/python bench/bench_registry.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache build src/*.egg-info

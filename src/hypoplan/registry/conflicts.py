@@ -66,8 +66,7 @@ def sign_conflicts(graph: MergedGraph) -> list[Conflict]:
         if pos and neg and len({c.hypothesis for c in pos + neg}) >= 2:
             out.append(Conflict(
                 "opposite-sign",
-                f"{_arrow(graph, link)} raises it in {', '.join(_edge(c) for c in pos)} "
-                f"but lowers it in {', '.join(_edge(c) for c in neg)}",
+                f"{_arrow(graph, link)} raises it in {_names(pos)} but lowers it in {_names(neg)}",
                 tuple(sorted({c.hypothesis for c in pos + neg})), link.key,
                 places=tuple((c.hypothesis, c.index) for c in pos + neg)))
     return out
@@ -78,29 +77,36 @@ def _cited(claim: Claim) -> set[str]:
         {ev.reference.strip() for ev in claim.edge.evidence if ev.reference}
 
 
+def _names(claims: Sequence[Claim], limit: int = 5) -> str:
+    shown = ", ".join(_edge(c) for c in claims[:limit])
+    return shown + (f" and {len(claims) - limit} more" if len(claims) > limit else "")
+
+
 def evidence_conflicts(graph: MergedGraph) -> list[Conflict]:
     """A link supported by evidence in one file and contradicted by evidence recorded in another file
-    that the supporting file does not cite."""
+    that the supporting file does not cite: one conflict per contradicting claim, naming every such
+    supporting file (so a link drawn by many files gives a linear, not quadratic, number of conflicts)."""
     out = []
     for link in graph.links.values():
-        for pro in link.claims:
-            if not any(ev.direction is Direction.SUPPORTS for ev in pro.edge.evidence):
+        pros = [(c, _cited(c)) for c in link.claims if any(ev.direction is Direction.SUPPORTS for ev in c.edge.evidence)]
+        if not pros:
+            continue
+        for con in link.claims:
+            against = [ev for ev in con.edge.evidence if ev.direction is Direction.CONTRADICTS]
+            if not against:
                 continue
-            known = _cited(pro)
-            for con in link.claims:
-                if con.hypothesis == pro.hypothesis:
-                    continue
-                against = [ev for ev in con.edge.evidence if ev.direction is Direction.CONTRADICTS
-                           and not ({normalise_citation(ev.citation)} if ev.citation else set()) & known
-                           and not (ev.reference and ev.reference.strip() in known)]
-                if against:
-                    who = "; ".join(ev.reference or ev.citation or "uncited" for ev in against)
-                    out.append(Conflict(
-                        "supported-and-contradicted",
-                        f"{_arrow(graph, link)} is supported in {_edge(pro)} but {_edge(con)} records "
-                        f"contradicting evidence it does not cite: {who}",
-                        (pro.hypothesis, con.hypothesis), link.key,
-                        places=((pro.hypothesis, pro.index), (con.hypothesis, con.index))))
+            keys = [({normalise_citation(ev.citation)} if ev.citation else set())
+                    | ({ev.reference.strip()} if ev.reference else set()) for ev in against]
+            unaware = [pro for pro, known in pros
+                       if pro.hypothesis != con.hypothesis and any(not (k & known) for k in keys)]
+            if unaware:
+                who = "; ".join(ev.reference or ev.citation or "uncited" for ev in against)
+                out.append(Conflict(
+                    "supported-and-contradicted",
+                    f"{_arrow(graph, link)} is supported in {_names(unaware)} but {_edge(con)} records "
+                    f"contradicting evidence not cited there: {who}",
+                    tuple(sorted({c.hypothesis for c in (*unaware, con)})), link.key,
+                    places=tuple((c.hypothesis, c.index) for c in (*unaware, con))))
     return out
 
 
@@ -118,8 +124,7 @@ def citation_conflicts(graph: MergedGraph) -> list[Conflict]:
                 pro, con = by_dir["supports"], by_dir["contradicts"]
                 out.append(Conflict(
                     "citation-both-ways",
-                    f"{citation} supports {_arrow(graph, link)} in {', '.join(_edge(c) for c in pro)} "
-                    f"but contradicts it in {', '.join(_edge(c) for c in con)}",
+                    f"{citation} supports {_arrow(graph, link)} in {_names(pro)} but contradicts it in {_names(con)}",
                     tuple(sorted({c.hypothesis for c in pro + con})), link.key, citation,
                     tuple(sorted({(c.hypothesis, c.index) for c in pro + con}))))
     return out

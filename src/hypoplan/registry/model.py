@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..errors import Diagnostic, LoadError
 from ..loader import HypothesisFile, Repository, resolve
@@ -73,6 +74,7 @@ def entries_from_files(files: Iterable[HypothesisFile], repo: Repository) -> tup
     return sorted(entries, key=lambda e: e.id), problems
 
 
+@lru_cache(maxsize=65536)
 def normalise_citation(citation: str) -> str:
     """One spelling per work: ``doi:10.x/abc`` (lower case), ``pmid:123``, ``PMC123``, or the URL as written."""
     text = citation.strip()
