@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .escape import html_text as h
 from .html import CSP
@@ -58,7 +58,7 @@ class Row:
 _STATUS_ORDER = {"supported": 0, "contested": 1, "proposed": 2, "idea": 3, "refuted": 4}
 
 #: Sortable columns: (file name, header, key).
-SORTS: tuple[tuple[str, str, Callable[[Row], object]], ...] = (
+SORTS: tuple[tuple[str, str, Callable[[Row], tuple[Any, ...]]], ...] = (
     ("index.html", "Hypothesis", lambda r: (r.title.lower(), r.id)),
     ("by-status.html", "Status", lambda r: (_STATUS_ORDER.get(r.status, 9), r.title.lower())),
     ("by-evidence.html", "Edges with evidence", lambda r: (-r.evidence_edges, r.title.lower())),
@@ -228,10 +228,11 @@ def map_page(m: RegistryMap, *, svg: str | None, dot: str | None, note: str, ver
     status = link_status(m)
     parts.append("<h2>Shared links</h2><table><thead><tr><th>Link</th><th>Signs</th><th>Drawn by</th><th>Status</th>"
                  "</tr></thead><tbody>")
-    for link in m.shared_links:
-        signs = ", ".join(f"{h(c.hypothesis)}: {h(c.edge.sign.symbol)}" for c in link.claims)
-        parts.append(f"<tr><td>{_link_cell(m, link.key)}</td><td>{signs}</td>"
-                     f"<td>{', '.join(_hlink(x) for x in link.hypotheses)}</td><td>{h(status[link.key])}</td></tr>")
+    for shared_link in m.shared_links:
+        signs = ", ".join(f"{h(c.hypothesis)}: {h(c.edge.sign.symbol)}" for c in shared_link.claims)
+        parts.append(f"<tr><td>{_link_cell(m, shared_link.key)}</td><td>{signs}</td>"
+                     f"<td>{', '.join(_hlink(x) for x in shared_link.hypotheses)}</td>"
+                     f"<td>{h(status[shared_link.key])}</td></tr>")
     parts.append("</tbody></table></section>")
     assert set(LINK_COLOURS) == {"conflict", "agreement", "single"}
     return _page("Map", "\n".join(parts), current="map.html", version=version)

@@ -37,8 +37,17 @@ from ..schema import Confidence, Direction, EdgeType, Hypothesis, NodeKind, Spec
 if TYPE_CHECKING:
     from ..registry.conflicts import Conflict
 
-__all__ = ["Rule", "RULES", "LintConfig", "LintContext", "Finding", "rule", "lint_hypothesis", "file_directives",
-           "rules_text"]
+__all__ = [
+    "RULES",
+    "Finding",
+    "LintConfig",
+    "LintContext",
+    "Rule",
+    "file_directives",
+    "lint_hypothesis",
+    "rule",
+    "rules_text",
+]
 
 
 @dataclass(frozen=True)
