@@ -229,7 +229,7 @@ def test_shipped_map_names_the_mecfs_decisive_experiment(shipped):
     assert ("mecfs-ne-vasomotion", "mecfs-waste-compensatory-ne") in shipped.rival_pairs
     top = shipped.experiments[0]
     assert top.pairs == (("mecfs-ne-vasomotion", "mecfs-waste-compensatory-ne"),) and top.decisive == 1
-    assert top.settles[0].kind == "opposite sign"
+    assert top.settles[0].decisive and top.settles[0].kind in ("opposite sign", "opposite direction", "effect vs none")
     assert {"csf-ne-metabolites"} & {m.id for m in top.methods} or any("CSF" in m.name for m in top.methods)
 
 

@@ -6,9 +6,12 @@ measurement needs a catalog method for each of its nodes; the set of methods is
 an *experiment*.  An experiment settles a pair when one of the pair's
 discriminating predictions needs only methods in it (a study measuring more
 settles everything a smaller one does).  Ranked by the number of pairs settled,
-then by the pairs settled decisively (opposite signs or causal order, not only
-an implied (in)dependence), then by the least invasiveness, cost and burden
-(catalog bands; Hauglund 2025 and the domain brief give them per method).
+then by the pairs settled decisively (as the rival engine judges it: opposite
+signs or causal order, or an effect against none, not only an implied
+(in)dependence), then by the strength of the predictions (opposite signs, which
+either result contradicts, before an effect against none, which only an
+intervention settles), then by the least invasiveness, cost and burden (the
+catalog's bands per method; its cost bands are unsourced estimates).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..design.evidence import label
 from ..graph import build_graph
@@ -39,8 +42,10 @@ __all__ = [
 
 #: Prediction kinds that discriminate two graphs (opposite signs or order, or a (de)pendence in one only).
 DISCRIMINATING = ("opposite sign", "opposite direction", "independence")
-#: The kinds that settle a pair outright.
+#: The kinds that settle a pair outright (with the older engine, which does not say itself).
 DECISIVE = ("opposite sign", "opposite direction")
+_KIND_RANK = {"opposite sign": 0, "opposite direction": 1, "effect vs none": 2, "stated": 3,
+              "unsigned effect vs none": 4, "independence": 5}
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class PairPrediction:
     kind: str
     this_predicts: str
     rival_predicts: str
+    decisive: bool = False
 
 
 def rival_pairs(entries: Sequence[Entry]) -> list[tuple[str, str]]:
@@ -62,25 +68,38 @@ def rival_pairs(entries: Sequence[Entry]) -> list[tuple[str, str]]:
     return sorted(pairs)  # type: ignore[arg-type]
 
 
-def pair_predictions(g: nx.DiGraph, rival: nx.DiGraph, rival_id: str, catalog: Catalog, species: str,
-                     ) -> list[tuple[tuple[str, ...], str, str, str]]:
-    """The rival engine's discriminating predictions as (nodes of ``g``, kind, this predicts, rival predicts).
+def pair_predictions(g: nx.DiGraph, rival: nx.DiGraph, rival_id: str, catalog: Catalog, species: str, *,
+                     stated_this: Sequence[Any] = (), stated_rival: Sequence[Any] = (),
+                     ) -> list[tuple[tuple[str, ...], str, str, str, bool]]:
+    """The rival engine's discriminating predictions as (nodes of ``g`` to measure, kind, this predicts,
+    rival predicts, decisive).
 
-    The one place the registry calls the rival engine (swap it here when the engine changes): the current
-    engine names the measurement by labels, so the nodes are found back from them.
+    The one place the registry calls the rival engine.  With the construct-group engine
+    (``compare_graphs``), each prediction names its groups of matched nodes and whether it is decisive;
+    with the older engine the nodes are found back from the measurement's labels and opposite signs or
+    directions count as decisive.
     """
-    from ..design.rivals import discriminating_predictions
+    from ..design import rivals as engine
 
-    found = discriminating_predictions(g, rival, rival_id, catalog, species=species, limit=10**6)
+    rivals: Any = engine  # typed loosely: the same code runs against both engines
+    if hasattr(rivals, "compare_graphs"):
+        preds = rivals.discriminating_predictions(g, rival, rival_id, catalog, species=species, limit=10**6,
+                                                  stated_this=stated_this, stated_rival=stated_rival)
+        said = {p.key: (p.this_predicts, p.rival_predicts) for p in preds}
+        out = []
+        for raw in rivals.compare_graphs(g, rival, stated_g=stated_this, stated_h=stated_rival):
+            nodes = tuple(raw.pair_g) if raw.pair_g else tuple(min(gr[0]) for gr in raw.groups if gr[0])
+            if not nodes or raw.key not in said:
+                continue  # nothing of this graph to measure (a stated prediction about the rival's node only)
+            out.append((nodes, raw.kind, *said[raw.key], bool(raw.decisive)))
+        return out
+    found = rivals.discriminating_predictions(g, rival, rival_id, catalog, species=species, limit=10**6)
     names: dict[str, tuple[str, ...]] = {}
     for a, b in combinations(sorted(g.nodes), 2):
         names.setdefault(f"{label(g, a)} and {label(g, b)}", (a, b))
         names.setdefault(f"{label(g, b)} and {label(g, a)}", (b, a))
-    out = []
-    for p in found:
-        if p.kind in DISCRIMINATING and p.measurement in names:
-            out.append((names[p.measurement], p.kind, p.this_predicts, p.rival_predicts))
-    return out
+    return [(names[p.measurement], p.kind, p.this_predicts, p.rival_predicts, p.kind in DECISIVE)
+            for p in found if p.kind in DISCRIMINATING and p.measurement in names]
 
 
 @dataclass(frozen=True)
@@ -95,11 +114,12 @@ class Experiment:
 
     @property
     def decisive(self) -> int:
-        return sum(1 for p in self.settles if p.kind in DECISIVE)
+        return sum(1 for p in self.settles if p.decisive)
 
     def sort_key(self) -> tuple[object, ...]:
         inv = max(m.invasiveness.rank for m in self.methods)
-        return (-len(self.settles), -self.decisive, inv, sum(m.cost_band.rank for m in self.methods),
+        strength = tuple(sorted(_KIND_RANK.get(p.kind, 9) for p in self.settles))
+        return (-len(self.settles), -self.decisive, strength, inv, sum(m.cost_band.rank for m in self.methods),
                 sum(m.burden.rank for m in self.methods), len(self.methods), tuple(m.id for m in self.methods))
 
     def to_json(self) -> dict[str, object]:
@@ -145,7 +165,10 @@ def rank_experiments(entries: Sequence[Entry], catalog: Catalog, *, limit: int |
     for pair in rival_pairs(entries):
         for this, other in (pair, pair[::-1]):
             g = graph(this)
-            for nodes, kind, said, rival_said in pair_predictions(g, graph(other), other, catalog, _species(by_id[this])):
+            found = pair_predictions(g, graph(other), other, catalog, _species(by_id[this]),
+                                     stated_this=getattr(by_id[this].resolved, "predictions", ()),
+                                     stated_rival=getattr(by_id[other].resolved, "predictions", ()))
+            for nodes, kind, said, rival_said, decisive in found:
                 methods = [method(this, n) for n in nodes]
                 if any(m is None for m in methods):
                     continue  # a measurement the catalog cannot make is no experiment
@@ -154,14 +177,15 @@ def rank_experiments(entries: Sequence[Entry], catalog: Catalog, *, limit: int |
                 labels = tuple(sorted({label(g, n) for n in nodes}))
                 old = candidates.get(key)
                 candidates[key] = (ms, tuple(sorted(set(labels) | set(old[1] if old else ()))))
-                per_pair.setdefault(pair, []).append((key, PairPrediction(pair, this, nodes, kind, said, rival_said)))
+                per_pair.setdefault(pair, []).append(
+                    (key, PairPrediction(pair, this, nodes, kind, said, rival_said, decisive)))
     experiments = []
     for key, (ms, measures) in candidates.items():
         settles = []
         for _pair, preds in sorted(per_pair.items()):
             usable = [p for k, p in preds if k <= key]
             if usable:
-                settles.append(min(usable, key=lambda p: (DISCRIMINATING.index(p.kind), p.graph_of)))
+                settles.append(min(usable, key=lambda p: (not p.decisive, _KIND_RANK.get(p.kind, 9), p.graph_of)))
         experiments.append(Experiment(ms, measures, tuple(settles)))
     experiments.sort(key=Experiment.sort_key)
     return experiments[:limit] if limit is not None else experiments

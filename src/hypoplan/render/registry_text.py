@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 #: Node kinds listed after the mechanisms: background variables rather than parts of a causal story.
 _BACKGROUND = frozenset({"confounder", "drug", "modifier", "measurement", "intervention", "other"})
 
-__all__ = ["experiment_text", "link_text", "map_markdown", "map_text", "shared_nodes"]
+__all__ = ["and_list", "experiment_text", "link_text", "map_markdown", "map_text", "shared_nodes"]
 
 
 def shared_nodes(m: RegistryMap) -> list[MergedNode]:
@@ -28,6 +28,12 @@ def link_text(m: RegistryMap, link: Link) -> str:
     arrow = "<->" if link.type == "confounded" else "->"
     signs = sorted({c.edge.sign.symbol for c in link.claims})
     return one_line(f"{a} {arrow} {b} ({'/'.join(signs)})")
+
+
+def and_list(items: tuple[str, ...] | list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
 def experiment_text(x: Experiment) -> str:
@@ -68,7 +74,7 @@ def map_text(m: RegistryMap, *, top: int = 10) -> str:
         lines.append("  (no discriminating measurement with a catalog method was found)")
     for i, x in enumerate(m.experiments[:top], 1):
         lines.append(f"  {i}. settles {len(x.settles)} pair(s), {x.decisive} decisively: measure "
-                     + one_line(" and ".join(x.measures)) + f" with {experiment_text(x)}")
+                     + one_line(and_list(x.measures)) + f" with {experiment_text(x)}")
         for p in x.settles:
             lines.append("       " + one_line(f"{p.pair[0]} vs {p.pair[1]} ({p.kind}): {p.this_predicts} "
                                   f"vs {p.rival_predicts}"))
@@ -108,7 +114,7 @@ def map_markdown(m: RegistryMap, *, top: int = 20) -> str:
     if m.experiments:
         out += ["| # | Measure | Methods | Pairs settled | Decisive |", "|---|---|---|---|---|"]
         for i, x in enumerate(m.experiments[:top], 1):
-            out.append(f"| {i} | {md(' and '.join(x.measures))} | {md(experiment_text(x))} | {len(x.settles)} | "
+            out.append(f"| {i} | {md(and_list(x.measures))} | {md(experiment_text(x))} | {len(x.settles)} | "
                        f"{x.decisive} |")
     else:
         out.append("No experiment discriminates a rival pair.")

@@ -177,7 +177,7 @@ def _link_cell(m: RegistryMap, key: tuple[str, str, str]) -> str:
 
 def map_page(m: RegistryMap, *, svg: str | None, dot: str | None, note: str, version: str = "") -> str:
     """The merged graph (SVG, or DOT text without Graphviz), conflicts, shared nodes and links, experiments."""
-    from .registry_text import experiment_text, shared_nodes
+    from .registry_text import and_list, experiment_text, shared_nodes
 
     parts = ["<h1>Registry map</h1>",
              ('<p class="meta">Every hypothesis merged into one graph: nodes by construct (or <code>same_as</code>), '
@@ -211,7 +211,7 @@ def map_page(m: RegistryMap, *, svg: str | None, dot: str | None, note: str, ver
         for i, x in enumerate(m.experiments, 1):
             preds = "<br>".join(f"{_hlink(p.pair[0])} vs {_hlink(p.pair[1])} ({h(p.kind)}): {h(p.this_predicts)}"
                                 f" / {h(p.rival_predicts)}" for p in x.settles)
-            parts.append(f'<tr><td class="num">{i}</td><td>{h(" and ".join(x.measures))}</td>'
+            parts.append(f'<tr><td class="num">{i}</td><td>{h(and_list(x.measures))}</td>'
                          f"<td>{h(experiment_text(x))}</td><td class=\"num\">{len(x.settles)} "
                          f"({x.decisive} decisively)</td><td>{preds}</td></tr>")
         parts.append("</tbody></table>")
