@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from registry_helpers import edge, ev, hyp, load_map, node, write_registry
+from render_fixtures import HOSTILE
 
 from hypoplan.cli import app
 from hypoplan.registry.build import JSON_KEYS
@@ -275,3 +276,28 @@ def test_cli_map_skips_an_invalid_file_with_a_located_warning(runner, tmp_path):
     assert res.exit_code == 0
     assert "broken.yaml:3" in res.stderr and "skipped" in res.stderr
     assert "broken" not in json.loads(res.stdout)["files"]
+
+
+# --- escaping ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_labels_are_inert_in_markdown_and_one_line_in_text(tmp_path, text):
+    from markdown_it import MarkdownIt
+
+    from hypoplan.render.registry_text import map_markdown, map_text
+
+    folder = write_registry(
+        tmp_path / "reg",
+        hyp("a", [node("x", "depression", label=text), node("y", "cognitive_function")],
+            [edge("x", "y", "+", ev("doi:10.1000/x", reference=text))]),
+        hyp("b", [node("p", "depression", label=text), node("q", "cognitive_function")],
+            [edge("p", "q", "-", ev("doi:10.1000/x", direction="contradicts"))]),
+    )
+    m = load_map(folder)
+    html = MarkdownIt("commonmark").enable("table").render(map_markdown(m))
+    assert "<img" not in html.lower() and "<b>" not in html
+    assert 'href="' not in html  # no user text became a link
+    for line in map_text(m).splitlines():
+        assert "\r" not in line
+    assert sum(1 for line in map_text(m).splitlines() if "opposite-sign" in line) == 1
