@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -21,21 +21,17 @@ class MapFormat(str, Enum):
     md = "md"
 
 
-def load_registry(folder: Path, catalog: Path | None = None, *, experiments: int | None = 50) -> RegistryMap:
-    """Load every hypothesis file under ``folder`` and build its map; unreadable files are skipped with a
-    located warning on stderr (``hypoplan check`` explains them)."""
-    from ..design.catalog import load_catalog_for
+def load_folder(folder: Path) -> tuple[list[Any], Any]:
+    """Every hypothesis file under ``folder`` that loads, and a repository that knows them all (so resolving
+    ``extends`` and ``rivals`` parses nothing twice); unreadable files are skipped with a located warning on
+    stderr (``hypoplan check`` explains them)."""
     from ..errors import LoadError, UsageError
     from ..loader import Repository, iter_hypothesis_paths, load_file
-    from ..registry.build import build_map
-    from ..registry.model import entries_from_files
     from .common import display_path, warn_if_no_files
 
     if not folder.is_dir():
         what = "a file, not a folder" if folder.exists() else "no such folder"
         raise UsageError(f"{folder}: {what}", hint="give the folder that holds the hypothesis files")
-    if catalog is not None and not catalog.is_file():
-        raise UsageError(f"{catalog}: no such catalog file", hint="give a catalog YAML file or leave out --catalog")
     paths = list(iter_hypothesis_paths([folder]))
     warn_if_no_files(len(paths), [folder])
     files = []
@@ -49,12 +45,27 @@ def load_registry(folder: Path, catalog: Path | None = None, *, experiments: int
             skipped += 1
             first = exc.diagnostics[0].format() if exc.diagnostics else f"{display_path(path)}: {exc}"
             err(f"warning: skipped (run 'hypoplan check'): {first}")
-    entries, problems = entries_from_files(files, Repository(folder, files))
+    if skipped:
+        err(f"{skipped} file(s) could not be loaded and are not in the map")
+    return files, Repository(folder, files)
+
+
+def load_registry(folder: Path, catalog: Path | None = None, *, experiments: int | None = 50,
+                  loaded: tuple[list[Any], Any] | None = None) -> RegistryMap:
+    """Load every hypothesis file under ``folder`` (or take ``loaded`` from :func:`load_folder`) and build its map."""
+    from ..design.catalog import load_catalog_for
+    from ..errors import UsageError
+    from ..registry.build import build_map
+    from ..registry.model import entries_from_files
+    from .common import display_path
+
+    if catalog is not None and not catalog.is_file():
+        raise UsageError(f"{catalog}: no such catalog file", hint="give a catalog YAML file or leave out --catalog")
+    files, repo = loaded if loaded is not None else load_folder(folder)
+    entries, problems = entries_from_files(files, repo)
     for d in problems:
         err(f"warning: {d.format()}")
     cat = load_catalog_for(folder, catalog, display=display_path)
-    if skipped:
-        err(f"{skipped} file(s) could not be loaded and are not in the map")
     return build_map(entries, cat, experiments=experiments)
 
 

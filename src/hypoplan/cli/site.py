@@ -64,7 +64,6 @@ def site(
     from .. import __version__
     from ..errors import UsageError
     from ..graph import build_graph
-    from ..loader import Repository
     from ..render.aims import build_aims
     from ..render.diagram import DiagramOptions
     from ..render.dot import to_dot
@@ -73,7 +72,7 @@ def site(
     from ..render.registry_dot import registry_dot
     from ..render.site import citations_page, hypothesis_page, index_pages, index_rows, map_page, page_name
     from .common import atomic_write, display_path
-    from .map import load_registry
+    from .map import load_folder, load_registry
     from .render import try_analysis, try_plan
     from .report import analysis_markdown
 
@@ -81,7 +80,10 @@ def site(
         raise UsageError(f"{output} is a file", hint="give -o a folder for the site")
     if output.is_dir() and any(output.iterdir()) and not force:
         raise UsageError(f"{output} already holds files", hint="pass --force to write into it, or choose another -o")
-    m = load_registry(folder, catalog)
+    if catalog is not None and not catalog.is_file():
+        raise UsageError(f"{catalog}: no such catalog file", hint="give a catalog YAML file or leave out --catalog")
+    loaded = load_folder(folder)
+    m = load_registry(folder, catalog, loaded=loaded)
     pages: dict[str, str] = {}
     graphviz = True
 
@@ -96,7 +98,7 @@ def site(
             graphviz = False
             return None
 
-    repo = Repository(folder, [])
+    repo = loaded[1]
     for i, entry in enumerate(m.entries, 1):
         err(f"[{i}/{len(m.entries)}] {entry.id}")
         hyp = entry.resolved
