@@ -84,9 +84,11 @@ def map_(
     """Merge every hypothesis of a folder into one map: where the files agree and conflict, which citations
     they rest on, and which experiment would settle the most rival pairs.
 
-    Nodes are merged by construct (the same `constructs:` set) or an explicit `same_as:`, never by id alone.
-    Conflicts: opposite signs on one link, support against contradicting evidence recorded elsewhere, one
-    citation read both ways on one link, rivals that do not name each other back.
+    Nodes are merged by construct (the same `constructs:` set) or `same_as:`, never by id alone.
+
+    Conflicts: opposite signs on a link; support against contradiction recorded elsewhere;
+
+    one citation read both ways on a link; rivals that do not name each other back.
 
     Examples:
 

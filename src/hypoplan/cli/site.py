@@ -51,9 +51,11 @@ def site(
     """Write a static website for a registry of hypotheses: an index sortable without scripts, one page per
     hypothesis (its report), the registry map (merged graph, conflicts, experiments) and a citations page.
 
-    The pages load nothing from the network and run no scripts; publish the folder as it is (GitHub Pages:
-    see docs/github-pages.md). Graphviz is called once per page that has a diagram; without it the
-    diagrams are shown as DOT text.
+    The pages run no scripts and load nothing from the network: publish the folder as it is.
+
+    GitHub Pages: see docs/github-pages.md.
+
+    Graphviz is called once per page with a diagram; without it, diagrams are shown as DOT text.
 
     Examples:
 
