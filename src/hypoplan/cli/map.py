@@ -86,9 +86,7 @@ def map_(
 
     Nodes are merged by construct (the same `constructs:` set) or `same_as:`, never by id alone.
 
-    Conflicts: opposite signs on a link; support against contradiction recorded elsewhere;
-
-    one citation read both ways on a link; rivals that do not name each other back.
+    Conflicts: opposite signs, support against recorded contradiction, a citation read both ways, one-sided rivals.
 
     Examples:
 
