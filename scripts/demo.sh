@@ -37,6 +37,13 @@ $hp aims "$main" -o "$out/aims.md" --force
 step "report: one self-contained HTML page"
 $hp report "$main" -o "$out/report.html" --force
 
+step "map: the shipped hypotheses as one body of evidence (shared nodes, conflicts, decisive experiments)"
+$hp map hypotheses --format md -o "$out/map.md" --force
+$hp map hypotheses --format json -o "$out/map.json" --force
+
+step "site: a static registry site (index, one page per hypothesis, map, citations)"
+$hp site hypotheses -o "$out/site" --force
+
 step "power: a G*Power reference value (d = 0.5 two-sample t test)"
 $hp power --design two-sample --effect-size 0.5
 
@@ -55,4 +62,4 @@ $hp estimate "$main" "$out/simulated-trial.csv" | tee "$out/estimate-trial.txt"
 step "diagnose: bias, RMSE, power and coverage by simulation, and against the rival (small run)"
 $hp diagnose "$main" --n 100,400 --sims 100 --rival | tee "$out/diagnose.txt"
 
-printf '\nDone. Open %s/report.html in a browser; the plan is in %s/plan.md.\n' "$out" "$out" >&2
+printf '\nDone. Open %s/report.html in a browser; the plan is in %s/plan.md; the registry site is %s/site/index.html.\n' "$out" "$out" "$out" >&2

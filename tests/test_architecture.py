@@ -1,6 +1,6 @@
 """The layering of the package, checked from the source: imports flow one way.
 
-schema → loader → graph → analysis → design → plan → render → review → cli.
+schema → loader → graph → analysis → design → plan, registry → render → review → cli.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ LAYERS = {
     "analysis": 3,
     "design": 4,
     "data": 4,  # the data layer (simulate, test-data, estimate, diagnose) sits beside design/
+    "registry": 5,
     "plan": 5,
     "render": 6,
     "review": 7,

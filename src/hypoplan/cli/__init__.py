@@ -39,6 +39,8 @@ COMMAND_MODULES = [
     "diff",
     "review",
     "lint",
+    "map",
+    "site",
     "fmt",
     "new",
     "interop",
