@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from ..analysis.result import AnalysisResult
 
-__all__ = ["render_analysis_markdown", "render_analysis_text", "adjustment_sentence"]
+__all__ = ["adjustment_sentence", "render_analysis_markdown", "render_analysis_text"]
 
 _TRUNCATED_NAMES = {
     "adjustment.minimal": "minimal adjustment sets",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from ..analysis.result import AnalysisResult
 
-__all__ = ["ALLOWED_ATTRIBUTES", "to_dot", "diagram_to_dot", "wrap"]
+__all__ = ["ALLOWED_ATTRIBUTES", "diagram_to_dot", "to_dot", "wrap"]
 
 #: The only DOT attributes hypoplan ever writes (no URL, href, tooltip, image or HTML label).
 ALLOWED_ATTRIBUTES = frozenset({
@@ -100,6 +100,8 @@ def _edge_attrs(edge: DiagramEdge) -> dict[str, str]:
     if edge.bidirected:
         style, colour = "dashed", COLOURS["confounded"]
         attrs.update(dir="both", constraint="false")
+    if edge.via:
+        style, colour = "dotted", COLOURS["latent"]
     if edge.path:
         colour = COLOURS[edge.path]
         width = f"{float(width) + 1.3:.1f}"
@@ -124,7 +126,8 @@ def _legend(diagram: Diagram, indent: str) -> list[str]:
     edge_names = {"established": "established", "supported": "supported", "suggestive": "suggestive",
                   "speculative": "speculative", "contested": "contested", "confounded": "confounded (latent U)",
                   "causal": "open causal path",
-                  "biasing": "open biasing path" + (" (listed paths only)" if diagram.paths_truncated else ""), "animal": "[animal] animal evidence only"}
+                  "biasing": "open biasing path" + (" (listed paths only)" if diagram.paths_truncated else ""), "animal": "[animal] animal evidence only",
+                  "via": "via N: path through N nodes not shown"}
     for i, kind in enumerate(items["edges"]):
         if kind in ("causal", "biasing"):
             sample = DiagramEdge("a", "b", False, "", "supported", path=kind)
@@ -132,6 +135,8 @@ def _legend(diagram: Diagram, indent: str) -> list[str]:
             sample = DiagramEdge("a", "b", True, "", "speculative")
         elif kind == "animal":
             sample = DiagramEdge("a", "b", False, "", "supported")
+        elif kind == "via":
+            sample = DiagramEdge("a", "b", False, "", "speculative", via=1)
         else:
             sample = DiagramEdge("a", "b", False, "", kind)
         attrs = _edge_attrs(sample)
@@ -155,7 +160,7 @@ def diagram_to_dot(diagram: Diagram) -> str:
     """The DOT text of a decided :class:`~hypoplan.render.diagram.Diagram`."""
     opts = diagram.options
     out = ["digraph hypothesis {",
-           f'  graph {_attrs({"rankdir": opts.rankdir, "label": _Text.lines(diagram.title), "labelloc": "t", "fontsize": "16", "fontname": "Helvetica", "nodesep": "0.35", "ranksep": "0.5", "charset": "UTF-8"})};',
+           f'  graph {_attrs({"rankdir": opts.rankdir, "label": _Text.lines(diagram.title), "labelloc": "t", "fontsize": "16", "fontname": "Helvetica", "nodesep": "0.25" if opts.compact else "0.35", "ranksep": "0.25" if opts.compact else "0.5", "charset": "UTF-8"})};',
            *(['  graph [newrank="true"];'] if opts.group_by_level else []),
            '  node [shape="ellipse", fontname="Helvetica", fontsize="12"];',
            '  edge [fontname="Helvetica", fontsize="11", arrowhead="normal"];']

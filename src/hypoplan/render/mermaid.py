@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from ..analysis.result import AnalysisResult
 
-__all__ = ["to_mermaid", "diagram_to_mermaid"]
+__all__ = ["diagram_to_mermaid", "to_mermaid"]
 
 _ARROW = {
     "established": "==>",
@@ -81,7 +81,7 @@ def _legend(diagram: Diagram) -> list[str]:
                   "contested": "orange: contested", "confounded": "dotted, two heads: confounded",
                   "causal": "green: open causal path",
                   "biasing": "red: open biasing path" + (" (listed paths only)" if diagram.paths_truncated else ""),
-                  "animal": "[animal]: animal evidence only"}
+                  "animal": "[animal]: animal evidence only", "via": "via N: path through N nodes not shown"}
     lines = ['  subgraph legend["Legend"]', "    direction TB"]
     for i, role in enumerate(items["nodes"]):
         lines.append(f'    legend{i}("{mermaid_label(names[role])}")')
