@@ -15,7 +15,7 @@ COMMANDS = sorted(cmd.name for cmd in typer.main.get_command(app).commands.value
 
 
 def test_all_command_modules_registered():
-    assert len(COMMANDS) == 15
+    assert len(COMMANDS) == 16
 
 
 @pytest.mark.parametrize("name", COMMANDS)

@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "render",
     "aims",
     "report",
+    "protocol",
     "diff",
     "review",
     "lint",
