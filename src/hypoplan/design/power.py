@@ -30,16 +30,16 @@ if TYPE_CHECKING:
     from ..schema import EffectSize
 
 __all__ = [
+    "CORRELATION_METHODS",
     "DESIGNS",
     "EFFECT_MEASURES",
-    "CORRELATION_METHODS",
     "PowerResult",
-    "sample_size",
-    "correlation_power",
-    "correlation_density",
-    "cohens_h",
     "cohens_d_from_means",
+    "cohens_h",
+    "correlation_density",
+    "correlation_power",
     "effect_size_from_evidence",
+    "sample_size",
 ]
 
 #: The effect-size measure of each design, as G*Power names it.
@@ -354,8 +354,8 @@ def sample_size(design: str, effect_size: float, *, alpha: float = 0.05, power: 
     if method is not None and (design != "correlation" or method not in CORRELATION_METHODS):
         raise UsageError(f"method {method!r} does not apply to {design}",
                          hint="only correlation has methods: " + ", ".join(CORRELATION_METHODS))
-    common: dict[str, Any] = dict(design=design, effect_size=es, effect_measure=EFFECT_MEASURES[design],
-                                  alpha=alpha, power=power, sides=None if design in _OMNIBUS else sides)
+    common: dict[str, Any] = {"design": design, "effect_size": es, "effect_measure": EFFECT_MEASURES[design],
+                                  "alpha": alpha, "power": power, "sides": None if design in _OMNIBUS else sides}
     alternative = _ALTERNATIVE[sides]
 
     if design == "two-sample":

@@ -19,7 +19,7 @@ import networkx as nx
 from ..schema import Evidence, Species
 from .evidence import cite, label
 
-__all__ = ["SampleSize", "ASSUMED", "effect_from_edges", "size_comparison", "primary_comparisons"]
+__all__ = ["ASSUMED", "SampleSize", "effect_from_edges", "primary_comparisons", "size_comparison"]
 
 #: Cohen's (1988) conventional "medium" effects, used only when nothing is recorded.
 ASSUMED = {"two-sample": ("d", 0.5), "paired": ("dz", 0.5), "anova": ("f", 0.25), "correlation": ("r", 0.3)}

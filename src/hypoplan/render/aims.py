@@ -153,8 +153,9 @@ def focal_nodes(g: nx.DiGraph, exposure: Sequence[str], outcome: Sequence[str]) 
         if y in observed_edges:
             up |= nx.ancestors(observed_edges, y) | {y}
     members = down & up
+    index = {n: i for i, n in enumerate(g)}  # ties broken by file order, so every run writes the same page
     try:
-        order = list(nx.topological_sort(observed_edges.subgraph(members)))
+        order = list(nx.lexicographical_topological_sort(observed_edges.subgraph(members), key=index.__getitem__))
     except nx.NetworkXUnfeasible:
         order = [n for n in g if n in members]
     return order

@@ -37,11 +37,11 @@ def _on_paths(g: nx.DiGraph, exposure: Sequence[str], outcome: Sequence[str]) ->
     up = set().union(*(nx.ancestors(g, y) for y in outcome if y in g)) if outcome else set()
     members = (down & up) - set(exposure) - set(outcome)
     members = {n for n in members if not g.nodes[n].get("implicit")}
+    index = {n: i for i, n in enumerate(g)}  # ties broken by file order: the same drawing on every run
     try:
-        order = list(nx.topological_sort(g.subgraph(members)))
+        return list(nx.lexicographical_topological_sort(g.subgraph(members), key=index.__getitem__))
     except nx.NetworkXUnfeasible:
-        order = sorted(members)
-    return order
+        return sorted(members, key=index.__getitem__)
 
 
 def _edges_of(g: nx.DiGraph, n: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]:
