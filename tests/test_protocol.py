@@ -140,6 +140,21 @@ def test_analysis_plan_states_the_chosen_estimator():
     assert "[AUTHOR: name the estimator that implements this strategy" in text
 
 
+def test_randomised_crossover_models_the_randomised_treatment_with_period_and_participant():
+    plan = json.loads(json.dumps(FULL_PLAN))
+    plan["design"].update(type="randomised crossover", strategy="randomised", strategy_reason="r",
+                          estimand_formula="P(latency|do(lamp)) = P(latency|lamp) (randomised)")
+    plan["measures"].append({"node": "lamp", "label": "Bedside lamp", "role": "other", "method": None})
+    plan["sample_size"] = [dict(FULL_PLAN["sample_size"][0], comparison="healthy vs cases on Evening light"),
+                           dict(FULL_PLAN["sample_size"][0], comparison="Bedside lamp vs off on Sleep-onset latency",
+                                n_total=30)]
+    text = protocol_markdown(build_protocol(full_hypothesis(), plan, "spirit")).replace("\\", "")
+    analysis = text.split("**20a Statistical methods.**")[1].split("**20b")[0]
+    assert "Model: latency ~ lamp + period + (1 | participant)" in analysis and "+ age" not in analysis
+    assert "one primary test (Bedside lamp vs off on Sleep-onset latency)" in analysis  # the randomised contrast
+    assert "**16a Sequence generation.** **[AUTHOR: describe the sequence generation]**" in text
+
+
 def test_sparse_hypothesis_asks_for_what_is_missing():
     h = Hypothesis.model_validate({"id": "bare", "title": "Bare", "nodes": [{"id": "a"}], "edges": []})
     for template in TEMPLATES:

@@ -42,9 +42,11 @@ __all__ = [
     "focal_nodes",
     "gap_links",
     "is_primary",
+    "primary_size",
     "primary_support",
     "short_name",
     "stated_confidence",
+    "treatment_nodes",
     "untested_links",
     "word_count",
 ]
@@ -327,6 +329,37 @@ def _measures(plan: dict[str, Any] | None, role: str) -> list[dict[str, Any]]:
     return [m for m in (plan or {}).get("measures", []) if m.get("role") == role]
 
 
+_DO = re.compile(r"do\(([^)]*)\)")
+
+
+def treatment_nodes(plan: dict[str, Any] | None) -> list[str]:
+    """The node(s) the design intervenes on, read from the ``do(…)`` of the plan's identification formula."""
+    formula = str(((plan or {}).get("design") or {}).get("estimand_formula") or "")
+    match = _DO.search(formula)
+    return [n.strip() for n in match.group(1).split(",") if n.strip()] if match else []
+
+
+def primary_size(plan: dict[str, Any] | None, labels: dict[str, str], outcome: Sequence[str],
+                 exposure: Sequence[str]) -> dict[str, Any] | None:
+    """The sample-size entry of the design's main comparison: under a randomised strategy the one on the
+    randomised treatment (on the outcome if sized, else on the exposure), else the first entry."""
+    sizes = list((plan or {}).get("sample_size") or [])
+    if not sizes:
+        return None
+    design = (plan or {}).get("design") or {}
+    if design.get("strategy") == "randomised":
+        treated = [labels.get(t, t) for t in treatment_nodes(plan)]
+        on_treatment = [s for s in sizes if any(t in str(s.get("comparison")) for t in treated)]
+        for targets in (outcome, exposure):
+            names = [labels.get(n, n) for n in targets]
+            hit = [s for s in on_treatment if any(n in str(s.get("comparison")) for n in names)]
+            if hit:
+                return hit[0]
+        if on_treatment:
+            return on_treatment[0]
+    return sizes[0]
+
+
 def short_name(name: str) -> str:
     """A method's name without its trailing parenthetical or comma-clause, for the one-page aims."""
     short = re.sub(r"\s*\([^()]*\)", "", name)
@@ -473,16 +506,20 @@ def _aims(hypothesis: Hypothesis, plan: dict[str, Any] | None, g: nx.DiGraph, ex
     if exposure and outcome:
         approach: Text
         if plan:
-            design = (plan.get("design") or {}).get("type") or "study"
-            sizes = plan.get("sample_size") or []
-            n = sizes[0].get("n_total") if sizes else None
+            design = plan.get("design") or {}
+            labels = {str(m.get("node")): str(m.get("label") or m.get("node")) for m in plan.get("measures") or []}
+            size = primary_size(plan, labels, outcome, exposure)
+            n = size.get("n_total") if size else None
             adj = (plan.get("adjustment") or {}).get("set") or []
+            treated = treatment_nodes(plan) if design.get("strategy") == "randomised" else []
             how = [f"the {role} by {_method_name(m)}" for role in ("exposure", "outcome") for m in _measures(plan, role)]
-            sentence = (f"A {design}" + (f" (n = {n})" if n else "")
+            sentence = (f"A {design.get('type') or 'study'}"
+                        + (f" of {_labels(g, treated)}" if treated else "")
+                        + (f" (n = {n})" if n else "")
                         + (f" measures {' and '.join(how)}" if how else "")
-                        + (f", adjusted for {len(adj)} confounder(s)" if adj else "") + ".")
+                        + (f", adjusted for {len(adj)} confounder(s)" if adj and not treated else "") + ".")
             approach = (sentence[0].upper() + sentence[1:],)
-            if sizes and (sizes[0].get("effect_size") or {}).get("source") != "evidence":
+            if size and (size.get("effect_size") or {}).get("source") != "evidence":
                 approach += (" ", Placeholder("justify the assumed effect size"))
         else:
             approach = (Placeholder("describe design, measures, controls and sample size (run `hypoplan plan`)"),)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..schema import Hypothesis
-from .aims import Placeholder, Text, _lower_first
+from .aims import Placeholder, Text, _lower_first, primary_size, treatment_nodes
 
 __all__ = ["TEMPLATES", "Item", "Protocol", "Section", "build_protocol", "estimator", "protocol_docx",
            "protocol_json", "protocol_markdown"]
@@ -285,6 +285,13 @@ def _sample_size(f: _Facts) -> Text:
     return tuple(parts)
 
 
+def _target_n(f: _Facts) -> Text:
+    primary = primary_size(f.plan, f.label, f.outcome, f.exposure)
+    if primary is None:
+        return _author("give the target sample size")
+    return (f"n = {primary.get('n_total')} for the main comparison ({primary.get('comparison')}).",)
+
+
 def _measures(f: _Facts) -> Text:
     measured = [m for m in f.measures if m.get("method")]
     if not measured:
@@ -370,11 +377,12 @@ def _repeated_nights(f: _Facts) -> list[str]:
 
 
 def _multiplicity(f: _Facts) -> str:
-    """One primary test (the first comparison of the plan's sample-size table); the other comparisons form one
-    secondary family under Holm's step-down procedure, which keeps its family-wise error rate at alpha."""
+    """One primary test (the design's main comparison in the plan's sample-size table); the other comparisons
+    form one secondary family under Holm's step-down procedure, which keeps its family-wise error rate at alpha."""
     k = len(f.sizes)
-    alpha = f.sizes[0].get("alpha") if f.sizes else None
-    text = f"Multiplicity: one primary test ({f.sizes[0].get('comparison')}) at alpha = {alpha}"
+    primary = primary_size(f.plan, f.label, f.outcome, f.exposure) or {}
+    alpha = primary.get("alpha")
+    text = f"Multiplicity: one primary test ({primary.get('comparison')}) at alpha = {alpha}"
     if k > 1:
         text += (f"; the other {k - 1} comparisons of the plan's sample-size table form a secondary family "
                  f"corrected by Holm's step-down procedure (family-wise alpha = {alpha})")
@@ -382,35 +390,50 @@ def _multiplicity(f: _Facts) -> str:
 
 
 def estimator(f: _Facts) -> Text:
-    """The estimator the design chose: model formula, adjustment set, repeated nights and multiplicity."""
+    """The estimator the design chose: model formula, adjustment set, repeated nights and multiplicity.
+
+    Randomised: the randomised treatment (the ``do(…)`` of the identification formula) against the outcome,
+    without adjustment; a crossover adds a period term and a participant intercept (each participant is their
+    own control).  Adjustment: the outcome on the exposure and the chosen adjustment set.  Any other strategy is
+    named with its formula, and the estimator is left to the author.
+    """
     if not f.exposure or not f.outcome:
         return _author("state the statistical model (the focus names no exposure and outcome)")
-    y, x = " + ".join(f.outcome), " + ".join(f.exposure)
     strategy = f.design.get("strategy")
     adj = list(f.adjustment.get("set") or [])
-    parts: list[str | Placeholder] = []
+    crossover = "crossover" in str(f.design.get("type", ""))
     nights = _repeated_nights(f)
-    random = " + (1 | participant)" if nights else ""
-    if strategy in (None, "adjustment", "randomised") and (adj or strategy == "randomised" or
-                                                           "no adjustment needed" in str(f.adjustment.get("note"))):
-        covariates = "" if strategy == "randomised" else "".join(f" + {n}" for n in adj)
-        parts.append(f"Model: {y} ~ {x}{covariates}{random}, estimating the effect of {f.names(f.exposure)} on "
+    parts: list[str | Placeholder] = []
+    randomised = strategy == "randomised"
+    treated = treatment_nodes(f.plan) if randomised else []
+    adjusted = strategy in (None, "adjustment") and (adj or "no adjustment needed" in str(f.adjustment.get("note")))
+    if randomised or adjusted:
+        x = " + ".join(treated or f.exposure)
+        terms = "" if randomised else "".join(f" + {n}" for n in adj)
+        terms += " + period" if crossover else ""
+        terms += " + (1 | participant)" if crossover or nights else ""
+        formulas = "; ".join(f"{y} ~ {x}{terms}" for y in f.outcome)
+        parts.append(f"Model: {formulas}, estimating the effect of {f.names(treated or f.exposure)} on "
                      f"{f.names(f.outcome)}. ")
-        if strategy == "randomised":
-            parts.append("Randomisation removes confounding, so no adjustment set is needed. ")
+        if randomised:
+            parts.append("Randomisation removes confounding of the randomised contrast, so no adjustment set "
+                         "enters the model. ")
+            if crossover:
+                parts.append("Crossover: a period term, and a random intercept per participant (each their own "
+                             "control). ")
         elif adj:
             parts.append(f"Adjustment set: {f.names(adj)} ({f.adjustment.get('note')}). ")
         else:
             parts.append(f"Adjustment set: none ({f.adjustment.get('note')}). ")
         parts.append(Placeholder("choose the model family for the outcome's scale and the link function"))
+        if f.design.get("estimand_formula"):
+            parts.append(f" Identification formula: {f.design['estimand_formula']}.")
     else:
         reason = f.design.get("strategy_reason") or f.adjustment.get("note") or "no valid adjustment set"
         parts.append(f"Strategy: {strategy or 'not identifiable by adjustment'} ({reason}). ")
         if f.design.get("estimand_formula"):
             parts.append(f"Identification formula: {f.design['estimand_formula']}. ")
         parts.append(Placeholder("name the estimator that implements this strategy and its model"))
-    if f.design.get("estimand_formula") and strategy in (None, "adjustment", "randomised"):
-        parts.append(f" Identification formula: {f.design['estimand_formula']}.")
     if nights:
         parts.append(f" Repeated nights: {'; '.join(nights)} record one or more nights per participant; nights "
                      "enter as repeated measures with a random intercept per participant (1 | participant), not "
@@ -418,7 +441,7 @@ def estimator(f: _Facts) -> Text:
         parts.append(Placeholder("fix the number of nights per participant and how a missed night is handled"))
     else:
         parts.append(" Repeated measures: none of the exposure, outcome or mediator measures records repeated "
-                     "nights; one value per participant and measure.")
+                     "nights; one value per participant and measure" + (" and period." if crossover else "."))
     if f.sizes:
         parts.append(" " + _multiplicity(f))
     return tuple(parts)
@@ -595,8 +618,7 @@ OSF: tuple[tuple[str, tuple[_Spec, ...]], ...] = (
         ("", "Explanation of existing data", _fixed("explain any existing data and why they do not bias the "
                                                     "analysis")),
         ("", "Data collection procedures", lambda f: (*_eligibility(f), " ", *_schedule(f))),
-        ("", "Sample size", lambda f: (f"n = {f.sizes[0].get('n_total')} for the main comparison.",)
-         if f.sizes else _author("give the target sample size")),
+        ("", "Sample size", _target_n),
         ("", "Sample size rationale", _sample_size),
         ("", "Stopping rule", _fixed("state when data collection stops")),
     )),
