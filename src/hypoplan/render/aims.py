@@ -380,8 +380,8 @@ def _and(items: list[str]) -> str:
 # --- word budget ----------------------------------------------------------------------------------------------
 
 #: Words per section of a one-page aims page (sum = :data:`WORD_BUDGET`).
-SECTION_BUDGET = {"title": 20, "background": 140, "gap": 50, "long-term goal": 30, "objective": 40,
-                  "central hypothesis": 40, "rationale": 65, "aims": 135, "impact": 30}
+SECTION_BUDGET = {"title": 20, "background": 120, "gap": 45, "long-term goal": 30, "objective": 40,
+                  "central hypothesis": 40, "rationale": 70, "aims": 150, "impact": 35}
 
 
 # --- the scaffold ---------------------------------------------------------------------------------------------
