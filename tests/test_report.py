@@ -240,8 +240,12 @@ def test_report_leads_with_the_study(mecfs_report):
     shown = paths.split("<details")[0]
     assert shown.count("<li>") == 10 and "more</summary>" in paths  # paths collapse after the first ten
     design = page.split('<section id="design">')[1].split("</section>")[0]
-    for heading in ("Design", "What to measure", "Adjustment set", "Control groups", "Sample size"):
+    for heading in ("Design", "Identification strategy", "Estimand (ICH E9(R1))", "What to measure",
+                    "Adjustment set", "Control groups", "Sample size"):
         assert f"<h3>{heading}</h3>" in design
+    order = [design.index(f"<h3>{h}</h3>") for h in ("Identification strategy", "Estimand (ICH E9(R1))",
+                                                      "What to measure", "Control groups", "Sample size")]
+    assert order == sorted(order)  # strategy, estimand, measures, controls, sample size
     feasibility = page.split('<section id="feasibility">')[1].split("</section>")[0]
     assert "<h3>Feasibility</h3>" in feasibility and "visit schedule" in feasibility
     focus = page.split('<section id="focus">')[1].split("</section>")[0]

@@ -39,9 +39,8 @@ def markdown_to_html(markdown: str, *, heading_offset: int = 1) -> str:
     return md.renderer.render(tokens, md.options, {})
 
 
-#: Plan sections shown under "Study design", in this order; "Feasibility" and "Missing" follow in their own.
-DESIGN_SECTIONS = ("Design", "PECO", "What to measure", "Adjustment set", "Control groups", "Exclusions and washouts",
-                   "Sample size", "Discriminating predictions")
+#: Plan sections shown under "Feasibility"; every other plan section goes under "Study design", in plan order
+#: (PECO, design, identification strategy, estimand, outcomes, measures, adjustment, controls, sample size …).
 FEASIBILITY_SECTIONS = ("Feasibility", "Missing")
 #: Items shown before a long list folds into a <details> element.
 LIST_KEEP = 10
@@ -103,18 +102,18 @@ def report_html(hypothesis: Hypothesis, *, dot: str, svg: str | None, aims: Aims
 
         sections = plan_sections(render_plan_markdown(plan))
 
-        def join(names: tuple[str, ...]) -> Markup:
-            md = "".join(f"### {name}\n\n{sections[name]}\n" for name in names if name in sections)
+        def join(names: list[str]) -> Markup:
+            md = "".join(f"### {name}\n\n" + sections[name].replace("\n### ", "\n#### ") + "\n" for name in names)
             return Markup(fold_long_lists(markdown_to_html(md, heading_offset=0)))
 
-        design_html, feasibility_html = join(DESIGN_SECTIONS), join(FEASIBILITY_SECTIONS)
+        design_html = join([n for n in sections if n not in FEASIBILITY_SECTIONS])
+        feasibility_html = join([n for n in FEASIBILITY_SECTIONS if n in sections])
     analysis_html = None
     if analysis_markdown:
         analysis_html = Markup(fold_long_lists(markdown_to_html(analysis_markdown, heading_offset=0)))
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
-    design = (plan or {}).get("design") or {}
     return env.get_template("report.html.j2").render(
         h=hypothesis,
         csp=CSP,
@@ -123,8 +122,6 @@ def report_html(hypothesis: Hypothesis, *, dot: str, svg: str | None, aims: Aims
         focus_svg=Markup(focus_svg) if focus_svg else None,
         focus_dot=focus_dot,
         analysis_html=analysis_html,
-        design=design,
-        estimand=(plan or {}).get("estimand"),
         design_html=design_html,
         feasibility_html=feasibility_html,
         aims_html=Markup(aims_html(aims)),
