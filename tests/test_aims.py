@@ -172,6 +172,12 @@ def test_shipped_aims_fit_or_name_the_section_to_cut(path):
     assert 2 <= len(s.aims) <= 3 and next(a.kind for a in s.aims) == "focal"
     md = aims_markdown(s)
     assert "not been tested" not in md and "untested" not in md.lower()
+    # never invents, on real files too: every DOI and number of the page body is in the inputs
+    source = _inputs_text(h, build_plan(h, repository=repo).to_json())
+    body = md.split("-->", 1)[1].replace("\\", "")
+    assert all(doi in source for doi in DOI.findall(body))
+    numbering = {str(i) for i in range(1, max(3, len(s.references)) + 1)}  # aims and reference numbers
+    assert set(NUMBER.findall(body)) <= numbering | {"25", "132"} | set(NUMBER.findall(source))
 
 
 def _edge(source, target, confidence, *evidence):
