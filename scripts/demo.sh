@@ -27,12 +27,17 @@ step "plan: measures, controls, exclusions, feasibility, sample size, rival pred
 $hp plan "$main" --format markdown -o "$out/plan.md" --force
 $hp plan "$main" --format json -o "$out/plan.json" --force
 
-step "render: causal diagram (SVG) and a Mermaid version for GitHub"
+step "render: causal diagram (SVG), its focused view, and a Mermaid version for GitHub"
 $hp render "$main" --format svg -o "$out/mecfs-ne-vasomotion.svg" --force
+$hp render "$main" --focus --format svg -o "$out/mecfs-ne-vasomotion-focus.svg" --force
 $hp render "$main" --format mermaid -o "$out/mecfs-ne-vasomotion.mmd" --force
 
 step "aims: NIH Specific Aims scaffold"
 $hp aims "$main" -o "$out/aims.md" --force
+
+step "protocol: SPIRIT protocol and OSF preregistration skeletons, next to the aims"
+$hp protocol "$main" -o "$out/protocol.md" --force
+$hp protocol "$main" --template osf-prereg -o "$out/preregistration.md" --force
 
 step "report: one self-contained HTML page"
 $hp report "$main" -o "$out/report.html" --force

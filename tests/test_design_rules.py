@@ -191,6 +191,33 @@ def test_population_rules_apply_only_to_their_population():
     assert not any(x.topic == "post-exertional malaise" for x in fea.population_notes(CAT, (), measures))
 
 
+def test_one_note_per_rule_naming_every_measure():
+    """Three methods away from home give one PEM note, not three, and one visit schedule naming them all."""
+    g = build_graph(hyp([n("dx", "mecfs_diagnosis", kind="condition"),
+                         n("x", "central_ne_turnover", measure="csf-catecholamines"),
+                         n("m", "orthostatic_intolerance"), n("y", "unrefreshing_sleep", measure="psg-lab")],
+                        [{"source": "dx", "target": "x"}, {"source": "x", "target": "m"},
+                         {"source": "m", "target": "y"}], exposure="x", outcome="y"))
+    measures = measure_nodes(g, CAT, {"x": "exposure", "m": "mediator", "y": "outcome"})
+    away = {m.method.name for m in measures if m.measured and m.method and "home" not in m.method.setting}
+    assert len(away) >= 2
+    notes = fea.population_notes(CAT, ("mecfs_diagnosis",), measures) + fea.visit_schedule(
+        CAT, ("mecfs_diagnosis",), measures) + fea.invasiveness_notes(measures) + fea.validity_notes(measures)
+    rules = [x.rule for x in notes]
+    assert len(rules) == len(set(rules)) and all(rules)
+    [pem] = [x for x in notes if x.rule == "population:mecfs-pem"]
+    assert f"{len(away)} chosen measure(s) cannot be taken at home" in pem.note
+    [schedule] = [x for x in notes if x.rule == "visit-schedule"]
+    assert all(name in schedule.note for name in away) and schedule.data is not None
+    assert {v["setting"] for v in schedule.data["visits"]} == {
+        next(s for s in m.method.setting) for m in measures if m.method and m.method.name in away}
+    assert "Invasive procedures: 1" in schedule.note and "lumbar puncture" in schedule.note
+    assert schedule.data["recovery_rules"] == ["post-exertional malaise"]
+    # no population rule: no recovery window, and the note says nothing of PEM
+    [plain] = fea.visit_schedule(CAT, (), measures)
+    assert "Recovery" not in plain.note and "malaise" not in plain.note
+
+
 def test_cpet_provokes_pem_by_design():
     g = build_graph(hyp([n("dx", "mecfs_diagnosis", kind="condition"), n("p", "post_exertional_malaise",
                          measure="cpet-2day"), n("y", "unrefreshing_sleep")],
@@ -202,8 +229,8 @@ def test_cpet_provokes_pem_by_design():
 def test_species_gap_and_contradiction():
     g = _mecfs_like()
     gaps = fea.species_gap_notes(g, [("zol", "x"), ("x", "m")])
-    assert gaps[0].topic == "species gap" and "establish it in humans first" in gaps[0].note
-    assert gaps[1].topic == "evidence gap"
+    assert gaps[0].topic == "species gap" and "Establish it in humans first" in gaps[0].note
+    assert gaps[1].topic == "evidence gap" and "No evidence recorded in this file" in gaps[1].note
     assert fea.species_gap_notes(g, [("zol", "x")], species="mouse") == []
     g.edges["x", "m"]["evidence"] = (Hypothesis.model_validate({"id": "q", "title": "q", "edges": [{
         "source": "a", "target": "b", "evidence": [{"reference": "Null 2020", "design": "rct",
@@ -216,9 +243,21 @@ def test_species_gap_and_contradiction():
 def test_validity_caveat_for_plasma_ne():
     g = build_graph(hyp([n("s", "sympathetic_activity", measure="plasma-catecholamines"), n("y", "unrefreshing_sleep")],
                         [{"source": "s", "target": "y"}], exposure="s", outcome="y"))
-    notes = fea.validity_notes(measure_nodes(g, CAT, {"s": "exposure"}))
-    assert any("local muscle sympathetic activity" in x.note and any("Eldrup" in r for r in x.references)
-               for x in notes)
+    measures = measure_nodes(g, CAT, {"s": "exposure"})
+    [method] = [m.method for m in measures if m.node == "s"]
+    assert method is not None and any("local muscle sympathetic activity" in c for c in (method.captures,
+                                                                                          *method.caveats))
+    notes = fea.validity_notes(measures)
+    # the caveat lives in the methods section; feasibility names the proxy without repeating it
+    assert not any("local muscle sympathetic activity" in x.note for x in notes)
+    assert not [x for x in notes if x.rule == "validity:proxy"]  # a direct measure of sympathetic activity
+    g = build_graph(hyp([n("s", "central_ne_turnover", measure="plasma-catecholamines"), n("y", "unrefreshing_sleep")],
+                        [{"source": "s", "target": "y"}], exposure="s", outcome="y"))
+    measures = measure_nodes(g, CAT, {"s": "exposure"})
+    assert [m.proxy for m in measures if m.node == "s"] == [True]
+    [proxy] = [x for x in fea.validity_notes(measures) if x.rule == "validity:proxy"]
+    assert "Plasma NE and DHPG for" in proxy.note and any("Eldrup" in r for r in proxy.references)
+    assert "local muscle sympathetic activity" not in proxy.note
 
 
 # --------------------------------------------------------------------------- sample size

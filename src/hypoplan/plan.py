@@ -251,6 +251,7 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
 
     feasibility = tuple(
         fea.population_notes(catalog, conditions, measures)
+        + fea.visit_schedule(catalog, conditions, measures)
         + fea.invasiveness_notes(measures)
         + fea.burden_notes(measures)
         + fea.cost_notes(measures)

@@ -36,6 +36,7 @@ COMMAND_MODULES = [
     "render",
     "aims",
     "report",
+    "protocol",
     "diff",
     "review",
     "lint",

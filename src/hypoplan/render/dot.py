@@ -101,6 +101,8 @@ def _edge_attrs(edge: DiagramEdge) -> dict[str, str]:
     if edge.bidirected:
         style, colour = "dashed", COLOURS["confounded"]
         attrs.update(dir="both", constraint="false")
+    if edge.via:
+        style, colour = "dotted", COLOURS["latent"]
     if edge.path:
         colour = COLOURS[edge.path]
         width = f"{float(width) + 1.3:.1f}"
@@ -125,7 +127,8 @@ def _legend(diagram: Diagram, indent: str) -> list[str]:
     edge_names = {"established": "established", "supported": "supported", "suggestive": "suggestive",
                   "speculative": "speculative", "contested": "contested", "confounded": "confounded (latent U)",
                   "causal": "open causal path",
-                  "biasing": "open biasing path" + (" (listed paths only)" if diagram.paths_truncated else ""), "animal": "[animal] animal evidence only"}
+                  "biasing": "open biasing path" + (" (listed paths only)" if diagram.paths_truncated else ""), "animal": "[animal] animal evidence only",
+                  "via": "via N: path through N nodes not shown"}
     for i, kind in enumerate(items["edges"]):
         if kind in ("causal", "biasing"):
             sample = DiagramEdge("a", "b", False, "", "supported", path=kind)
@@ -133,6 +136,8 @@ def _legend(diagram: Diagram, indent: str) -> list[str]:
             sample = DiagramEdge("a", "b", True, "", "speculative")
         elif kind == "animal":
             sample = DiagramEdge("a", "b", False, "", "supported")
+        elif kind == "via":
+            sample = DiagramEdge("a", "b", False, "", "speculative", via=1)
         else:
             sample = DiagramEdge("a", "b", False, "", kind)
         attrs = _edge_attrs(sample)
@@ -177,7 +182,8 @@ def diagram_to_dot(diagram: Diagram) -> str:
     opts = diagram.options
     pinned = pinned_positions(diagram)
     graph_attrs = {"rankdir": opts.rankdir, "label": _Text.lines(diagram.title), "labelloc": "t", "fontsize": "16",
-                   "fontname": "Helvetica", "nodesep": "0.35", "ranksep": "0.5", "charset": "UTF-8"}
+                   "fontname": "Helvetica", "nodesep": "0.25" if opts.compact else "0.35",
+                   "ranksep": "0.25" if opts.compact else "0.5", "charset": "UTF-8"}
     if pinned is not None:
         graph_attrs.update({"layout": "neato", "splines": "true"})
     out = ["digraph hypothesis {",
