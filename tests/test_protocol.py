@@ -37,7 +37,9 @@ def full_hypothesis() -> Hypothesis:
                    "evidence": [{"reference": "Doe 2020", "citation": "doi:10.1000/light", "species": "human",
                                  "design": "rct", "finding": "light lowered melatonin",
                                  "effect_size": {"measure": "d", "value": 0.8, "n": 40}}]},
-                  {"source": "melatonin", "target": "latency", "sign": "-", "confidence": "supported"},
+                  {"source": "melatonin", "target": "latency", "sign": "-", "confidence": "supported",
+                   "evidence": [{"reference": "Roe 2021", "species": "human", "design": "cohort",
+                                 "finding": "lower melatonin went with longer latency"}]},
                   {"source": "age", "target": "light"}, {"source": "age", "target": "latency"}],
     })
 
