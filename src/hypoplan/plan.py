@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .design.feasibility import FeasibilityNote
     from .design.measures import NodeMeasure
     from .design.rivals import Prediction
-    from .design.sizing import SampleSize
+    from .design.sizing import SampleSize, Sizing, SizingOptions
     from .loader import Repository
 
 __all__ = ["Plan", "build_plan", "measure_json"]
@@ -50,6 +50,7 @@ class Plan:
     predictions: tuple[Prediction, ...] = ()
     missing: tuple[str, ...] = ()
     catalog_sources: tuple[str, ...] = field(default=())
+    sizing: Sizing | None = None
 
     def to_json(self) -> dict[str, Any]:
         h = self.hypothesis
@@ -68,6 +69,7 @@ class Plan:
             "exclusions": [e.to_json() for e in self.exclusions],
             "feasibility": [f.to_json() for f in self.feasibility],
             "sample_size": [s.to_json() for s in self.sample_size],
+            "sizing": self.sizing.to_json() if self.sizing is not None else None,
             "discriminating_predictions": [p.to_json() for p in self.predictions],
             "missing": list(self.missing),
         }
@@ -118,7 +120,7 @@ def _adjustment(result: AnalysisResult | None, g: nx.DiGraph, costs: dict[str, f
 
 
 def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, catalog: Catalog | None = None,
-               max_results: int = 100) -> Plan:
+               max_results: int = 100, sizing_options: SizingOptions | None = None) -> Plan:
     """Propose a study for a resolved hypothesis (``extends`` merged).
 
     Without an explicit ``catalog``, the packaged catalog is used, merged with
@@ -130,7 +132,7 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     from .design.catalog import default_catalog, load_catalog_for
     from .design.measures import measure_nodes, measurement_costs
     from .design.rivals import discriminating_predictions, load_rivals
-    from .design.sizing import primary_comparisons
+    from .design.sizing import size_plan
     from .graph import build_graph
 
     if catalog is None:
@@ -205,11 +207,23 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     crossover = [(d, t) for d in manipulated_nodes for t in g.successors(d) if t in focal - set(outcome)]
     population_name = " and ".join(c.label for c in (catalog.construct(x) for x in conditions) if c) or "participants"
     sizes: tuple[SampleSize, ...] = ()
+    sizing = None
     if exposure and outcome:
-        sizes = tuple(primary_comparisons(
+        rules = [r for r in catalog.population_rules if set(r.applies_to) & set(conditions) and r.attrition is not None]
+        attrition_rule = None
+        if rules:
+            worst = max(rules, key=lambda r: r.attrition or 0.0)
+            attrition_rule = (float(worst.attrition or 0.0),
+                              f"catalog rule {worst.id}: " + "; ".join(worst.references))
+        reliability = {m.node: (m.method.reliability, "; ".join(m.method.reliability_references))
+                       for m in measures if m.method is not None and m.method.reliability is not None}
+        sizing = size_plan(
             g, exposure=exposure, outcome=outcome, condition_nodes=condition_nodes,
             focal=sorted(n for n in mediators), crossover_edges=crossover,
-            disease_groups=len(disease), population=f"people with {population_name}" if conditions else "participants"))
+            disease_groups=len(disease), population=f"people with {population_name}" if conditions else "participants",
+            options=sizing_options, attrition_rule=attrition_rule, reliability=reliability)
+        sizes = sizing.comparisons
+        missing.extend(e["note"] for e in sizing.effect_sizes if not e["used_in"] and "no conversion" in e["note"])
     for s in sizes:
         if s.source == "assumption":
             missing.append(f"no recorded effect size for '{s.comparison}': the sample size rests on an assumption")
@@ -233,7 +247,8 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     design_type, summary = _design(hypothesis, g, species, conditions, healthy, disease, within, exposure, outcome,
                                    catalog)
     return Plan(hypothesis, species, design_type, summary, measures, adj_set, adj_cost, adj_note, controls,
-                exclusions, feasibility, sizes, tuple(predictions), tuple(dict.fromkeys(missing)), catalog.sources)
+                exclusions, feasibility, sizes, tuple(predictions), tuple(dict.fromkeys(missing)), catalog.sources,
+                sizing)
 
 
 def _design(h: Hypothesis, g: nx.DiGraph, species: str, conditions: tuple[str, ...], healthy: list, disease: list,

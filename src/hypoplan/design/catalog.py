@@ -22,20 +22,20 @@ from ..errors import Diagnostic, LoadError
 from ..yamlio import SourceMap, load_yaml_file, parse_yaml
 
 __all__ = [
-    "Invasiveness",
-    "CostBand",
-    "Construct",
-    "Method",
-    "Drug",
-    "DiseaseControl",
-    "PopulationRule",
-    "Catalog",
     "CATALOG_NAMES",
+    "Catalog",
+    "Construct",
+    "CostBand",
+    "DiseaseControl",
+    "Drug",
+    "Invasiveness",
+    "Method",
+    "PopulationRule",
     "default_catalog",
-    "load_catalog_file",
-    "load_catalog_text",
     "find_repository_catalog",
+    "load_catalog_file",
     "load_catalog_for",
+    "load_catalog_text",
 ]
 
 #: File names picked up automatically beside the hypotheses.
@@ -107,6 +107,14 @@ class _TimeResolution(_Model):
     text: str | None = None
 
 
+class _Reliability(_Model):
+    """Test–retest reliability of one session (ICC), with its source: give it only from a cited study."""
+
+    icc: float = Field(gt=0, le=1)
+    references: list[str] = Field(min_length=1)
+    note: str = ""
+
+
 class _MethodModel(_Model):
     id: str = Field(pattern=_ID)
     name: str
@@ -124,6 +132,7 @@ class _MethodModel(_Model):
     time_resolution: _TimeResolution = Field(default_factory=_TimeResolution)
     provokes: list[str] = Field(default_factory=list)
     references: list[str] = Field(default_factory=list)
+    reliability: _Reliability | None = None
 
 
 class _DrugModel(_Model):
@@ -159,6 +168,8 @@ class _PopulationRuleModel(_Model):
     sensitive_to: list[str] = Field(default_factory=list)
     prefer_settings: list[str] = Field(default_factory=list)
     references: list[str] = Field(min_length=1)
+    attrition: float | None = Field(default=None, ge=0, lt=1,
+                                    description="expected drop-out proportion in this population, from the references")
 
 
 class _CatalogModel(_Model):
@@ -209,6 +220,8 @@ class Method:
     time_text: str | None
     provokes: tuple[str, ...]
     references: tuple[str, ...]
+    reliability: float | None = None  # test–retest ICC of one session
+    reliability_references: tuple[str, ...] = ()
 
     def measures(self, construct: str) -> bool:
         return construct in self.constructs or construct in self.proxy_for
@@ -276,6 +289,7 @@ class PopulationRule:
     sensitive_to: tuple[str, ...]
     prefer_settings: tuple[str, ...]
     references: tuple[str, ...]
+    attrition: float | None = None  # expected drop-out proportion, only with references that give it
 
 
 @dataclass(frozen=True)
@@ -419,13 +433,15 @@ def _records(model: _CatalogModel, refs: dict[str, str]) -> dict[str, list[Any]]
                            tuple(m.species), m.invasiveness, tuple(m.setting), m.cost_band, m.cost_note, m.validity,
                            m.burden.level, m.burden.text, m.time_resolution.seconds,
                            m.time_resolution.resolves_infraslow, m.time_resolution.text, tuple(m.provokes),
-                           r(m.references)) for m in model.methods],
+                           r(m.references), m.reliability.icc if m.reliability else None,
+                           r(m.reliability.references) if m.reliability else ()) for m in model.methods],
         "drugs": [Drug(d.id, d.name, d.class_, tuple(d.examples), tuple(d.acts_on), tuple(d.methods), d.effect,
                        d.action, d.washout, r(d.references)) for d in model.drugs],
         "disease_controls": [DiseaseControl(d.id, d.name, d.condition, tuple(d.control_for), tuple(d.shares), d.overlap,
                                             d.rationale, r(d.references)) for d in model.disease_controls],
         "population_rules": [PopulationRule(p.id, tuple(p.applies_to), p.topic, p.severity, p.note,
-                                            tuple(p.sensitive_to), tuple(p.prefer_settings), r(p.references))
+                                            tuple(p.sensitive_to), tuple(p.prefer_settings), r(p.references),
+                                            p.attrition)
                              for p in model.population_rules],
     }
 

@@ -549,3 +549,36 @@ def adjusted_alpha(alpha: float, comparisons: int, method: str) -> tuple[float, 
         return level, f"Bonferroni: each of {comparisons} primary comparisons at alpha/{comparisons} (Dunn 1961)"
     return level, (f"Holm step-down over {comparisons} primary comparisons (Holm 1979): sized at its strictest "
                    f"step, alpha/{comparisons}, which is conservative for the later steps")
+
+
+# ---------------------------------------------------------------------------
+# Mediation: the joint-significance test of the indirect effect
+# ---------------------------------------------------------------------------
+
+
+def mediation_power(a: float, b: float, n: float, *, alpha: float = 0.05) -> float:
+    """Power of the joint-significance test of a·b (MacKinnon et al. 2002, *Psychol Methods* 7:83): reject when
+    both the X→M path ``a`` and the M→Y path ``b`` (given X) are significant.
+
+    Model X ~ N(0, 1), M = aX + e, Y = bM + c′X + e with unit error variances, so each path test is the
+    F test of one coefficient with f² = a² (df 1, n − 2) and f² = b² (df 1, n − 3), statsmodels
+    ``FTestPowerF2``.  The two estimates are asymptotically independent, so the joint power is the product.
+    """
+    from statsmodels.stats.power import FTestPowerF2
+
+    engine = FTestPowerF2()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        p_a = float(engine.power(effect_size=a * a, df_num=1, df_denom=n - 2.0, alpha=alpha))
+        p_b = float(engine.power(effect_size=b * b, df_num=1, df_denom=n - 3.0, alpha=alpha))
+    return p_a * p_b
+
+
+def mediation_sample_size(a: float, b: float, *, alpha: float = 0.05, power: float = 0.8) -> tuple[float, int]:
+    """Smallest n whose joint-significance power (:func:`mediation_power`) reaches ``power``: (raw, ceil)."""
+    for name, v in (("a", a), ("b", b)):
+        v = _check_number(f"path {name}", v)
+        if v == 0:
+            raise UsageError(f"mediation path {name} must be non-zero")
+    raw = _solve_increasing(lambda n: mediation_power(a, b, n, alpha=alpha), power, 4.0, start=50.0)
+    return raw, math.ceil(raw)
