@@ -8,11 +8,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    := out
 
-.PHONY: demo test install system-deps bench clean help
+.PHONY: demo test lint install system-deps bench clean help
 
 help:
 	@echo "make demo   install everything and run hypoplan on the shipped hypotheses (writes $(OUT)/)"
 	@echo "make test   install everything and run the test suite"
+	@echo "make lint   ruff and mypy (pinned in the test extra), as CI runs them"
 	@echo "make bench  run the benchmarks in bench/"
 
 $(BIN)/python:
@@ -37,6 +38,11 @@ demo: install
 test: SYSTEM_DEPS = graphviz chromium
 test: install
 	$(BIN)/python -m pytest
+
+# The same checks as .pre-commit-config.yaml and tests/test_habits.py; CI runs this before `make test`.
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python bench/bench_analysis.py

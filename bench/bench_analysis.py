@@ -90,24 +90,24 @@ def main() -> None:
         g, x, y = random_dag(args.nodes, args.degree, rng, args.latent)
         sets, _ = minimal_adjustment_sets(g, {x}, {y}, max_results=100)
         counts["sets"].append(len(sets))
-        times["minimal adjustment sets"].append(timed(lambda: minimal_adjustment_sets(g, {x}, {y}, max_results=100)))
+        times["minimal adjustment sets"].append(timed(lambda g=g, x=x, y=y: minimal_adjustment_sets(g, {x}, {y}, max_results=100)))
         ins, _ = conditional_instruments(g, x, y, max_results=100)
         counts["instruments"].append(len(ins))
-        times["instruments"].append(timed(lambda: conditional_instruments(g, x, y, max_results=100)))
+        times["instruments"].append(timed(lambda g=g, x=x, y=y: conditional_instruments(g, x, y, max_results=100)))
         imps, _ = basis_implications(g)
         counts["implications"].append(len(imps))
-        times["implications (basis)"].append(timed(lambda: basis_implications(g)))
-        times["analyze() in process"].append(timed(lambda: analyze(g), repeat=1))
+        times["implications (basis)"].append(timed(lambda g=g: basis_implications(g)))
+        times["analyze() in process"].append(timed(lambda g=g: analyze(g), repeat=1))
         if k < args.cli_runs:
             path = tmp / f"g{k}.dagitty"
             path.write_text(to_dagitty(g, x, y))
             t = time.perf_counter()
-            proc = subprocess.run([str(hypoplan), "analyze", str(path), "--format", "json"], capture_output=True)
+            proc = subprocess.run([str(hypoplan), "analyze", str(path), "--format", "json"], capture_output=True, check=False)
             times["hypoplan analyze (wall)"].append((time.perf_counter() - t) * 1000)
             if proc.returncode != 0:
                 sys.exit(f"hypoplan analyze failed: {proc.stderr.decode()}")
             t = time.perf_counter()  # interpreter + CLI start-up alone, for comparison
-            subprocess.run([str(hypoplan), "--help"], capture_output=True)
+            subprocess.run([str(hypoplan), "--help"], capture_output=True, check=False)
             times["hypoplan --help (floor)"].append((time.perf_counter() - t) * 1000)
     print(f"{args.graphs} random DAGs, {args.nodes} nodes, average degree {args.degree:g}, seed {args.seed}, "
           f"{args.latent} latent confounders")

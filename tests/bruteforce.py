@@ -10,7 +10,7 @@ path, and every proper non-causal path is blocked.  Only use it on graphs of ≤
 
 from __future__ import annotations
 
-from itertools import combinations
+from itertools import combinations, pairwise
 
 
 class Dag:
@@ -101,7 +101,7 @@ def all_paths(dag: Dag, xs, ys, avoid=()):
 
 
 def is_causal(dag: Dag, path) -> bool:
-    return all(b in dag.children[a] for a, b in zip(path, path[1:]))
+    return all(b in dag.children[a] for a, b in pairwise(path))
 
 
 def is_blocked(dag: Dag, path, zs) -> bool:

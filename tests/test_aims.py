@@ -24,7 +24,7 @@ from hypoplan.render.aims import (
 )
 
 DOI = re.compile(r"10\.\d{4,9}/[^\s;,)\]\\]+")
-PMID = re.compile(r"pmid:\s*\d+", re.I)
+PMID = re.compile(r"pmid:\s*\d+", re.IGNORECASE)
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
 
 PLAN = {
@@ -122,7 +122,7 @@ def test_effect_size_is_quoted_only_when_recorded():
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_text_is_inert_markdown(text):
     md = aims_markdown(build_aims(hostile_hypothesis(text), PLAN))
-    comment, body = md.split("-->", 1)
+    _comment, body = md.split("-->", 1)
     assert "<" not in body.replace("&lt;", "")  # no raw HTML
     assert not re.search(r"(?<!\\)\[[^\]]*(?<!\\)\]\(", body)  # no live link
     assert not re.search(r"(?<!\\)!\[", body)

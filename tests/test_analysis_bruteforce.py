@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
-import bruteforce as bf  # noqa: E402
+import bruteforce as bf
 
-from hypoplan.analysis import adjustment as adj  # noqa: E402
-from hypoplan.analysis.implications import all_minimal_implications, basis_implications  # noqa: E402
-from hypoplan.analysis.paths import enumerate_paths  # noqa: E402
-from hypoplan.analysis.separation import minimal_d_separator  # noqa: E402
+from hypoplan.analysis import adjustment as adj
+from hypoplan.analysis.implications import all_minimal_implications, basis_implications
+from hypoplan.analysis.paths import enumerate_paths
+from hypoplan.analysis.separation import minimal_d_separator
 
 pytestmark = pytest.mark.slow  # about a minute: deselect with -m "not slow"
 
@@ -82,7 +82,7 @@ def test_canonical_valid_iff_some_valid_set_exists(problem):
 @SETTINGS
 @given(problems())
 def test_validity_check_agrees_with_definition(problem):
-    g, dag, xs, ys, inc, _ = problem
+    g, dag, xs, ys, _inc, _ = problem
     pool = sorted(set(g) - xs - ys)
     z = frozenset(pool[::2])  # may contain latent nodes: then invalid
     verdict = adj.check_adjustment_set(g, xs, ys, z)
@@ -189,7 +189,7 @@ def test_all_minimal_implications_equal_brute_force(problem):
 @FEW
 @given(problems())
 def test_caps_are_respected_and_reported(problem):
-    g, dag, xs, ys, inc, _ = problem
+    g, _dag, xs, ys, inc, _ = problem
     full, _ = adj.minimal_adjustment_sets(g, xs, ys, inc, max_results=10_000)
     capped, truncated = adj.minimal_adjustment_sets(g, xs, ys, inc, max_results=1)
     assert len(capped) <= 1

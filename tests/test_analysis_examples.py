@@ -11,20 +11,20 @@ import networkx as nx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-import bruteforce as bf  # noqa: E402
+import bruteforce as bf
 
-from hypoplan.analysis import analyze  # noqa: E402
-from hypoplan.analysis.adjustment import check_adjustment_set, min_cost_adjustment_set  # noqa: E402
-from hypoplan.analysis.separation import (  # noqa: E402
+from hypoplan.analysis import analyze
+from hypoplan.analysis.adjustment import check_adjustment_set, min_cost_adjustment_set
+from hypoplan.analysis.separation import (
     d_separated,
     forbidden_nodes,
     moral_ancestral_graph,
     proper_backdoor_graph,
     proper_causal_nodes,
 )
-from hypoplan.errors import AnalysisError  # noqa: E402
-from hypoplan.graph import build_graph  # noqa: E402
-from hypoplan.loader import load_text  # noqa: E402
+from hypoplan.errors import AnalysisError
+from hypoplan.graph import build_graph
+from hypoplan.loader import load_text
 
 
 def dag(edges, latent=(), x="X", y="Y", adjusted=()):

@@ -215,7 +215,7 @@ def test_cli_github_annotations_are_escaped(runner, write, tmp_path):
     assert res.exit_code == 1
     lines = res.stdout.strip().splitlines()
     assert len(lines) == 2  # E021 (unknown target) and E041 (A and B not connected)
-    assert all(line.startswith(f"::error file={path}".replace(":", "%3A", 1)) or line.startswith("::error file=/")
+    assert all(line.startswith((f"::error file={path}".replace(":", "%3A", 1), "::error file=/"))
                for line in lines)
     assert "%250A%0A::error file=evil" in lines[0]  # literal %0A escaped, newline encoded
 

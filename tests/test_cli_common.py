@@ -102,7 +102,7 @@ def test_write_output_writes_into_a_fifo_instead_of_replacing_it(tmp_path):
 
 
 def test_write_output_reports_an_os_error_as_a_usage_error(tmp_path, monkeypatch):
-    import hypoplan.cli.common as common
+    from hypoplan.cli import common
 
     def full(path, data):
         raise OSError(28, "No space left on device")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import networkx as nx
-from hypothesis import given, settings, strategies as st
+from dag_strategies import random_dag
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hypoplan.analysis.controls import confounders, negative_controls
 from hypoplan.graph import build_graph
 from hypoplan.schema import Hypothesis
-from dag_strategies import random_dag
 
 
 def _hyp(edges: list[tuple[str, str, str]], latent: tuple[str, ...] = ()) -> nx.DiGraph:

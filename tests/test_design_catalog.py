@@ -8,17 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from hypoplan.design.catalog import (Invasiveness, default_catalog, find_repository_catalog, load_catalog_file,
-                                     load_catalog_for, load_catalog_text)
+from hypoplan.design.catalog import (
+    Invasiveness,
+    default_catalog,
+    find_repository_catalog,
+    load_catalog_file,
+    load_catalog_for,
+    load_catalog_text,
+)
 from hypoplan.errors import LoadError
 
 OTHER = Path(__file__).parent / "data" / "other_field"
 
-CONTRACT_CONSTRUCTS = """lc_activity ne_infraslow_oscillation central_ne_turnover sympathetic_activity cerebral_vasomotion
-cerebral_blood_volume csf_inflow glymphatic_clearance brain_waste_accumulation nrem_sleep_architecture sleep_instability
-unrefreshing_sleep mecfs_diagnosis post_exertional_malaise fm_diagnosis pain_threshold ne_evoked_pain cognitive_function
-alertness_arousal anxiety depression chronic_stress age sex bmi sleep_apnea physical_activity orthostatic_intolerance
-hypnotic_use net_inhibitor_use""".split()
+CONTRACT_CONSTRUCTS = ["lc_activity", "ne_infraslow_oscillation", "central_ne_turnover", "sympathetic_activity", "cerebral_vasomotion", "cerebral_blood_volume", "csf_inflow", "glymphatic_clearance", "brain_waste_accumulation", "nrem_sleep_architecture", "sleep_instability", "unrefreshing_sleep", "mecfs_diagnosis", "post_exertional_malaise", "fm_diagnosis", "pain_threshold", "ne_evoked_pain", "cognitive_function", "alertness_arousal", "anxiety", "depression", "chronic_stress", "age", "sex", "bmi", "sleep_apnea", "physical_activity", "orthostatic_intolerance", "hypnotic_use", "net_inhibitor_use"]
 
 
 def test_default_catalog_has_the_contract_vocabulary_and_brief_methods():

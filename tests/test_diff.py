@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from review_helpers import hypothesis_text
+
 from hypoplan.loader import load_text
 from hypoplan.review.diff import diff_hypotheses
-from review_helpers import hypothesis_text
 
 OLD = hypothesis_text()
 

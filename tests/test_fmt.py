@@ -187,8 +187,8 @@ class Doc:
             elif isinstance(value, list) and value and isinstance(value[0], dict):
                 out.append(f"{pad}{key}:")
                 inner = indent + self.dash + 2
-                for item in value:
-                    lines = self.mapping(item, inner, item=True)
+                for element in value:
+                    lines = self.mapping(element, inner, item=True)
                     first = next(i for i, line in enumerate(lines) if not line.lstrip().startswith("#"))
                     lines[first] = " " * (indent + self.dash) + "- " + lines[first][inner:]
                     out += lines
@@ -289,7 +289,7 @@ def test_fmt_keeps_every_comment_beside_its_key(case):
 
 
 def test_a_change_of_meaning_is_refused(monkeypatch: pytest.MonkeyPatch):
-    import hypoplan.review.fmt as fmt
+    from hypoplan.review import fmt
 
     monkeypatch.setattr(fmt, "_canonical_body", lambda h: "id: other\ntitle: changed\n")
     with pytest.raises(FormatError, match="F002"):

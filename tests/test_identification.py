@@ -13,10 +13,22 @@ from itertools import chain, combinations, product
 import networkx as nx
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hypoplan.analysis.identification import (
-    Hedge, Prob, Product, Ratio, Sum, find_frontdoor_set, free_variables, frontdoor_estimand, frontdoor_expression, frontdoor_valid, id_expression, identify_id,
+    Hedge,
+    Prob,
+    Product,
+    Ratio,
+    Sum,
+    find_frontdoor_set,
+    free_variables,
+    frontdoor_estimand,
+    frontdoor_expression,
+    frontdoor_valid,
+    id_expression,
+    identify_id,
     latent_projection,
 )
 from hypoplan.errors import AnalysisError

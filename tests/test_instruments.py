@@ -5,13 +5,13 @@ from __future__ import annotations
 from itertools import chain, combinations
 
 import networkx as nx
-from hypothesis import given, settings, strategies as st
+from dag_strategies import random_dag
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hypoplan.analysis.instruments import conditional_instruments, is_conditional_instrument, reachable
 from hypoplan.graph import build_graph
 from hypoplan.schema import Hypothesis
-from dag_strategies import random_dag
-
 
 # ---------------------------------------------------------------- brute force (independent of the module)
 

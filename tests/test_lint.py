@@ -36,7 +36,10 @@ edges:
 """
 
 
-def codes(text: str, *, others: dict[str, str] | None = None, config: LintConfig = LintConfig()) -> list[str]:
+_DEFAULT_CONFIG = LintConfig()
+
+
+def codes(text: str, *, others: dict[str, str] | None = None, config: LintConfig = _DEFAULT_CONFIG) -> list[str]:
     hfile = load_text(textwrap.dedent(text), "h.yaml")
     loaded = {k: load_text(textwrap.dedent(v), f"{k}.yaml").hypothesis for k, v in (others or {}).items()}
     return [d.code for d in lint_hypothesis(hfile, find=loaded.get, config=config)]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import networkx as nx
-from hypothesis import given, settings, strategies as st
+from dag_strategies import random_dag
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hypoplan.analysis.mediators import causal_paths, find_mediators
-from dag_strategies import random_dag
 
 
 @st.composite

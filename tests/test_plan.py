@@ -15,7 +15,7 @@ from hypoplan.schema import Hypothesis
 
 ROOT = Path(__file__).resolve().parents[1]
 OTHER = Path(__file__).parent / "data" / "other_field"
-KEYS = ["hypothesis", "peco", "design", "measures", "adjustment", "controls", "exclusions", "feasibility",
+KEYS = ["hypothesis", "peco", "design", "estimand", "outcomes", "measures", "adjustment", "controls", "exclusions", "feasibility",
         "sample_size", "sizing", "discriminating_predictions", "missing"]
 
 
@@ -142,7 +142,8 @@ def test_cli_plan_markdown_json_and_overwrite(runner, tmp_path):
     assert md.startswith("# Study plan: Traffic PM2.5")
     assert "Personal PM2.5 monitor" in md  # from the catalog.yaml beside the hypothesis, picked up automatically
     headings = [line for line in md.splitlines() if line.startswith("## ")]
-    assert headings == ["## PECO", "## Design", "## What to measure", "## Adjustment set", "## Control groups",
+    assert headings == ["## PECO", "## Design", "## Identification strategy", "## Estimand (ICH E9(R1))",
+                        "## Outcomes", "## What to measure", "## Adjustment set", "## Control groups",
                         "## Exclusions and washouts", "## Feasibility", "## Sample size",
                         "## Discriminating predictions", "## Missing"]
     r = runner.invoke(app, ["plan", str(src), "-o", str(out)])

@@ -56,7 +56,8 @@ def test_nan_from_statsmodels_at_small_alpha_is_solved(design):
     # independent check: the one-sided power at alpha/2 (finite in statsmodels) brackets the answer,
     # since the far tail is below 1e-10 here
     engine, key = (TTestPower(), "nobs") if design == "paired" else (TTestIndPower(), "nobs1")
-    upper = lambda k: engine.power(effect_size=0.5, alpha=0.00005, alternative="larger", **{key: k})
+    def upper(k: int) -> float:
+        return engine.power(effect_size=0.5, alpha=0.00005, alternative="larger", **{key: k})
     assert upper(n) >= 0.8 > upper(n - 1)
 
 
@@ -113,7 +114,8 @@ def test_paired_with_rho_matches_statsmodels(d, rho):
     dz = paired_dz(d, rho)
     assert res["effect_size"] == pytest.approx(dz)
     n = res["n_total"]
-    power = lambda k: TTestPower().power(effect_size=dz, nobs=k, alpha=0.05)
+    def power(k: int) -> float:
+        return TTestPower().power(effect_size=dz, nobs=k, alpha=0.05)
     assert power(n) >= 0.8 > power(n - 1)
 
 
@@ -127,7 +129,8 @@ def test_alpha_adjust_sizes_at_alpha_over_k(k, method):
     res = json.loads(out)
     assert res["alpha"] == pytest.approx(0.05 / k) and res["alpha_family"] == 0.05
     n = res["n_per_group"]
-    power = lambda m: TTestIndPower().power(effect_size=0.5, nobs1=m, alpha=0.05 / k)
+    def power(m: int) -> float:
+        return TTestIndPower().power(effect_size=0.5, nobs1=m, alpha=0.05 / k)
     assert power(n) >= 0.8 > power(n - 1)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 from pathlib import Path
@@ -69,11 +70,11 @@ def test_generated_ids_never_user_ids():
     data["focus"] = {"exposure": ["end"], "outcome": ["o"], "adjusted": ["graph"]}
     g = build_graph(type(h).model_validate(data))
     dot, mmd = to_dot(g), to_mermaid(g)
-    ids = set(re.findall(r"^\s*([\w.-]+) (?:\[|->)", dot, re.M)) - {"graph", "node", "edge"}
-    ids |= set(re.findall(r"^\s*([\w.-]+)[(\[]", mmd, re.M))
-    for a, b in re.findall(r"^\s*(\S+) (?:==>|-->|-\.->|<-\.->)(?:\|\"[^\"]*\"\|)? (\S+)$", mmd, re.M):
+    ids = set(re.findall(r"^\s*([\w.-]+) (?:\[|->)", dot, re.MULTILINE)) - {"graph", "node", "edge"}
+    ids |= set(re.findall(r"^\s*([\w.-]+)[(\[]", mmd, re.MULTILINE))
+    for a, b in re.findall(r"^\s*(\S+) (?:==>|-->|-\.->|<-\.->)(?:\|\"[^\"]*\"\|)? (\S+)$", mmd, re.MULTILINE):
         ids |= {a, b}
-    ids |= {c for line in re.findall(r"^  class ([\w,]+) ", mmd, re.M) for c in line.split(",")}
+    ids |= {c for line in re.findall(r"^  class ([\w,]+) ", mmd, re.MULTILINE) for c in line.split(",")}
     assert len(ids) > 10 and all(re.fullmatch(r"n\d+|legend\w*", i) for i in ids), ids
 
 
@@ -160,8 +161,8 @@ def test_hostile_text_in_svg_is_visible_text(text):
 
     svg = svg_for_html(render(to_dot(build_graph(hostile_hypothesis(text))), "svg"))
     tags = re.findall(r"<[^>]+>", svg)  # text content has its < escaped, so these are the real elements
-    assert not [t for t in tags if re.match(r"</?(img|image|script|a|foreignObject)\b", t, re.I)]
-    assert not [t for t in tags if re.search(r"\s(href|xlink:href|src|on\w+)\s*=", t, re.I)]
+    assert not [t for t in tags if re.match(r"</?(img|image|script|a|foreignObject)\b", t, re.IGNORECASE)]
+    assert not [t for t in tags if re.search(r"\s(href|xlink:href|src|on\w+)\s*=", t, re.IGNORECASE)]
     assert "javascript:" not in " ".join(tags)
     import html as html_mod
 
@@ -356,7 +357,7 @@ def test_causal_edges_match_brute_force_on_random_dags():
         expected = set()
         for path in nx.all_simple_paths(g, x, y):
             if not adjusted & set(path[1:-1]):
-                expected |= set(zip(path, path[1:]))
+                expected |= set(itertools.pairwise(path))
         assert causal_edges(g, [x], [y], adjusted) == expected
 
 

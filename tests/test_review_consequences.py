@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from review_helpers import hypothesis_text
+
 from hypoplan.review.pipeline import review_texts
 from hypoplan.review.report import to_markdown
-from review_helpers import hypothesis_text
 
 OLD = hypothesis_text()
 LATENT_C = OLD.replace("  - id: c\n    label: Confounder\n", "  - id: c\n    label: Confounder\n    observed: false\n")

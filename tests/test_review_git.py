@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from review_helpers import commit, git, hypothesis_text, init_repo, write
 
 from hypoplan.cli import app
 from hypoplan.review.pipeline import review_specs, review_worktree
-from review_helpers import commit, git, hypothesis_text, init_repo, write
 
 
 @pytest.fixture

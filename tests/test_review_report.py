@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import re
 
-from hypoplan.review.report import (ANNOTATIONS_PER_TYPE, Annotation, annotation_line, limit_annotations,
-                                    mermaid_diagram, review_annotations, to_github, to_markdown)
-from hypoplan.review.pipeline import review_texts
 from review_helpers import hypothesis_text
+
+from hypoplan.review.pipeline import review_texts
+from hypoplan.review.report import (
+    ANNOTATIONS_PER_TYPE,
+    Annotation,
+    annotation_line,
+    limit_annotations,
+    mermaid_diagram,
+    review_annotations,
+    to_github,
+    to_markdown,
+)
 
 HOSTILE = "Med </details> ``` \\n::error file=x::pwned @org/team #12 [link](javascript:alert(1)) <img src=x> | %0A"
 
@@ -35,7 +44,7 @@ def test_hostile_text_cannot_break_the_markdown_comment():
     # No line of the comment can be read as a workflow command when the file is printed in a CI log.
     assert not any(line.lstrip().startswith("::") for line in lines)
     # Our own fences and <details> blocks are the only ones.
-    assert [l for l in lines if "```" in l] == ["```mermaid", "```"]
+    assert [line for line in lines if "```" in line] == ["```mermaid", "```"]
     assert md.count("<details>") == md.count("</details>")
     assert "&lt;/details&gt;" in md and "&lt;img src=x&gt;" in md
     outside_code = md.split("```mermaid")[0]

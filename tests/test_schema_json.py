@@ -9,8 +9,8 @@ import pytest
 from jsonschema import Draft7Validator
 
 from hypoplan.cli import app
-from hypoplan.jsonschema import DRAFT_07, SIGN_ALIASES, hypothesis_schema, schema_text
 from hypoplan.errors import LoadError
+from hypoplan.jsonschema import DRAFT_07, SIGN_ALIASES, hypothesis_schema, schema_text
 from hypoplan.loader import is_catalog_path, load_text
 from hypoplan.schema import Sign, normalise_sign
 from hypoplan.writer import DEFAULT_SCHEMA_PATH
@@ -105,7 +105,7 @@ def test_schema_and_loader_agree(validator: Draft7Validator, change: str, ok: bo
 def test_shipped_hypotheses_validate_and_name_the_schema(validator: Draft7Validator, path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.splitlines()[0] == f"# yaml-language-server: $schema={DEFAULT_SCHEMA_PATH}"
-    data, source = parse_yaml(text, str(path))
+    data, _source = parse_yaml(text, str(path))
     errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(data)]
     assert not errors, errors
 

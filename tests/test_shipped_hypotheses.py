@@ -38,6 +38,8 @@ CONSTRUCTS = {
     "mecfs_diagnosis", "post_exertional_malaise", "fm_diagnosis", "pain_threshold", "ne_evoked_pain",
     "cognitive_function", "alertness_arousal", "anxiety", "depression", "chronic_stress", "age", "sex",
     "bmi", "sleep_apnea", "physical_activity", "orthostatic_intolerance", "hypnotic_use", "net_inhibitor_use",
+    # issue 9: construct-exact thresholds (a heat threshold is not measured by pressure algometry)
+    "thermal_pain_threshold", "mechanical_pain_threshold",
 }
 
 WALITT = "doi:10.1038/s41467-024-45107-3"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "load", "build_graph", "HypoplanError"]
+__all__ = ["HypoplanError", "__version__", "build_graph", "load"]
 
 if TYPE_CHECKING:
     from .api import LoadedHypothesis

@@ -25,7 +25,7 @@ E051  malformed citation             E060  DAGitty syntax
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +36,7 @@ from .graph import build_graph, find_causal_cycle
 from .loader import HypothesisFile, Repository, is_catalog_path, iter_hypothesis_paths, load_file, resolve
 from .schema import Confidence, EdgeType, Hypothesis, citation_kind
 
-__all__ = ["CheckReport", "check_paths", "check_hypothesis", "check_file"]
+__all__ = ["CheckReport", "check_file", "check_hypothesis", "check_paths"]
 
 
 @dataclass
@@ -171,7 +171,8 @@ def check_file(hfile: HypothesisFile, repo: Repository, root: Path | None) -> li
     return out
 
 
-def check_paths(paths: Iterable[Path], root: Path | None = None, display=None) -> CheckReport:  # type: ignore[no-untyped-def]
+def check_paths(paths: Iterable[Path], root: Path | None = None,
+                display: Callable[[Path], str] | None = None) -> CheckReport:
     """Load and check every hypothesis file under ``paths``; never raises for a finding."""
     paths = list(paths)
     root = root or _common_root(paths)

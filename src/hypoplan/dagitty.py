@@ -63,7 +63,7 @@ from .errors import Diagnostic, LoadError
 from .schema import ID_PATTERN, Edge, EdgeType, Focus, Hypothesis, Node, Position
 from .yamlio import SourceMap
 
-__all__ = ["parse_dagitty", "dump_dagitty", "DAGITTY_ID", "GRAPH_TYPES", "ROLE_FLAGS", "LATENT_FLAGS"]
+__all__ = ["DAGITTY_ID", "GRAPH_TYPES", "LATENT_FLAGS", "ROLE_FLAGS", "dump_dagitty", "parse_dagitty"]
 
 #: Attribute under which the original DAGitty id of a renamed node is kept.
 DAGITTY_ID = "dagitty_id"
@@ -376,7 +376,8 @@ class _Parser:
                 if src == tgt:
                     raise self.error(op, f"an edge cannot join '{src}' to itself",
                                      "remove the self-loop; model feedback as separate time points")
-                key = (src, tgt, "causes") if etype is EdgeType.CAUSES else (*sorted((src, tgt)), "confounded")
+                lo, hi = sorted((src, tgt))
+                key = (src, tgt, "causes") if etype is EdgeType.CAUSES else (lo, hi, "confounded")
                 if key not in self.edges:
                     if len(self.edges) >= MAX_EDGES:
                         raise self.error(op, f"more than {MAX_EDGES:,} edges", "check that this is the right file")
@@ -556,7 +557,7 @@ def _to_hypothesis(p: _Parser, src: _Source, default_id: str) -> tuple[Hypothesi
         edges.append(Edge(source=ids[a], target=ids[b], type=etype))
         source.positions[("edges", j)] = src.at(offset)
     title = p.name or f"Imported from DAGitty ({Path(src.display).name})"
-    hypothesis = Hypothesis(id=_hypothesis_id(default_id), title=title[:300], focus=Focus(**roles),
+    hypothesis = Hypothesis(id=_hypothesis_id(default_id), title=title[:300], focus=Focus(**{r: tuple(ids) for r, ids in roles.items()}),
                             nodes=tuple(nodes), edges=tuple(edges))
     return hypothesis, source
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 __all__ = [
+    "AnalysisError",
     "Diagnostic",
     "HypoplanError",
     "LoadError",
-    "AnalysisError",
-    "UsageError",
     "Severity",
+    "UsageError",
 ]
 
 

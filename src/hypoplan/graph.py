@@ -22,13 +22,13 @@ import networkx as nx
 from .schema import EdgeType, Hypothesis, NodeKind, Sign
 
 __all__ = [
+    "bidirected_pairs",
     "build_graph",
     "confounder_id",
-    "is_implicit",
-    "observed_nodes",
-    "latent_nodes",
     "find_causal_cycle",
-    "bidirected_pairs",
+    "is_implicit",
+    "latent_nodes",
+    "observed_nodes",
     "roles",
 ]
 
@@ -65,6 +65,8 @@ def build_graph(hypothesis: Hypothesis) -> nx.DiGraph:
             constructs=tuple(node.constructs),
             measure=node.measure,
             cost=node.cost,
+            manipulable=node.manipulable,
+            criterion_of=tuple(node.criterion_of),
             notes=node.notes,
             pos=(node.pos.x, node.pos.y) if node.pos else None,
             implicit=False,
@@ -75,13 +77,13 @@ def build_graph(hypothesis: Hypothesis) -> nx.DiGraph:
             if end not in g:
                 g.add_node(end, label=end, kind=NodeKind.OTHER.value, observed=True, level=None, constructs=(),
                            measure=None, cost=None, notes=None, pos=None, implicit=False, confounds=None)
-        attrs = dict(
-            sign=edge.sign.value,
-            confidence=edge.confidence.value,
-            mechanism=edge.mechanism,
-            evidence=tuple(edge.evidence),
-            notes=edge.notes,
-        )
+        attrs = {
+            "sign": edge.sign.value,
+            "confidence": edge.confidence.value,
+            "mechanism": edge.mechanism,
+            "evidence": tuple(edge.evidence),
+            "notes": edge.notes,
+        }
         if edge.type is EdgeType.CAUSES:
             g.add_edge(edge.source, edge.target, implicit=False, **attrs)
         else:

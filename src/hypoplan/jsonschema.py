@@ -18,7 +18,7 @@ from typing import Any
 
 from .schema import _SIGN_ALIASES, Hypothesis
 
-__all__ = ["DRAFT_07", "hypothesis_schema", "schema_text", "SIGN_ALIASES"]
+__all__ = ["DRAFT_07", "SIGN_ALIASES", "hypothesis_schema", "schema_text"]
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 
@@ -59,7 +59,7 @@ def schema_text() -> str:
 
 def _id_or_list(prop: dict[str, Any]) -> dict[str, Any]:
     array = {k: v for k, v in prop.items() if k not in ("title", "description", "default")}
-    out = {k: prop[k] for k in ("title", "description", "default") if k in prop}
+    out: dict[str, Any] = {k: prop[k] for k in ("title", "description", "default") if k in prop}
     out["anyOf"] = [{"type": "string"}, array]
     return out
 

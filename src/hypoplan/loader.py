@@ -23,16 +23,16 @@ from .schema import Edge, Focus, Hypothesis, Node
 from .yamlio import DEFAULT_LIMITS, Limits, SourceMap, parse_yaml, read_text
 
 __all__ = [
+    "HYPOTHESIS_SUFFIXES",
     "HypothesisFile",
     "Repository",
+    "is_catalog_path",
+    "iter_hypothesis_paths",
     "load_file",
     "load_text",
     "looks_like_dagitty",
     "parse_hypothesis",
     "resolve",
-    "iter_hypothesis_paths",
-    "is_catalog_path",
-    "HYPOTHESIS_SUFFIXES",
 ]
 
 HYPOTHESIS_SUFFIXES = (".yaml", ".yml", ".dagitty")
@@ -147,11 +147,11 @@ def _salvage(data: dict[str, Any], exc: ValidationError, source: SourceMap) -> H
         salvaged["title"] = "(invalid title)"
     if "id" in bad_fields:
         salvaged["id"] = "invalid-id"
-    nodes = data.get("nodes") if isinstance(data.get("nodes"), list) else []
+    nodes: list[Any] = data["nodes"] if isinstance(data.get("nodes"), list) else []
     kept_nodes = [i for i, n in enumerate(nodes)
                   if i not in bad["nodes"] or (isinstance(n, dict) and isinstance(n.get("id"), str))]
     salvaged["nodes"] = [nodes[i] if i not in bad["nodes"] else {"id": nodes[i]["id"]} for i in kept_nodes]
-    edges = data.get("edges") if isinstance(data.get("edges"), list) else []
+    edges: list[Any] = data["edges"] if isinstance(data.get("edges"), list) else []
     kept_edges = [i for i in range(len(edges)) if i not in bad["edges"]]
     salvaged["edges"] = [edges[i] for i in kept_edges]
     try:

@@ -2,8 +2,12 @@
 
 :func:`build_plan` returns a frozen :class:`Plan`; :meth:`Plan.to_json` is the
 contract that renderers and the reviewer consume (keys: hypothesis, peco,
-design, measures, adjustment, controls, exclusions, feasibility, sample_size,
-discriminating_predictions, missing).
+design, estimand, outcomes, measures, adjustment, controls, exclusions,
+feasibility, sample_size, discriminating_predictions, missing).
+
+The design is derived from the causal analysis: :func:`hypoplan.design.strategy.choose_strategy`
+picks randomised > adjustment > front-door > instrument > ID > not identifiable, and
+``Plan.strategy`` is the interface the sizing and rival rules read.
 """
 
 from __future__ import annotations
@@ -21,11 +25,13 @@ if TYPE_CHECKING:
     from .analysis.result import AnalysisResult
     from .design.catalog import Catalog
     from .design.controls import ControlGroup
+    from .design.estimand import Estimand, Outcomes
     from .design.exclusions import Exclusion
     from .design.feasibility import FeasibilityNote
     from .design.measures import NodeMeasure
     from .design.rivals import Prediction
     from .design.sizing import SampleSize, Sizing, SizingOptions
+    from .design.strategy import Strategy
     from .loader import Repository
 
 __all__ = ["Plan", "build_plan", "measure_json"]
@@ -43,6 +49,10 @@ class Plan:
     adjustment_set: tuple[str, ...] = ()
     adjustment_cost: float | None = None
     adjustment_note: str = ""
+    node_costs: tuple[tuple[str, float | None], ...] = ()
+    strategy: Strategy | None = None
+    estimand: Estimand | None = None
+    outcomes: Outcomes | None = None
     controls: tuple[ControlGroup, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()
     feasibility: tuple[FeasibilityNote, ...] = ()
@@ -61,10 +71,13 @@ class Plan:
         return {
             "hypothesis": {"id": h.id, "title": h.title, "status": h.status.value, "summary": h.summary},
             "peco": peco,
-            "design": {"type": self.design_type, "summary": self.design_summary},
+            "design": {"type": self.design_type, "summary": self.design_summary, **self._strategy_json()},
+            "estimand": self.estimand.to_json() if self.estimand is not None else None,
+            "outcomes": (self.outcomes.to_json() if self.outcomes is not None
+                         else {"primary": None, "secondary": [], "mechanistic": []}),
             "measures": [measure_json(m) for m in self.measures],
             "adjustment": {"set": list(self.adjustment_set), "cost": self.adjustment_cost,
-                           "note": self.adjustment_note},
+                           "node_costs": dict(self.node_costs), "note": self.adjustment_note},
             "controls": [c.to_json() for c in self.controls],
             "exclusions": [e.to_json() for e in self.exclusions],
             "feasibility": [f.to_json() for f in self.feasibility],
@@ -73,6 +86,14 @@ class Plan:
             "discriminating_predictions": [p.to_json() for p in self.predictions],
             "missing": list(self.missing),
         }
+
+
+    def _strategy_json(self) -> dict[str, Any]:
+        if self.strategy is None:
+            return {"strategy": "not_identifiable", "strategy_reason": "no causal analysis: "
+                    + (self.adjustment_note.removeprefix("no causal analysis: ") or "exposure and outcome not set"),
+                    "considered": [], "estimand_formula": None}
+        return self.strategy.to_json()
 
 
 def measure_json(m: NodeMeasure) -> dict[str, Any]:
@@ -93,30 +114,35 @@ def _analyze(g: nx.DiGraph, costs: dict[str, float], max_results: int) -> Analys
     return analyze(g, costs=costs, max_results=max_results)
 
 
-def _adjustment(result: AnalysisResult | None, g: nx.DiGraph, costs: dict[str, float] | None = None,
-                failure: str | None = None) -> tuple[tuple[str, ...], float | None, str]:
-    """The minimum-cost valid adjustment set (unmeasurable nodes cost infinity), else the optimal or a minimal one.
+def _adjustment(result: AnalysisResult | None, g: nx.DiGraph, costs: dict[str, float],
+                failure: str | None = None
+                ) -> tuple[tuple[str, ...], float | None, str, tuple[tuple[str, float | None], ...]]:
+    """The minimum-cost valid adjustment set under the catalog's costs (unmeasurable nodes cost infinity).
 
-    ``failure`` says why there is no ``result`` when the analysis was run and refused the graph.
+    The same set as ``hypoplan analyze --costs catalog``: both call :func:`hypoplan.analysis.analyze` with
+    :func:`hypoplan.design.measures.measurement_costs`.  ``failure`` says why there is no ``result``.
     """
+    from .design.strategy import candidate_costs
+
     if result is None:
-        return (), None, f"no causal analysis: {failure or 'exposure and outcome must be set in focus'}"
+        return (), None, f"no causal analysis: {failure or 'exposure and outcome must be set in focus'}", ()
+    node_costs = tuple(candidate_costs(g, result.exposure, result.outcome, costs).items())
     adj = result.adjustment
     if adj.min_cost is not None and math.isfinite(adj.min_cost.cost):
         nodes = tuple(sorted(adj.min_cost.nodes))
-        note = ("minimum-cost valid adjustment set (relative cost units from the catalog's cost bands: low 1, "
-                "medium 10, high 100; unsourced estimates)")
+        note = ("minimum-cost valid adjustment set, as `hypoplan analyze --costs catalog` finds it (relative cost "
+                "units from the catalog's cost bands: low 1, medium 10, high 100; unsourced estimates)")
         if not nodes:
             note = "no adjustment needed: the empty set blocks every biasing path"
-        return nodes, adj.min_cost.cost, note
+        return nodes, adj.min_cost.cost, note, node_costs
     if not adj.exists:
         return (), None, ("no valid adjustment set exists: the effect cannot be estimated by adjustment"
-                          + (f" ({result.identification.reason})" if result.identification.reason else ""))
-    chosen = adj.optimal if adj.optimal is not None else (adj.minimal[0] if adj.minimal else adj.canonical)
-    nodes = tuple(sorted(chosen or ()))
-    lacking = [n for n in nodes if costs is not None and math.isinf(costs.get(n, 0.0))]
-    return nodes, None, ("every valid adjustment set contains a node without a feasible measure; the set shown "
-                         "needs a new measure" + (f" for {', '.join(lacking)}" if lacking else ""))
+                          + (f" ({result.identification.reason})" if result.identification.reason else "")), node_costs
+    lacking = sorted({n for s in (adj.minimal or ((adj.canonical,) if adj.canonical is not None else ()))
+                      for n in s if math.isinf(costs.get(n, math.inf))})
+    return (), None, ("no adjustment set can be measured: every valid set contains a node no catalogued method "
+                      "measures feasibly" + (f" (e.g. {', '.join(lacking)})" if lacking else "")
+                      + "; add a method for one of them to the catalog, or give the node a cost"), node_costs
 
 
 def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, catalog: Catalog | None = None,
@@ -130,9 +156,11 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     from .design import exclusions as exc
     from .design import feasibility as fea
     from .design.catalog import default_catalog, load_catalog_for
-    from .design.measures import measure_nodes, measurement_costs
+    from .design.estimand import build_estimand, build_outcomes
+    from .design.measures import avoid_drug_disturbed, measure_nodes, measurement_costs
     from .design.rivals import discriminating_predictions, load_rivals
     from .design.sizing import size_plan
+    from .design.strategy import choose_strategy
     from .graph import build_graph
 
     if catalog is None:
@@ -157,8 +185,12 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
         except AnalysisError as error:
             failure = error.message
             missing.append(f"causal analysis failed: {error.message}")
-    adj_set, adj_cost, adj_note = _adjustment(result, g, costs, failure)
+    adj_set, adj_cost, adj_note, node_costs = _adjustment(result, g, costs, failure)
     mediators = tuple(m.node for m in result.mediators) if result is not None else ()
+    conditions = ctl.population_conditions(g, catalog, population, exposure)
+    strategy = None
+    if result is not None:
+        strategy = choose_strategy(g, result, costs, species=species, has_condition=bool(conditions))
 
     roles: dict[str, str] = {}
     for n in mediators:
@@ -170,7 +202,6 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     for n in exposure:
         roles[n] = "exposure"
     focal = set(exposure) | set(outcome) | set(mediators)
-    conditions = ctl.population_conditions(g, catalog, population, exposure)
     condition_nodes = [n for n, d in g.nodes(data=True) if set(d.get("constructs", ())) & set(conditions)]
     confounders = ctl.confounders_to_match(g, catalog, exposure, outcome, conditions)
     negatives = set()
@@ -179,6 +210,12 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     prefer = {s for r in catalog.population_rules if set(r.applies_to) & set(conditions) for s in r.prefer_settings}
     measures = measure_nodes(g, catalog, roles, species=species, focal=focal,
                              also_measured=set(confounders) | negatives | set(condition_nodes), prefer_settings=prefer)
+    if strategy is not None and strategy.randomised_node is not None:
+        study_drug = exc.matching_catalog_drug(g, strategy.randomised_node, catalog)
+        if study_drug is not None:
+            readouts = set(exposure) | set(outcome) | set(mediators)
+            measures = tuple(avoid_drug_disturbed(m, study_drug, g.nodes[m.node].get("constructs", ()))
+                             if m.node in readouts else m for m in measures)
     healthy = ctl.healthy_controls(g, catalog, conditions, confounders)
     disease = ctl.disease_controls(g, catalog, conditions, exposure, outcome)
     within = ctl.within_subject_controls(g, exposure, outcome)
@@ -244,38 +281,75 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     if result is not None and not adj_set and not result.adjustment.exists:
         missing.append("no valid adjustment set: " + adj_note)
 
-    design_type, summary = _design(hypothesis, g, species, conditions, healthy, disease, within, exposure, outcome,
-                                   catalog)
-    return Plan(hypothesis, species, design_type, summary, measures, adj_set, adj_cost, adj_note, controls,
-                exclusions, feasibility, sizes, tuple(predictions), tuple(dict.fromkeys(missing)), catalog.sources,
-                sizing)
+    by_node = {m.node: m for m in measures}
+    outcomes = build_outcomes(g, exposure, outcome, mediators, by_node)
+    estimand = None
+    if strategy is not None:
+        estimand = build_estimand(g, strategy, exposure, outcomes, hypothesis.peco, catalog, conditions)
+        if strategy.name == "not_identifiable":
+            missing.append("the effect is not identifiable from what can be measured: " + strategy.reason)
+    design_type, summary = _design(g, species, conditions, healthy, disease, exposure, outcome, catalog, strategy)
+    return Plan(hypothesis, species, design_type, summary, measures, adj_set, adj_cost, adj_note, node_costs,
+                strategy, estimand, outcomes, controls, exclusions, feasibility, sizes, tuple(predictions),
+                tuple(dict.fromkeys(missing)), catalog.sources, sizing)
 
 
-def _design(h: Hypothesis, g: nx.DiGraph, species: str, conditions: tuple[str, ...], healthy: list, disease: list,
-            within: list, exposure: tuple[str, ...], outcome: tuple[str, ...], catalog: Catalog) -> tuple[str, str]:
-    """Name the design that the controls and the population imply, in one sentence."""
+def _design(g: nx.DiGraph, species: str, conditions: tuple[str, ...], healthy: list, disease: list,
+            exposure: tuple[str, ...], outcome: tuple[str, ...], catalog: Catalog,
+            strategy: Strategy | None) -> tuple[str, str]:
+    """Name the design that the identification strategy, the controls and the population imply."""
     from .design.evidence import label
 
     x = ", ".join(label(g, n) for n in exposure) or "the exposure"
     y = ", ".join(label(g, n) for n in outcome) or "the outcome"
-    if species != "human":
-        kind = "animal experiment"
-        text = (f"Controlled {species} experiment: manipulate {x} and measure {y}, with the mediators on the path; "
-                "randomise and blind allocation.")
-        if within:
-            text += " Use the drug in the graph as a within-animal manipulation."
+    names = " and ".join(c.label for c in (catalog.construct(c) for c in conditions) if c)
+    if strategy is not None and strategy.name == "randomised" and strategy.randomised_node is not None:
+        node = label(g, strategy.randomised_node)
+        who = f"people with {names}" if names else "participants"
+        if species != "human":
+            kind = f"randomised {species} experiment"
+            plural = {"mouse": "mice", "other-animal": "animals", "in-vitro": "samples", "in-silico": "runs"}
+            text = (f"Randomise {plural.get(species, species + 's')} to {node} or control (blinded allocation) "
+                    f"and measure {y}")
+        elif strategy.arm == "crossover":
+            kind = "randomised crossover"
+            text = (f"Randomised, blinded AB/BA crossover of {node} vs placebo in {who}, each their own control, "
+                    f"with a washout between periods, measuring {y}")
+        else:
+            kind = "randomised parallel-group trial"
+            text = f"Randomise {who} to {node} or control (blinded, allocation concealed) and compare {y}"
+        if strategy.randomised_node not in exposure:
+            text += f" and {x}, through which {node} acts"
+        text += "."
+        if conditions and healthy:
+            text += (f" Healthy controls are a secondary, observational comparison of {x} and {y}.")
         return kind, text
-    if any(g.nodes[n].get("kind") in ("drug", "intervention") for n in exposure):
-        return "randomised controlled trial", f"Randomise participants to {x} or control and compare {y}."
     if conditions:
-        names = " and ".join(c.label for c in (catalog.construct(c) for c in conditions) if c)
         parts = [f"Case-control study of people with {names}"]
         if healthy:
-            parts.append("against matched healthy controls")
+            parts.append("against healthy controls")
         if disease:
-            parts.append(f"and {len(disease)} candidate disease-control group(s)")
-        text = " ".join(parts) + f", measuring {x} and {y} and the mediators between them."
-        if within:
-            text += " A nested within-subject crossover (drug vs placebo) tests the mechanism directly."
-        return ("case-control with nested crossover" if within else "case-control"), text
-    return "observational", f"Observational study measuring {x} and {y}, adjusted for the confounders the graph names."
+            parts.append(f"and {len(disease)} disease-control group(s)")
+        kind, text = "case-control", " ".join(parts) + f", measuring {x} and {y} and the mediators between them."
+    else:
+        kind, text = "observational", f"Observational study measuring {x} and {y}."
+    if strategy is None:
+        return kind, text + " No identification strategy: the causal analysis could not run (see Missing)."
+    if strategy.name == "adjustment":
+        z = ", ".join(label(g, n) for n in strategy.adjustment_set)
+        text += (f" The effect is estimated by adjusting for {z} (minimum-cost valid set)." if z
+                 else " No adjustment is needed: no biasing path connects exposure and outcome.")
+    elif strategy.name == "frontdoor":
+        m = ", ".join(label(g, n) for n in strategy.mediators)
+        text += f" The effect is estimated through the front door: measure {m} and apply the front-door formula."
+    elif strategy.name == "instrument":
+        w = ", ".join(label(g, n) for n in strategy.instrument_given)
+        text += (f" The effect is estimated with {label(g, strategy.instrument or '')} as an instrument"
+                 + (f" given {w}" if w else "") + " (under linearity or monotonicity).")
+    elif strategy.name == "id":
+        text += " The effect is estimated with the ID-algorithm formula (no single adjustment set suffices)."
+    else:
+        lat = ", ".join(label(g, n) for n in strategy.latent_to_measure)
+        text += (" The effect is not identifiable from these measurements: "
+                 + (f"measure {lat} first, or " if lat else "") + "set the exposure experimentally.")
+    return kind, text

@@ -18,25 +18,25 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
-    "Status",
-    "NodeKind",
-    "Level",
-    "EdgeType",
-    "Sign",
+    "ID_PATTERN",
     "Confidence",
-    "Species",
     "Design",
     "Direction",
+    "Edge",
+    "EdgeType",
     "EffectSize",
     "Evidence",
-    "Position",
-    "Node",
-    "Edge",
     "Focus",
-    "Peco",
-    "Provenance",
     "Hypothesis",
-    "ID_PATTERN",
+    "Level",
+    "Node",
+    "NodeKind",
+    "Peco",
+    "Position",
+    "Provenance",
+    "Sign",
+    "Species",
+    "Status",
     "citation_kind",
     "normalise_sign",
 ]
@@ -231,6 +231,10 @@ class Node(_Model):
     constructs: tuple[str, ...] = Field(default=(), description="measurement-catalog constructs this node stands for")
     measure: str | None = Field(default=None, description="a catalog method chosen explicitly for this node")
     cost: float | None = Field(default=None, ge=0, description="cost of measuring it, for minimum-cost adjustment")
+    manipulable: bool = Field(default=False, description="the investigator can set this node (randomise it), as "
+                              "for kind intervention or drug")
+    criterion_of: tuple[str, ...] = Field(default=(), description="condition constructs this node is a defining "
+                                          "criterion of: a case-control comparison on it is circular")
     pos: Position | None = None
     notes: str | None = None
     attributes: dict[str, str] = Field(default_factory=dict, description="other DAGitty attributes, kept verbatim")

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from .schema import Edge, Evidence, Hypothesis, Position, Sign
 
-__all__ = ["dump_hypothesis", "DEFAULT_SCHEMA_PATH", "modeline"]
+__all__ = ["DEFAULT_SCHEMA_PATH", "dump_hypothesis", "modeline"]
 
 #: Where the schema sits relative to a file in ``hypotheses/``.
 DEFAULT_SCHEMA_PATH = "../schema/hypothesis.schema.json"
@@ -70,7 +70,7 @@ def _emitter_class() -> Any:
     """ruamel's emitter, except that double-quoted strings are never folded (its fold turns a tab into a space)."""
     from ruamel.yaml.emitter import Emitter
 
-    class _Emitter(Emitter):  # type: ignore[misc]
+    class _Emitter(Emitter):
         def write_double_quoted(self, text: Any, split: Any = True) -> None:
             super().write_double_quoted(text, split=False)
 
@@ -137,7 +137,7 @@ def _folded(value: str) -> Any:
     if not breaks:
         return None
     folded = FoldedScalarString(value)
-    folded.fold_pos = breaks  # type: ignore[attr-defined]
+    folded.fold_pos = breaks
     return folded
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import Diagnostic, LoadError
 
-__all__ = ["Limits", "SourceMap", "read_text", "parse_yaml", "load_yaml_file"]
+__all__ = ["Limits", "SourceMap", "load_yaml_file", "parse_yaml", "read_text"]
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "omap", "timestamp")

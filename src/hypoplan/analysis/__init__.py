@@ -16,7 +16,7 @@ import networkx as nx
 from ..errors import AnalysisError
 from .result import Adjustment, AnalysisResult, Identification
 
-__all__ = ["analyze", "adjustment_estimand", "validate_request"]
+__all__ = ["adjustment_estimand", "analyze", "validate_request"]
 
 
 def _as_tuple(nodes: Iterable[str] | str | None) -> tuple[str, ...]:

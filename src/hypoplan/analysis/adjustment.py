@@ -17,6 +17,7 @@ import math
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 
 import networkx as nx
 
@@ -34,15 +35,15 @@ from .separation import (
 __all__ = [
     "AdjustmentProblem",
     "adjustment_problem",
-    "check_adjustment_set",
-    "is_valid_adjustment",
-    "minimal_adjustment_sets",
     "canonical_adjustment_set",
-    "optimal_adjustment_set",
-    "min_cost_adjustment_set",
+    "check_adjustment_set",
     "direct_effect_sets",
+    "is_valid_adjustment",
+    "min_cost_adjustment_set",
+    "minimal_adjustment_sets",
     "minimal_separators",
     "node_cost",
+    "optimal_adjustment_set",
 ]
 
 
@@ -145,7 +146,7 @@ def check_adjustment_set(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterab
 
 def _path_text(g: nx.DiGraph, path: tuple[str, ...]) -> str:
     out = [path[0]]
-    for a, b in zip(path, path[1:]):
+    for a, b in pairwise(path):
         out.append(("-> " if b in g._succ[a] else "<- ") + b)
     return " ".join(out)
 

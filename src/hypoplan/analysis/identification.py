@@ -40,22 +40,22 @@ from .instruments import reachable
 from .result import Identification
 
 __all__ = [
-    "Prob",
-    "Product",
-    "Sum",
-    "Ratio",
     "ONE",
     "Hedge",
-    "free_variables",
-    "latent_projection",
+    "Prob",
+    "Product",
+    "Ratio",
+    "Sum",
     "c_components",
-    "frontdoor_valid",
     "find_frontdoor_set",
-    "frontdoor_expression",
+    "free_variables",
     "frontdoor_estimand",
+    "frontdoor_expression",
+    "frontdoor_valid",
     "id_expression",
-    "render",
     "identify_id",
+    "latent_projection",
+    "render",
 ]
 
 
@@ -145,7 +145,7 @@ def _sum(over: frozenset[str], body: Expr) -> Expr:
         return body
     if isinstance(body, Sum):
         return _sum(over | body.over, body.body)
-    factors = list(body.factors) if isinstance(body, Product) else [body]
+    factors: list[Expr] = list(body.factors) if isinstance(body, Product) else [body]
     changed = True
     while changed and over:
         changed = False
@@ -438,7 +438,9 @@ def render(e: Expr, order: dict[str, int] | None = None) -> str:
                 taken.add(name)
             return f"Σ_{{{names(e.over, inner)}}} {go(e.body, inner, frozenset(taken))}"
         num, den = go(e.num, scope, used), go(e.den, scope, used)
-        wrap = (lambda s, x: s if isinstance(x, Prob) else f"({s})")
+        def wrap(s: str, x: Expr) -> str:
+            return s if isinstance(x, Prob) else f"({s})"
+
         return f"{wrap(num, e.num)} / {wrap(den, e.den)}"
 
     free = free_variables(e)
@@ -536,7 +538,7 @@ def find_frontdoor_set(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable
         return None
     items = sorted(cand)
     budget = MAX_FRONTDOOR_SUBSETS
-    for k in range(0, len(items) + 1):
+    for k in range(len(items) + 1):
         for subset in combinations(items, k):
             budget -= 1
             if budget < 0:

@@ -22,7 +22,7 @@ from .adjustment import AdjustmentProblem, _enumerate_minimal
 from .result import Implication
 from .separation import descendants, latent_set
 
-__all__ = ["basis_implications", "all_minimal_implications", "observed_pairs"]
+__all__ = ["all_minimal_implications", "basis_implications", "observed_pairs"]
 
 
 def observed_pairs(g: nx.DiGraph) -> list[tuple[str, str]]:

@@ -78,7 +78,7 @@ def reachable(g: nx.DiGraph, sources: Iterable[str], given: Iterable[str] = (),
     return out
 
 
-def _ancestors_without(g: nx.DiGraph, nodes: Iterable[str], removed: frozenset[Edge]) -> set[str]:
+def _ancestors_without(g: nx.DiGraph, nodes: Iterable[str], removed: frozenset[Edge] | set[Edge]) -> set[str]:
     seen = set(nodes)
     stack = list(seen)
     pred = g._pred
@@ -172,6 +172,7 @@ def conditional_instruments(g: nx.DiGraph, x: str, y: str, *,
                 smaller = w - {node}
                 if y not in reachable(g, (z,), smaller, removed) and x in reachable(g, (z,), smaller):
                     w = smaller
+        assert w is not None  # both branches above leave a set
         if len(found) >= max_results:
             return found, True
         found.append(Instrument(instrument=z, given=frozenset(w)))

@@ -20,7 +20,7 @@ import networkx as nx
 from .result import Mediator
 from .separation import directed_reach
 
-__all__ = ["mediator_nodes", "causal_paths", "find_mediators"]
+__all__ = ["causal_paths", "find_mediators", "mediator_nodes"]
 
 
 def mediator_nodes(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str]) -> set[str]:

@@ -18,7 +18,7 @@ import networkx as nx
 from .result import PathInfo
 from .separation import ancestors
 
-__all__ = ["enumerate_paths", "classify_path", "STEP_BUDGET"]
+__all__ = ["STEP_BUDGET", "classify_path", "enumerate_paths"]
 
 #: Maximum number of search steps before the listing is declared truncated.
 STEP_BUDGET = 200_000

@@ -25,17 +25,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
-    "PathInfo",
-    "SetValidity",
-    "MinCostSet",
     "Adjustment",
+    "AnalysisResult",
     "Identification",
-    "Instrument",
     "Implication",
+    "Instrument",
+    "Mediator",
+    "MinCostSet",
     "NegativeControl",
     "NegativeControls",
-    "Mediator",
-    "AnalysisResult",
+    "PathInfo",
+    "SetValidity",
 ]
 
 

@@ -17,18 +17,18 @@ from collections.abc import Iterable, Mapping
 import networkx as nx
 
 __all__ = [
-    "is_latent",
-    "latent_set",
     "ancestors",
+    "d_separated",
     "descendants",
     "directed_reach",
-    "d_separated",
-    "minimal_d_separator",
-    "moral_graph",
-    "moral_ancestral_graph",
-    "proper_causal_nodes",
     "forbidden_nodes",
+    "is_latent",
+    "latent_set",
+    "minimal_d_separator",
+    "moral_ancestral_graph",
+    "moral_graph",
     "proper_backdoor_graph",
+    "proper_causal_nodes",
 ]
 
 

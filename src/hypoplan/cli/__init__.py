@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "check",
     "analyze",
     "plan",
+    "catalog",
     "power",
     "render",
     "aims",

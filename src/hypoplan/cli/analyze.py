@@ -8,7 +8,12 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import dumps_json, err, handle_errors, load_argument, split_ids, write_output
+from .common import display_path, dumps_json, err, handle_errors, load_argument, split_ids, write_output
+
+
+class CostSource(str, Enum):
+    node = "node"
+    catalog = "catalog"
 
 
 class AnalyzeFormat(str, Enum):
@@ -33,6 +38,11 @@ def analyze(
     direct: bool = typer.Option(False, "--direct", help="Also find sets for the direct effect (single-door)."),
     all_implications: bool = typer.Option(False, "--all-implications",
                                           help="List all minimal implications (capped), not one per pair."),
+    costs: CostSource = typer.Option(CostSource.node, "--costs", help="Costs for the minimum-cost set: 'node' "
+                                     "(each node's cost, else 1) or 'catalog' (the measurement catalog's cost bands, "
+                                     "as `hypoplan plan` uses them: both then give the same set)."),
+    catalog: Path = typer.Option(None, "--catalog", help="With --costs catalog: a catalog that extends the packaged "
+                                 "one (default: catalog.yaml beside the hypothesis, if any)."),
     output: Path = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
 ) -> None:
@@ -53,21 +63,33 @@ def analyze(
 
         hypoplan analyze h.yaml --exposure A --outcome B --adjust C,D --direct
 
+        hypoplan analyze hypotheses/mecfs-ne-vasomotion.yaml --costs catalog
+
         cat model.dagitty | hypoplan analyze - --format markdown -o analysis.md
     """
     from ..analysis import analyze as run_analysis
+    from ..errors import AnalysisError, UsageError
     from ..graph import build_graph
 
-    from ..errors import AnalysisError
-
+    if catalog is not None and not catalog.is_file():
+        raise UsageError(f"{catalog}: no such catalog file", hint="give a catalog YAML file or leave out --catalog")
     loaded = load_argument(file)
     hypothesis = loaded.hypothesis
     g = build_graph(hypothesis)
+    cost_map = None
+    if costs is CostSource.catalog:
+        from ..design.catalog import load_catalog_for
+        from ..design.measures import measurement_costs
+
+        cat = load_catalog_for(loaded.repository.root, catalog, display=display_path)
+        species = hypothesis.peco.species.value if hypothesis.peco else "human"
+        cost_map = measurement_costs(g, cat, species)
     err(f"analysing {hypothesis.id} …")
     try:
         result = run_analysis(g, exposure=split_ids(exposure, "--exposure"), outcome=split_ids(outcome, "--outcome"),
                               adjusted=split_ids(adjust, "--adjust", allow_empty=True),
-                              max_results=max_results, direct=direct, all_implications=all_implications)
+                              costs=cost_map, max_results=max_results, direct=direct,
+                              all_implications=all_implications)
     except AnalysisError as exc:  # name the file, as every other error does
         raise AnalysisError(f"{loaded.file.display}: {exc.message}", hint=exc.hint) from None
     if format is AnalyzeFormat.json:

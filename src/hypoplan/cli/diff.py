@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from . import app
 from .common import check_output, err, handle_errors, write_output
+
+if TYPE_CHECKING:
+    from ..review.pipeline import ReviewReport
 
 
 class ReviewFormat(str, Enum):
@@ -24,8 +28,8 @@ class FailOn(str, Enum):
     never = "never"
 
 
-def emit_review(report, format: ReviewFormat, output: Path | None, force: bool, comment_file: Path | None,  # type: ignore[no-untyped-def]
-                fail_on: FailOn) -> None:
+def emit_review(report: ReviewReport, format: ReviewFormat, output: Path | None, force: bool,
+                comment_file: Path | None, fail_on: FailOn) -> None:
     """Print or write a review in ``format``; in ``github`` mode also fill the job summary. Exit by ``fail_on``."""
     from ..review.report import to_github, to_json, to_markdown
 

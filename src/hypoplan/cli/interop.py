@@ -10,7 +10,17 @@ from typing import Any
 import typer
 
 from . import app
-from .common import STDIN, check_output, display_path, dumps_json, err, handle_errors, read_stdin, schema_path_for, write_output
+from .common import (
+    STDIN,
+    check_output,
+    display_path,
+    dumps_json,
+    err,
+    handle_errors,
+    read_stdin,
+    schema_path_for,
+    write_output,
+)
 
 
 class ExportFormat(str, Enum):

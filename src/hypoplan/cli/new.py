@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +19,7 @@ def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def _id_from_name(stem: str, slug) -> str:  # type: ignore[no-untyped-def]
+def _id_from_name(stem: str, slug: Callable[[str], str]) -> str:
     """A file name as the hypothesis id: kept when it is a valid id, else made into one (``9 lives`` → ``h-9-lives``)."""
     from ..schema import ID_PATTERN
 
@@ -28,14 +29,14 @@ def _id_from_name(stem: str, slug) -> str:  # type: ignore[no-untyped-def]
 @app.command()
 @handle_errors
 def new(
-    statement: str = typer.Option(None, "--statement", "-s", help="One-line hypothesis: 'X causes Y in POPULATION'."),
-    id: str = typer.Option(None, "--id", help="Hypothesis id (default: from the statement; also the file name)."),
-    exposure: str = typer.Option(None, "--exposure", help="Exposure (cause) label."),
-    outcome: str = typer.Option(None, "--outcome", help="Outcome (effect) label."),
-    population: str = typer.Option(None, "--population", help="Population, e.g. 'adults with ME/CFS'."),
-    title: str = typer.Option(None, "--title", help="Title (default: the statement)."),
-    from_text: Path = typer.Option(None, "--from-text", help="Draft candidate nodes and edges from a text (forum post, abstract)."),
-    output: Path = typer.Option(None, "--output", "-o", help="File to write (default: hypotheses/<id>.yaml; '-' for stdout)."),
+    statement: str | None = typer.Option(None, "--statement", "-s", help="One-line hypothesis: 'X causes Y in POPULATION'."),
+    id: str | None = typer.Option(None, "--id", help="Hypothesis id (default: from the statement; also the file name)."),
+    exposure: str | None = typer.Option(None, "--exposure", help="Exposure (cause) label."),
+    outcome: str | None = typer.Option(None, "--outcome", help="Outcome (effect) label."),
+    population: str | None = typer.Option(None, "--population", help="Population, e.g. 'adults with ME/CFS'."),
+    title: str | None = typer.Option(None, "--title", help="Title (default: the statement)."),
+    from_text: Path | None = typer.Option(None, "--from-text", help="Draft candidate nodes and edges from a text (forum post, abstract)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default: hypotheses/<id>.yaml; '-' for stdout)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
     """Scaffold a new hypothesis file that 'hypoplan check' accepts.

@@ -187,7 +187,7 @@ def power(
                   "df": df if df is not None else 1, "method": method.value if method is not None else None}
 
     if n is not None:
-        mde = minimal_detectable_effect(name, n, power=power_, **kwargs)  # type: ignore[arg-type]
+        mde = minimal_detectable_effect(name, n, power=power_, **kwargs)
         measure = EFFECT_MEASURES[name]
         payload = {"design": name, "n": n, "n_means": N_MEANS[name], "minimal_detectable_effect": mde,
                    "effect_measure": measure, "alpha": alpha, "alpha_family": family_alpha,
@@ -205,7 +205,7 @@ def power(
         return
 
     assert effect_size is not None
-    result = sample_size(name, effect_size, power=power_, **kwargs)  # type: ignore[arg-type]
+    result = sample_size(name, effect_size, power=power_, **kwargs)
     enrol_total = enrol_per_group = None
     if attrition is not None:
         if result.n_per_group is not None:

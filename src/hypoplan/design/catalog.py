@@ -23,11 +23,13 @@ from ..yamlio import SourceMap, load_yaml_file, parse_yaml
 
 __all__ = [
     "CATALOG_NAMES",
+    "ICE_STRATEGIES",
     "Catalog",
     "Construct",
     "CostBand",
     "DiseaseControl",
     "Drug",
+    "IntercurrentEvent",
     "Invasiveness",
     "Method",
     "PopulationRule",
@@ -159,6 +161,16 @@ class _DiseaseControlModel(_Model):
     references: list[str] = Field(min_length=1)
 
 
+#: ICH E9(R1) strategies for an intercurrent event.
+ICE_STRATEGIES = ("treatment policy", "hypothetical", "composite", "while on treatment", "principal stratum")
+
+
+class _IntercurrentEventModel(_Model):
+    event: str
+    strategy: str = Field(pattern=r"^(treatment policy|hypothetical|composite|while on treatment|principal stratum)$")
+    why: str = ""
+
+
 class _PopulationRuleModel(_Model):
     id: str = Field(pattern=_ID)
     applies_to: list[str] = Field(min_length=1)
@@ -167,6 +179,7 @@ class _PopulationRuleModel(_Model):
     note: str
     sensitive_to: list[str] = Field(default_factory=list)
     prefer_settings: list[str] = Field(default_factory=list)
+    intercurrent_events: list[_IntercurrentEventModel] = Field(default_factory=list)
     references: list[str] = Field(min_length=1)
     attrition: float | None = Field(default=None, ge=0, lt=1,
                                     description="expected drop-out proportion in this population, from the references")
@@ -280,6 +293,15 @@ class DiseaseControl:
 
 
 @dataclass(frozen=True)
+class IntercurrentEvent:
+    """An event after the exposure that changes the endpoint's meaning, with its ICH E9(R1) strategy."""
+
+    event: str
+    strategy: str
+    why: str = ""
+
+
+@dataclass(frozen=True)
 class PopulationRule:
     id: str
     applies_to: tuple[str, ...]
@@ -289,6 +311,7 @@ class PopulationRule:
     sensitive_to: tuple[str, ...]
     prefer_settings: tuple[str, ...]
     references: tuple[str, ...]
+    intercurrent_events: tuple[IntercurrentEvent, ...] = ()
     attrition: float | None = None  # expected drop-out proportion, only with references that give it
 
 
@@ -441,6 +464,8 @@ def _records(model: _CatalogModel, refs: dict[str, str]) -> dict[str, list[Any]]
                                             d.rationale, r(d.references)) for d in model.disease_controls],
         "population_rules": [PopulationRule(p.id, tuple(p.applies_to), p.topic, p.severity, p.note,
                                             tuple(p.sensitive_to), tuple(p.prefer_settings), r(p.references),
+                                            tuple(IntercurrentEvent(e.event, e.strategy, e.why)
+                                                  for e in p.intercurrent_events),
                                             p.attrition)
                              for p in model.population_rules],
     }
@@ -448,7 +473,7 @@ def _records(model: _CatalogModel, refs: dict[str, str]) -> dict[str, list[Any]]
 
 def _merge(base: Catalog | None, records: dict[str, list[Any]], refs: dict[str, str], display: str) -> Catalog:
     """Entries of the new file replace base entries with the same id and add the others."""
-    merged: dict[str, tuple[Any, ...]] = {}
+    merged: dict[str, Any] = {}  # section name -> tuple of that section's entries
     for section in _SECTIONS:
         by_id = {e.id: e for e in (getattr(base, section) if base else ())}
         for entry in records[section]:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -18,14 +19,15 @@ from .catalog import Catalog
 from .evidence import arrow_path, combine_signs, label, path_references, path_sign
 
 __all__ = [
-    "ControlGroup",
     "LIPSITCH_2010",
-    "population_conditions",
+    "ControlGroup",
     "confounders_to_match",
-    "healthy_controls",
+    "defining_text",
     "disease_controls",
-    "within_subject_controls",
+    "healthy_controls",
     "negative_control_groups",
+    "population_conditions",
+    "within_subject_controls",
 ]
 
 LIPSITCH_2010 = "Lipsitch 2010 Epidemiology 21:383 doi:10.1097/EDE.0b013e3181d61eeb"
@@ -64,8 +66,19 @@ def population_conditions(g: nx.DiGraph, catalog: Catalog, population: str | Non
         if g.nodes[n].get("kind") == "condition":
             found.extend(c for c in g.nodes[n].get("constructs", ()) if is_condition(c) and c not in found)
     if not found and population:
-        found = [c for c in catalog.constructs_in_text(population) if is_condition(c)]
+        found = [c for c in catalog.constructs_in_text(defining_text(population)) if is_condition(c)]
     return tuple(found)
+
+
+_NOT_DEFINING = re.compile(r"[,;(]?\s*\b(phenotyped|screened|assessed|excluding|except|without|not taking|"
+                           r"matched|compared with|versus|vs\.?)\b", re.IGNORECASE)
+
+
+def defining_text(population: str) -> str:
+    """The part of a PECO population that defines who is studied: a condition named after "phenotyped for",
+    "excluding", "without", "matched", "vs" … is measured or excluded, not the population's condition."""
+    m = _NOT_DEFINING.search(population)
+    return population[:m.start()] if m else population
 
 
 def _condition_nodes(g: nx.DiGraph, conditions: Sequence[str]) -> set[str]:
@@ -199,7 +212,9 @@ def within_subject_controls(g: nx.DiGraph, exposure: Iterable[str], outcome: Ite
         targets = sorted(t for t in g.successors(d) if t in focal)
         if not targets:
             continue
-        acts, effects, refs = [], [], []
+        acts: list[str] = []
+        effects: list[str] = []
+        refs: list[str] = []
         for target in targets:
             sign = g.edges[d, target].get("sign", "unknown")
             acts.append(f"{label(g, target)} ({_say_sign(sign)})")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 
 import networkx as nx
 
 from ..schema import Direction, Evidence
 
-__all__ = ["cite", "edge_evidence", "path_references", "path_sign", "combine_signs", "label", "arrow_path"]
+__all__ = ["arrow_path", "cite", "combine_signs", "edge_evidence", "label", "path_references", "path_sign"]
 
 
 def cite(ev: Evidence) -> str:
@@ -27,7 +28,7 @@ def edge_evidence(g: nx.DiGraph, u: str, v: str) -> tuple[Evidence, ...]:
 def path_references(g: nx.DiGraph, path: Sequence[str], *, direction: Direction | None = None) -> list[str]:
     """Citations of the evidence along a path (optionally only evidence with one direction), without repeats."""
     out: list[str] = []
-    for u, v in zip(path, path[1:]):
+    for u, v in pairwise(path):
         for ev in edge_evidence(g, u, v):
             if direction is None or ev.direction is direction:
                 text = cite(ev)
@@ -49,7 +50,7 @@ def combine_signs(signs: Iterable[str]) -> str:
 
 def path_sign(g: nx.DiGraph, path: Sequence[str]) -> str:
     """Sign of a directed path from the signs on its edges."""
-    return combine_signs(g.edges[u, v].get("sign", "unknown") for u, v in zip(path, path[1:]))
+    return combine_signs(g.edges[u, v].get("sign", "unknown") for u, v in pairwise(path))
 
 
 def label(g: nx.DiGraph, node: str) -> str:

@@ -20,8 +20,14 @@ from .catalog import Catalog, Drug
 from .evidence import label, path_references
 from .measures import NodeMeasure
 
-__all__ = ["Exclusion", "DEFAULT_WASHOUT", "drug_exclusions", "graph_drug_exclusions", "drugs_to_record",
-           "matching_catalog_drug"]
+__all__ = [
+    "DEFAULT_WASHOUT",
+    "Exclusion",
+    "drug_exclusions",
+    "drugs_to_record",
+    "graph_drug_exclusions",
+    "matching_catalog_drug",
+]
 
 #: Said whenever the sources give no washout duration.
 DEFAULT_WASHOUT = "washout duration to be set by the study physician"

@@ -19,15 +19,15 @@ from .measures import NodeMeasure
 
 __all__ = [
     "FeasibilityNote",
-    "invasiveness_notes",
-    "cost_notes",
     "burden_notes",
-    "population_notes",
-    "species_gap_notes",
     "contradiction_notes",
-    "validity_notes",
-    "record_drug_notes",
+    "cost_notes",
     "focal_edges",
+    "invasiveness_notes",
+    "population_notes",
+    "record_drug_notes",
+    "species_gap_notes",
+    "validity_notes",
 ]
 
 COST_BANDS = "cost bands are unsourced estimates (low < $200, medium $200-2000, high > $2000)"

@@ -11,25 +11,27 @@ with no feasible direct human measure is flagged with its closest proxies.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 import networkx as nx
 
-from .catalog import Catalog, CostBand, Invasiveness, Method
+from .catalog import Catalog, CostBand, Drug, Invasiveness, Method
 
 __all__ = [
-    "NodeMeasure",
     "ROLES",
-    "rank_methods",
-    "is_feasible_human",
-    "human_measurable",
+    "NodeMeasure",
+    "avoid_drug_disturbed",
     "closest_proxies",
+    "human_measurable",
+    "is_feasible_human",
     "measure_node",
-    "node_cost",
-    "measurement_costs",
     "measure_nodes",
+    "measurement_costs",
     "method_summary",
+    "node_cost",
+    "rank_methods",
 ]
 
 ROLES = ("exposure", "outcome", "adjustment", "mediator", "other")
@@ -99,7 +101,7 @@ def closest_proxies(g: nx.DiGraph, node: str, catalog: Catalog) -> list[Method]:
     own = [m for c in constructs for m in catalog.methods_for(c) if m.for_species("human")]
     if own:
         return _unique(rank_methods(own, constructs, "human"))
-    near = []
+    near: list[Method] = []
     for other in list(g.predecessors(node)) + list(g.successors(node)):
         for c in g.nodes[other].get("constructs", ()):
             near.extend(m for m in catalog.methods_for(c) if is_feasible_human(m, c))
@@ -143,12 +145,16 @@ def measure_node(g: nx.DiGraph, node: str, catalog: Catalog, *, species: str = "
     alternatives = tuple(m for m in ranked if m is not chosen and m.for_species(species))
     proxy = chosen is not None and not any(c in chosen.constructs for c in constructs)
     if not constructs and not explicit:
-        notes.append("no constructs given: add 'constructs:' to this node to match catalog methods")
+        notes.append(constructs_hint(node, label, catalog))
     elif constructs and not candidates and not explicit:
         unknown = [c for c in constructs if catalog.construct(c) is None]
         if unknown:
-            notes.append("constructs not in the catalog: " + ", ".join(unknown))
-        notes.append("no catalog method measures this node")
+            notes.append("constructs not in the catalog: " + ", ".join(unknown) + "; declare each under "
+                         "'constructs:' in catalog.yaml, e.g. " + "; ".join(construct_entry(c) for c in unknown))
+        for c in constructs:
+            con = catalog.construct(c)
+            what = f"{con.label} ({c})" if con is not None else c
+            notes.append(f"no catalogued method measures {what}; add one to catalog.yaml: {method_entry(c)}")
     elif candidates and chosen is None and not explicit:
         notes.append(f"no catalog method for {species}; methods exist for: "
                      + ", ".join(sorted({s for m in candidates for s in m.species})))
@@ -165,6 +171,37 @@ def measure_node(g: nx.DiGraph, node: str, catalog: Catalog, *, species: str = "
         if direct_high:
             notes.append(f"the direct measure ({direct_high[0].name}) is highly invasive")
     return NodeMeasure(node, label, role, chosen, alternatives, measurable, proxy, "; ".join(notes) or None, explicit)
+
+
+def construct_entry(construct: str) -> str:
+    """The catalog entry a user would add to declare a construct."""
+    return f"{{id: {construct}, label: {construct.replace('_', ' ').capitalize()}, category: other}}"
+
+
+def method_entry(construct: str) -> str:
+    """The catalog entry a user would add for a method measuring ``construct`` (values to be filled in)."""
+    return (f"methods: [{{id: {construct.replace('_', '-')}-method, name: NAME, constructs: [{construct}], "
+            "captures: WHAT IT CAPTURES, species: [human], invasiveness: none|minimal|moderate|high, "
+            "setting: [clinic], cost_band: low|medium|high, burden: {level: low}, references: [CITATION]}]")
+
+
+def constructs_hint(node: str, label: str, catalog: Catalog, n: int = 3) -> str:
+    """'add constructs:' with the closest existing constructs by id or label, so the hint names what exists."""
+    import difflib
+
+    ids = {c.id: c for c in catalog.constructs}
+    names = {c.label.lower(): c.id for c in catalog.constructs}
+    close: list[str] = []
+    for text in (node.lower(), label.lower()):
+        close += difflib.get_close_matches(text, list(ids), n=n, cutoff=0.75)
+        close += [names[x] for x in difflib.get_close_matches(text, list(names), n=n, cutoff=0.75)]
+    words = {w for w in re.split(r"[^a-z0-9]+", f"{node} {label}".lower()) if len(w) > 3}
+    close += [c.id for c in catalog.constructs if words & set(re.split(r"[^a-z0-9]+", f"{c.id} {c.label}".lower()))]
+    close = list(dict.fromkeys(close))[:n]
+    hint = "no constructs given: add 'constructs:' to this node to match catalog methods"
+    if close:
+        hint += " (closest existing: " + ", ".join(close) + ")"
+    return hint + "; `hypoplan catalog` lists every construct"
 
 
 def node_cost(g: nx.DiGraph, node: str, catalog: Catalog, species: str = "human") -> float:
@@ -214,3 +251,29 @@ def method_summary(method: Method) -> str:
     """One line on what a method costs: invasiveness, setting, cost band and burden."""
     return (f"{method.invasiveness.value} invasiveness, {'/'.join(method.setting)}, cost {method.cost_band.value}, "
             f"burden {method.burden.value}")
+
+
+def _join(*notes: str | None) -> str | None:
+    return "; ".join(n for n in notes if n) or None
+
+
+def avoid_drug_disturbed(m: NodeMeasure, drug: Drug, constructs: Iterable[str] = ()) -> NodeMeasure:
+    """A read-out of a study drug's effect must not be a method the drug changes directly.
+
+    When the catalog lists the chosen method under the drug's ``methods`` (e.g. NET inhibitors lower CSF
+    DHPG by ~51% and plasma DHPG by ~38%, Kielbasa 2015; zolpidem raises EEG sigma power, Zhang 2020), take
+    the best-ranked alternative the drug does not disturb, saying why; with none, keep it and flag it.
+    """
+    if m.method is None or m.method.id not in drug.methods:
+        return m
+    warn = f"{drug.name} changes the reading of {m.method.name} directly ({drug.effect.rstrip('.')})"
+    clean = [a for a in m.alternatives if a.id not in drug.methods]
+    if clean and not m.explicit:
+        new = clean[0]
+        rest = tuple(a for a in m.alternatives if a.id != new.id)
+        proxy = not any(c in new.constructs for c in constructs)
+        caveat = f"{new.name} is an indirect proxy: " + "; ".join(new.caveats[:1]) if proxy else None
+        return replace(m, method=new, alternatives=(m.method, *rest), proxy=proxy,
+                       note=_join(f"{new.name} rather than {m.method.name}: {warn}", caveat, m.note))
+    return replace(m, note=_join(f"⚠ {warn}: under {drug.name} a change in this reading is not a change in "
+                                 f"{m.label}; no undisturbed catalogued method", m.note))

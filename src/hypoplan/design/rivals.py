@@ -21,9 +21,9 @@ from ..loader import Repository, resolve
 from ..schema import Hypothesis
 from .catalog import Catalog
 from .evidence import arrow_path, label, path_references
-from .measures import measure_node
+from .measures import NodeMeasure, measure_node
 
-__all__ = ["Prediction", "load_rivals", "total_sign", "shared_nodes", "discriminating_predictions"]
+__all__ = ["Prediction", "discriminating_predictions", "load_rivals", "shared_nodes", "total_sign"]
 
 _KIND_ORDER = {"opposite sign": 0, "opposite direction": 1, "independence": 2, "edge": 3, "node": 4}
 
@@ -179,13 +179,13 @@ def _say(sign: str | None) -> str:
 
 
 def _feasibility(g: nx.DiGraph, nodes: Sequence[str], catalog: Catalog, species: str,
-                 cache: dict[str, object] | None = None) -> tuple[str, float]:
+                 cache: dict[str, NodeMeasure] | None = None) -> tuple[str, float]:
     parts, cost = [], 0.0
     cache = {} if cache is None else cache
     for n in nodes:
         if n not in cache:
             cache[n] = measure_node(g, n, catalog, species=species)
-        m = cache[n]  # type: ignore[assignment]
+        m = cache[n]
         if m.method is None:
             parts.append(f"{label(g, n)}: no measure in the catalog")
             cost += 1000.0
@@ -209,8 +209,8 @@ def discriminating_predictions(g: nx.DiGraph, rival_graph: nx.DiGraph, rival_id:
     found: dict[frozenset[str], Prediction] = {}
     this_signs, rival_signs = _Signs(g), _Signs(rival_graph)
 
-    cache: dict[str, object] = {}
-    rival_cache: dict[str, object] = {}
+    cache: dict[str, NodeMeasure] = {}
+    rival_cache: dict[str, NodeMeasure] = {}
 
     def add(pair: tuple[str, str], kind: str, this: str, rival: str, basis: str) -> None:
         key = frozenset(pair)

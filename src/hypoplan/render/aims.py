@@ -28,18 +28,18 @@ if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = [
-    "WORD_BUDGET",
     "POLICY_NOTE",
-    "Placeholder",
+    "WORD_BUDGET",
     "Aim",
     "AimsScaffold",
-    "build_aims",
-    "focal_nodes",
-    "focal_edges",
-    "untested_links",
-    "aims_markdown",
-    "aims_html",
+    "Placeholder",
     "aims_docx",
+    "aims_html",
+    "aims_markdown",
+    "build_aims",
+    "focal_edges",
+    "focal_nodes",
+    "untested_links",
     "word_count",
 ]
 
@@ -280,8 +280,8 @@ def build_aims(hypothesis: Hypothesis, plan: dict[str, Any] | None = None) -> Ai
         Placeholder("state the long-term goal of your research program"),)
 
     if peco:
-        objective: Text = (f"Determine whether {_lower_first(peco.exposure)} causes {_lower_first(peco.outcome)} "
-                           f"in {_lower_first(peco.population)}, compared with {_lower_first(peco.comparator)}.",)
+        objective: Text = ((f"Determine whether {_lower_first(peco.exposure)} causes {_lower_first(peco.outcome)} "
+                           f"in {_lower_first(peco.population)}, compared with {_lower_first(peco.comparator)}."),)
     else:
         objective = (f"Determine whether {x_text or '…'} causes {y_text or '…'} in ",
                      Placeholder("name the population"), ".")
@@ -373,20 +373,20 @@ def _aims(hypothesis: Hypothesis, plan: dict[str, Any] | None, g: nx.DiGraph, ex
         aims.append(Aim("mechanism",
                         (f"Test whether {_labels(g, mediators)} carries the effect of {x_text} on {y_text}.",),
                         tuple(approach),
-                        (("Support: the exposure shifts the mediator(s), which account for part of its association "
-                          "with the outcome.",),
+                        ((("Support: the exposure shifts the mediator(s), which account for part of its association "
+                          "with the outcome."),),
                          ("Null: the association holds without the mediator(s), pointing to another pathway.",))))
 
     # Aim 3: the test against the rival(s).
     predictions = (plan or {}).get("discriminating_predictions") or []
     if predictions:
         rivals = list(dict.fromkeys(p.get("rival") for p in predictions if p.get("rival")))
-        lines: list[Text] = [(f"{p.get('measurement')}: this hypothesis predicts {p.get('this_predicts')}; "
-                              f"the rival predicts {p.get('rival_predicts')}.",) for p in predictions[:2]]
+        lines: list[Text] = [((f"{p.get('measurement')}: this hypothesis predicts {p.get('this_predicts')}; "
+                              f"the rival predicts {p.get('rival_predicts')}."),) for p in predictions[:2]]
         aims.append(Aim("rival", (f"Discriminate this hypothesis from its rival ({', '.join(rivals)}).",),
                         tuple(lines),
-                        (("The pattern of results above says which hypothesis the data favour; a pattern matching "
-                          "neither calls for a revised model.",),)))
+                        ((("The pattern of results above says which hypothesis the data favour; a pattern matching "
+                          "neither calls for a revised model."),),)))
     elif hypothesis.rivals:
         aims.append(Aim("rival", (f"Discriminate this hypothesis from its rival ({', '.join(hypothesis.rivals)}).",),
                         ((Placeholder("name a measurement on which the two hypotheses predict different results"),),)))

@@ -7,6 +7,7 @@ All user text (node ids, labels, reasons) is escaped with :func:`markdown_text`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 
     from ..analysis.result import AnalysisResult
 
-__all__ = ["render_analysis_markdown", "render_analysis_text", "adjustment_sentence"]
+__all__ = ["adjustment_sentence", "render_analysis_markdown", "render_analysis_text"]
 
 _TRUNCATED_NAMES = {
     "adjustment.minimal": "minimal adjustment sets",
@@ -54,7 +55,7 @@ def _path(g: nx.DiGraph | None, nodes: tuple[str, ...]) -> str:
     if g is None:
         return " - ".join(nodes)
     out = [nodes[0]]
-    for a, b in zip(nodes, nodes[1:]):
+    for a, b in itertools.pairwise(nodes):
         out.append(("-> " if g.has_edge(a, b) else "<- ") + b)
     return " ".join(out)
 

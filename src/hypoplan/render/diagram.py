@@ -26,12 +26,12 @@ if TYPE_CHECKING:
     from ..analysis.result import AnalysisResult
 
 __all__ = [
-    "RANKDIRS",
     "COLOURS",
-    "DiagramOptions",
-    "DiagramNode",
-    "DiagramEdge",
+    "RANKDIRS",
     "Diagram",
+    "DiagramEdge",
+    "DiagramNode",
+    "DiagramOptions",
     "build_diagram",
     "causal_edges",
     "is_animal_only",
@@ -133,9 +133,9 @@ class Diagram:
     def legend_items(self) -> dict[str, list[str]]:
         """The node roles and edge kinds that occur, in a fixed order, for the legend."""
         roles = set().union(*(n.roles for n in self.nodes)) if self.nodes else set()
-        node_items = [r for r in ("exposure", "outcome", "adjusted", "highlight", "latent", "selected") if r in roles]
+        node_items: list[str] = [r for r in ("exposure", "outcome", "adjusted", "highlight", "latent", "selected") if r in roles]
         confidences = {e.confidence for e in self.edges if not e.bidirected}
-        edge_items = [c.value for c in Confidence if c.value in confidences]
+        edge_items: list[str] = [c.value for c in Confidence if c.value in confidences]
         if any(e.bidirected for e in self.edges):
             edge_items.append("confounded")
         for path in ("causal", "biasing"):
@@ -182,13 +182,13 @@ def causal_edges(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str],
     return {(u, v) for u, v in h.edges() if u in down and v in up and u not in ys and v not in xs}
 
 
-def _path_edges(g: nx.DiGraph, analysis: AnalysisResult | None) -> dict[tuple[str, str], str]:
+def _path_edges(g: nx.DiGraph, analysis: AnalysisResult | None) -> dict[tuple[str, ...], str]:
     """Map each drawn edge key to "causal" or "biasing" from the analysis's open paths.
 
     An edge on an open causal path stays green even when a biasing path also runs through it (as in DAGitty),
     so the causal chain reads continuously; edges only on open biasing paths are red.
     """
-    colour: dict[tuple[str, str], str] = {}
+    colour: dict[tuple[str, ...], str] = {}
     if analysis is None:
         return colour
     for key in causal_edges(g, analysis.exposure, analysis.outcome, analysis.adjusted):
@@ -198,18 +198,18 @@ def _path_edges(g: nx.DiGraph, analysis: AnalysisResult | None) -> dict[tuple[st
             continue
         kind = "causal" if path.causal else "biasing"
         for a, b in zip(path.nodes, path.nodes[1:]):
-            key = _drawn_key(g, a, b)
-            if key is not None and colour.get(key) != "causal":
-                colour[key] = kind
+            drawn = _drawn_key(g, a, b)
+            if drawn is not None and colour.get(drawn) != "causal":
+                colour[drawn] = kind
     return colour
 
 
-def _drawn_key(g: nx.DiGraph, a: str, b: str) -> tuple[str, str] | None:
+def _drawn_key(g: nx.DiGraph, a: str, b: str) -> tuple[str, ...] | None:
     """The key of the drawn edge a consecutive path pair lies on: (u, v) directed, or a sorted confounded pair."""
     for u in (a, b):
         if u in g and g.nodes[u].get("implicit"):
             pair = g.nodes[u]["confounds"]
-            return ("<->", *sorted(pair))  # type: ignore[return-value]
+            return ("<->", *sorted(pair))
     if g.has_edge(a, b):
         return (a, b)
     if g.has_edge(b, a):

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from ..analysis.result import AnalysisResult
 
-__all__ = ["ALLOWED_ATTRIBUTES", "to_dot", "diagram_to_dot", "wrap"]
+__all__ = ["ALLOWED_ATTRIBUTES", "diagram_to_dot", "to_dot", "wrap"]
 
 #: The only DOT attributes hypoplan ever writes (no URL, href, tooltip, image or HTML label).
 ALLOWED_ATTRIBUTES = frozenset({

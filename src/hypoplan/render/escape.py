@@ -17,14 +17,14 @@ import html
 import re
 
 __all__ = [
+    "dot_escape",
+    "dot_text",
     "github_message",
     "github_property",
-    "one_line",
-    "dot_text",
-    "dot_escape",
-    "mermaid_label",
-    "markdown_text",
     "html_text",
+    "markdown_text",
+    "mermaid_label",
+    "one_line",
 ]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from ..analysis.result import AnalysisResult
 
-__all__ = ["to_mermaid", "diagram_to_mermaid"]
+__all__ = ["diagram_to_mermaid", "to_mermaid"]
 
 _ARROW = {
     "established": "==>",
@@ -114,9 +114,9 @@ def diagram_to_mermaid(diagram: Diagram) -> str:
     for name, style in _CLASSES.items():
         out.append(f"  classDef {name} {style}")
     for role in ("exposure", "outcome", "latent", "highlight"):
-        members = [n.id for n in diagram.nodes if role in n.roles]
-        if members:
-            out.append(f"  class {','.join(members)} {role}")
+        role_ids = [n.id for n in diagram.nodes if role in n.roles]
+        if role_ids:
+            out.append(f"  class {','.join(role_ids)} {role}")
     if diagram.options.legend:
         out += _legend(diagram)
     return "\n".join(out) + "\n"

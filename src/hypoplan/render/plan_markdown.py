@@ -30,6 +30,62 @@ def _bullet(text: str, refs: list[str] | None = None, prefix: str = "") -> str:
     return line
 
 
+_STRATEGY_NAMES = {"randomised": "randomised experiment", "adjustment": "covariate adjustment",
+                   "frontdoor": "front-door formula", "instrument": "instrumental variable",
+                   "id": "ID-algorithm estimand", "not_identifiable": "not identifiable"}
+
+
+def _strategy_name(key: str) -> str:
+    return _STRATEGY_NAMES.get(key, key)
+
+
+def _strategy(design: dict[str, Any]) -> list[str]:
+    if "strategy" not in design:
+        return []
+    out = ["## Identification strategy", "",
+           f"**{_t(_strategy_name(design['strategy']))}** (`{design['strategy']}`): {_t(design['strategy_reason'])}",
+           ""]
+    if design.get("estimand_formula"):
+        out += [f"Estimand: `{str(design['estimand_formula']).replace('`', '')}`", ""]
+    if design.get("considered"):
+        out.append("Stronger strategies considered first:")
+        out.append("")
+        for c in design["considered"]:
+            out.append(f"- {_t(_strategy_name(c['strategy']))}: {_t(c['why_not'])}")
+        out.append("")
+    return out
+
+
+def _estimand(est: dict[str, Any] | None, outcomes: dict[str, Any] | None) -> list[str]:
+    out: list[str] = []
+    if est:
+        out += ["## Estimand (ICH E9(R1))", "", "| Attribute | Value |", "|---|---|",
+                f"| Population | {_t(est['population'])} |", f"| Treatment or exposure | {_t(est['treatment'])} |",
+                f"| Endpoint | {_t(est['endpoint'])} |"]
+        events = est.get("intercurrent_events") or []
+        if events:
+            text = "<br>".join(f"{_t(e['event'])}: *{_t(e['strategy'])}*"
+                               + (f" ({_t(e['why'])})" if e.get("why") else "") for e in events)
+        else:
+            text = "none listed for this population in the catalog"
+        out += [f"| Intercurrent events | {text} |", f"| Population-level summary | {_t(est['summary'])} |", ""]
+        if est.get("references"):
+            out += [f"*{_refs(est['references'])}*", ""]
+    if outcomes and (outcomes.get("primary") or outcomes.get("secondary") or outcomes.get("mechanistic")):
+        def item(o: dict[str, Any]) -> str:
+            return _t(o["label"]) + (f" ({_t(o['method'])})" if o.get("method") else " (no catalogued method)")
+
+        out += ["## Outcomes", ""]
+        if outcomes.get("primary"):
+            out.append(f"- **Primary:** {item(outcomes['primary'])}")
+        if outcomes.get("secondary"):
+            out.append("- **Secondary:** " + "; ".join(item(o) for o in outcomes["secondary"]))
+        if outcomes.get("mechanistic"):
+            out.append("- **Mechanistic (mediators):** " + "; ".join(item(o) for o in outcomes["mechanistic"]))
+        out.append("")
+    return out
+
+
 def render_plan_markdown(plan: dict[str, Any]) -> str:
     """Markdown text of a plan dictionary (the contract of ``Plan.to_json``)."""
     h = plan["hypothesis"]
@@ -45,7 +101,10 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
             out.append(f"- **{key.capitalize()}:** {_t(peco[key])}")
     else:
         out.append("- No PECO given in the hypothesis.")
-    out += ["", "## Design", "", f"**{_t(plan['design']['type'])}.** {_t(plan['design']['summary'])}", ""]
+    design = plan["design"]
+    out += ["", "## Design", "", f"**{_t(design['type'])}.** {_t(design['summary'])}", ""]
+    out += _strategy(design)
+    out += _estimand(plan.get("estimand"), plan.get("outcomes"))
 
     out += ["## What to measure", "",
             "| Node | Role | Method | Invasiveness | Setting | Cost | Burden | Time resolution | Note |",
@@ -81,6 +140,10 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
     shown = ", ".join(_t(n) for n in adj["set"]) if adj["set"] else "(none)"
     cost = f" (cost {adj['cost']:g})" if isinstance(adj.get("cost"), (int, float)) else ""
     out += [f"- {shown}{cost}: {_t(adj['note'])}", ""]
+    costs = adj.get("node_costs") or {}
+    if costs:
+        listed = ", ".join(f"{_t(n)} {'unmeasurable' if c is None else f'{c:g}'}" for n, c in costs.items())
+        out += [f"Candidate nodes and their costs: {listed}.", ""]
 
     out += ["## Control groups", ""]
     if not plan["controls"]:

@@ -20,7 +20,7 @@ from ..schema import Hypothesis
 
 _ABSENT = "file absent"
 
-__all__ = ["Consequences", "ConsequenceChange", "consequences_of", "compare_consequences"]
+__all__ = ["ConsequenceChange", "Consequences", "compare_consequences", "consequences_of"]
 
 
 @dataclass(frozen=True)
@@ -90,12 +90,15 @@ def consequences_of(h: Hypothesis | None, repository: Any = None, *, with_plan: 
         return Consequences(False, f"analysis failed: {exc.message}")
     sets = tuple(sorted(tuple(sorted(s)) for s in result.adjustment.minimal))
     implications = tuple(sorted(_implication_text(i) for i in result.implications))
-    base = dict(
-        exposure=tuple(result.exposure), outcome=tuple(result.outcome), adjustment_sets=sets,
-        identifiable=result.identification.identifiable, strategy=result.identification.strategy,
-        implications=implications,
-    )
-    planned, plan_reason, controls, sizes = False, "not requested", (), ()
+    base: dict[str, Any] = {
+        "exposure": tuple(result.exposure), "outcome": tuple(result.outcome), "adjustment_sets": sets,
+        "identifiable": result.identification.identifiable, "strategy": result.identification.strategy,
+        "implications": implications,
+    }
+    planned: bool = False
+    plan_reason: str | None = "not requested"
+    controls: tuple[str, ...] = ()
+    sizes: tuple[str, ...] = ()
     if with_plan:
         planned, plan_reason, controls, sizes = _plan_facts(h, repository)
     return Consequences(True, None, planned=planned, plan_reason=plan_reason, controls=controls,

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..schema import Confidence, Edge, EdgeType, Evidence, Hypothesis, Node, Sign
 
-__all__ = ["Change", "diff_hypotheses", "evidence_key", "edge_text", "SEVERITY_ORDER"]
+__all__ = ["SEVERITY_ORDER", "Change", "diff_hypotheses", "edge_text", "evidence_key"]
 
 #: Severities, most important first.
 SEVERITY_ORDER = ("error", "warning", "notice")

@@ -33,7 +33,7 @@ from ..errors import Diagnostic, HypoplanError
 from ..loader import load_text
 from ..schema import Hypothesis
 
-__all__ = ["FormatError", "format_text", "dump_commented", "comments_of", "Comment"]
+__all__ = ["Comment", "FormatError", "comments_of", "dump_commented", "format_text"]
 
 
 class FormatError(HypoplanError):
@@ -229,10 +229,10 @@ def _assemble(body: str, header: list[str], before: dict[tuple[Any, ...], list[s
             suffix[line] = texts[:1]
             prefix.setdefault(line, []).extend(texts[1:])
     out: list[str] = list(header) + ([""] if header else [])
-    for i, line in enumerate(lines):
-        indent = line[: len(line) - len(line.lstrip())]
+    for i, text in enumerate(lines):
+        indent = text[: len(text) - len(text.lstrip())]
         out.extend(indent + t for t in prefix.get(i, []))
-        out.append(line + "".join(f"  {t}" for t in suffix.get(i, [])))
+        out.append(text + "".join(f"  {t}" for t in suffix.get(i, [])))
     out.extend(trailer)
     return "\n".join(out) + "\n"
 

@@ -15,8 +15,17 @@ from pathlib import Path
 
 from ..errors import UsageError
 
-__all__ = ["FileChange", "GitError", "changed_files", "merge_base", "read_at", "repo_root", "run_git", "split_rev_path",
-           "list_files_at"]
+__all__ = [
+    "FileChange",
+    "GitError",
+    "changed_files",
+    "list_files_at",
+    "merge_base",
+    "read_at",
+    "repo_root",
+    "run_git",
+    "split_rev_path",
+]
 
 #: Environment for git: no pager, no prompts, a fixed locale, no user configuration of diff output.
 _ENV_OVERRIDES = {"GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}

@@ -33,8 +33,17 @@ from ..graph import build_graph
 from ..loader import HypothesisFile
 from ..schema import Confidence, Direction, EdgeType, Hypothesis, NodeKind, Species, citation_kind
 
-__all__ = ["Rule", "RULES", "LintConfig", "LintContext", "Finding", "rule", "lint_hypothesis", "file_directives",
-           "rules_text"]
+__all__ = [
+    "RULES",
+    "Finding",
+    "LintConfig",
+    "LintContext",
+    "Rule",
+    "file_directives",
+    "lint_hypothesis",
+    "rule",
+    "rules_text",
+]
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,18 @@ import networkx as nx
 
 from ..schema import ID_PATTERN, Hypothesis
 
-__all__ = ["Claim", "Draft", "extract_claims", "split_sentences", "parse_statement", "draft", "draft_yaml", "slug",
-           "node_id", "TODO"]
+__all__ = [
+    "TODO",
+    "Claim",
+    "Draft",
+    "draft",
+    "draft_yaml",
+    "extract_claims",
+    "node_id",
+    "parse_statement",
+    "slug",
+    "split_sentences",
+]
 
 TODO = "# TODO confirm: a drafted edge; check the claim, its sign and confidence"
 
@@ -54,11 +64,11 @@ _VERBS: list[tuple[str, str, bool, bool]] = [
     (r"leads? to|led to|results? in|contributes? to|gives? rise to", "positive", False, False),
     (r"causing|driving|inducing|increasing|triggering", "positive", False, False),
     (r"suppressing|reducing|impairing|inhibiting|lowering|disrupting", "negative", False, False),
-    (r"drives|drive|drove|causes|cause|caused|increases|increase|increased|induces|induce|induced|enhances|enhance|"
-     r"enhanced|promotes|promote|triggers|trigger|raises|boosts|stimulates|activates|worsens|improves|improve",
+    ((r"drives|drive|drove|causes|cause|caused|increases|increase|increased|induces|induce|induced|enhances|enhance|"
+     r"enhanced|promotes|promote|triggers|trigger|raises|boosts|stimulates|activates|worsens|improves|improve"),
      "positive", False, False),
-    (r"suppresses|suppress|suppressed|reduces|reduce|reduced|decreases|decrease|decreased|impairs|impair|impaired|"
-     r"inhibits|inhibit|inhibited|blocks|lowers|lower|diminishes|prevents|prevent|attenuates|disrupts|disrupt",
+    ((r"suppresses|suppress|suppressed|reduces|reduce|reduced|decreases|decrease|decreased|impairs|impair|impaired|"
+     r"inhibits|inhibit|inhibited|blocks|lowers|lower|diminishes|prevents|prevent|attenuates|disrupts|disrupt"),
      "negative", False, False),
     (r"predicts|predict|controls|control|regulates|modulates|affects|affect|influences|influence|determines",
      "unknown", True, False),
@@ -254,8 +264,8 @@ def draft(*, hypothesis_id: str, title: str, claims: list[Claim], exposure: str 
         s, t = ensure(c.subject), ensure(c.object)
         quote = f"\u201c{c.sentence}\u201d" + (f" ({source})" if source else "")
         if (s, t) in index:
-            edge = edges[index[(s, t)]]
-            edge["notes"] = (edge.get("notes", "") + "\nAlso: " + quote).strip()
+            seen = edges[index[(s, t)]]
+            seen["notes"] = (seen.get("notes", "") + "\nAlso: " + quote).strip()
             continue
         g.add_edge(s, t)
         if not nx.is_directed_acyclic_graph(g):
@@ -310,7 +320,7 @@ def draft_yaml(d: Draft, *, schema_path: str | None = None) -> str:
     d.hypothesis()  # validate before writing anything
     header = ([modeline(schema_path)] if schema_path else []) + ["# Draft written by 'hypoplan new'" + (f" from {d.source}" if d.source else "") + ".",
               "# Every edge is a candidate: confirm or delete it, then set its sign, confidence and evidence."]
-    eol = {("edges", i, "source"): TODO for i in d.drafted_edges}
+    eol: dict[tuple[Any, ...], str] = {("edges", i, "source"): TODO for i in d.drafted_edges}
     if "peco" in d.data:
         eol[("peco", "comparator")] = "# TODO confirm the comparator"
     return dump_commented(d.data, header=header, eol=eol)

@@ -19,8 +19,18 @@ from . import git
 from .consequences import ConsequenceChange, Consequences, compare_consequences, consequences_of
 from .diff import SEVERITY_ORDER, Change, diff_hypotheses
 
-__all__ = ["FileDiff", "ReviewReport", "Version", "review_versions", "review_worktree", "review_specs", "review_texts",
-           "load_spec", "is_hypothesis_path", "FAIL_ON"]
+__all__ = [
+    "FAIL_ON",
+    "FileDiff",
+    "ReviewReport",
+    "Version",
+    "is_hypothesis_path",
+    "load_spec",
+    "review_specs",
+    "review_texts",
+    "review_versions",
+    "review_worktree",
+]
 
 FAIL_ON = ("error", "warning", "never")
 
@@ -199,14 +209,14 @@ def load_spec(spec: str, cwd: Path, *, severity: Severity = Severity.ERROR) -> V
     root = git.repo_root(cwd)
     if path.startswith(("./", "../")):  # relative to the working folder, as git's REV:./path
         path = _relative_to(root, cwd / path)
-    text = git.read_at(rev, path, root)
-    if text is None:
+    at_rev = git.read_at(rev, path, root)
+    if at_rev is None:
         from ..errors import UsageError
 
         raise UsageError(f"{spec}: no such file at revision {rev}",
                          hint="paths after 'REV:' are relative to the repository top; check with 'git ls-tree REV'")
     folder = str(PurePosixPath(path).parent)
-    return _load(text, spec, spec, _git_repository(rev, folder, root), severity)
+    return _load(at_rev, spec, spec, _git_repository(rev, folder, root), severity)
 
 
 def _relative_to(root: Path, path: Path) -> str:

@@ -21,8 +21,18 @@ from ..render.escape import github_message, github_property, markdown_text, merm
 from .diff import SEVERITY_ORDER
 from .pipeline import FileDiff, ReviewReport, _severity
 
-__all__ = ["Annotation", "annotation_line", "limit_annotations", "to_markdown", "to_json", "to_github",
-           "review_annotations", "diagnostics_markdown", "ANNOTATIONS_PER_TYPE", "MARKER"]
+__all__ = [
+    "ANNOTATIONS_PER_TYPE",
+    "MARKER",
+    "Annotation",
+    "annotation_line",
+    "diagnostics_markdown",
+    "limit_annotations",
+    "review_annotations",
+    "to_github",
+    "to_json",
+    "to_markdown",
+]
 
 #: GitHub keeps this many annotations of each type per step and drops the rest silently.
 ANNOTATIONS_PER_TYPE = 10

@@ -1,0 +1,260 @@
+"""The identification strategy of a study, chosen from the causal analysis, strongest first.
+
+The order follows what each design can rule out:
+
+1. **randomised** — a manipulable node (``kind: intervention`` or ``drug``, or ``manipulable: true``) is the
+   exposure or acts on it: randomisation breaks every back-door path into what is randomised (Fisher 1935;
+   Pearl 2009 §3.2).  A crossover (AB/BA with washout, period and carry-over terms, Senn 1994) when the
+   population has a stable condition and the manipulation is reversible; otherwise parallel groups.
+2. **adjustment** — the minimum-cost valid adjustment set, with the same costs and the same function as
+   ``hypoplan analyze --costs catalog`` (van der Zander, Liśkiewicz & Textor 2019, §5.2).
+3. **frontdoor** — through measured mediators (Pearl 2009, Thm 3.3.4).
+4. **instrument** — a conditional instrument (van der Zander, Textor & Liśkiewicz 2015); it identifies the
+   effect only under extra assumptions (linear effects, or monotonicity for a local average effect).
+5. **id** — the ID-algorithm estimand (Shpitser & Pearl 2006).
+6. **not_identifiable** — and which latent node, if it were measured, would make the effect identifiable.
+
+"Measured" means measurable: a node without a feasible catalogued method (infinite cost) is treated as
+latent for every strategy, exactly as the minimum-cost search treats it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from .evidence import label
+
+if TYPE_CHECKING:
+    from ..analysis.result import AnalysisResult
+
+__all__ = [
+    "STRATEGIES",
+    "Strategy",
+    "candidate_costs",
+    "choose_strategy",
+    "is_manipulable",
+    "manipulators",
+    "measurable_view",
+]
+
+#: Strategies strongest first; the plan JSON's ``design.strategy`` is one of these.
+STRATEGIES = ("randomised", "adjustment", "frontdoor", "instrument", "id", "not_identifiable")
+
+_MANIPULABLE_KINDS = ("drug", "intervention")
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """The chosen strategy and why; the small interface sizing and rivals read (``plan.strategy``).
+
+    ``arm``: for ``randomised``, ``"crossover"`` or ``"parallel"``; ``randomised_node``: what is randomised;
+    ``adjustment_set``: the set adjusted for (``adjustment``); ``mediators``: the front-door set;
+    ``instrument``/``instrument_given``: the instrument and its conditioning set; ``latent_to_measure``: the
+    latent nodes whose measurement would identify the effect (``not_identifiable``).
+    """
+
+    name: str
+    reason: str
+    considered: tuple[tuple[str, str], ...] = ()
+    estimand_formula: str | None = None
+    arm: str | None = None
+    randomised_node: str | None = None
+    adjustment_set: tuple[str, ...] = ()
+    mediators: tuple[str, ...] = ()
+    instrument: str | None = None
+    instrument_given: tuple[str, ...] = ()
+    latent_to_measure: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return {"strategy": self.name, "strategy_reason": self.reason,
+                "considered": [{"strategy": s, "why_not": w} for s, w in self.considered],
+                "estimand_formula": self.estimand_formula}
+
+
+def is_manipulable(g: nx.DiGraph, node: str) -> bool:
+    """A node the investigator can set: an intervention or a drug, or one the file marks ``manipulable``."""
+    d = g.nodes[node]
+    return bool(d.get("manipulable")) or d.get("kind") in _MANIPULABLE_KINDS
+
+
+def manipulators(g: nx.DiGraph, exposure: Iterable[str]) -> list[tuple[str, str]]:
+    """``(manipulable node, exposure it acts on)``: the exposure itself when manipulable, else a manipulable
+    observed parent of the exposure.  The exposure itself comes first."""
+    out: list[tuple[str, str]] = []
+    for x in exposure:
+        if x in g and is_manipulable(g, x):
+            out.append((x, x))
+    parents: list[tuple[str, str]] = []
+    for x in exposure:
+        if x not in g:
+            continue
+        for p in sorted(g.predecessors(x)):
+            if is_manipulable(g, p) and g.nodes[p].get("observed", True) and (p, x) not in out:
+                parents.append((p, x))
+
+    def strength(pair: tuple[str, str]) -> tuple[int, int, str]:
+        # a known direction first (a manipulation must move the exposure predictably), then more evidence
+        e = g.edges[pair]
+        return (e.get("sign", "unknown") not in ("positive", "negative"), -len(e.get("evidence", ())), pair[0])
+
+    return out + sorted(parents, key=strength)
+
+
+def measurable_view(g: nx.DiGraph, costs: Mapping[str, float], keep: Iterable[str] = ()) -> nx.DiGraph:
+    """A copy of ``g`` in which every node of infinite cost (no feasible measure) is latent, except ``keep``."""
+    keep = set(keep)
+    h = g.copy()
+    for n in h.nodes:
+        if n not in keep and math.isinf(costs.get(n, 0.0)):
+            h.nodes[n]["observed"] = False
+    return h
+
+
+def candidate_costs(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str],
+                    costs: Mapping[str, float]) -> dict[str, float | None]:
+    """The cost of every node that could enter an adjustment set (not X, Y, a descendant of a node on a
+    proper causal path, nor the stand-in for a ``<->`` edge); ``None`` for a node that cannot be measured."""
+    from ..analysis.separation import forbidden_nodes
+
+    x, y = set(exposure), set(outcome)
+    forbidden = forbidden_nodes(g, x, y)
+    out: dict[str, float | None] = {}
+    for n in sorted(g.nodes):
+        if n in x or n in y or n in forbidden or g.nodes[n].get("implicit"):
+            continue
+        c = costs.get(n, math.inf)
+        observed = g.nodes[n].get("observed", True)
+        out[n] = None if (not observed or math.isinf(c)) else float(c)
+    return out
+
+
+def _names(g: nx.DiGraph, nodes: Iterable[str]) -> str:
+    return ", ".join(label(g, n) for n in nodes)
+
+
+def _randomised(g: nx.DiGraph, pairs: Sequence[tuple[str, str]], outcome: Sequence[str], species: str,
+                has_condition: bool) -> Strategy:
+    node, target = pairs[0]
+    y = ",".join(outcome)
+    crossover = species == "human" and has_condition
+    arm = "crossover" if crossover else "parallel"
+    if node == target:
+        reason = (f"{label(g, node)} is the exposure and can be set by the investigator: randomising it breaks "
+                  "every back-door path, so no adjustment set is needed.")
+        formula = f"P({y}|do({node})) = P({y}|{node}) (randomised)"
+    else:
+        reason = (f"{label(g, node)} can be set by the investigator and acts on the exposure "
+                  f"{label(g, target)}: randomising it identifies its effect (intention to treat) without "
+                  f"adjustment; the effect of {label(g, target)} itself then rests on {label(g, node)} reaching "
+                  f"the outcome only through {label(g, target)} (randomised instrument).")
+        formula = f"P({y}|do({node})) = P({y}|{node}) (randomised)"
+    if crossover:
+        reason += (" Design: randomised AB/BA crossover (each participant their own control) with blinding, a "
+                   "washout between periods long enough to return to baseline (duration to be set by the study "
+                   "physician), and period and carry-over terms in the analysis; the condition must be stable and "
+                   "the effect reversible, otherwise use parallel groups.")
+    else:
+        reason += " Design: randomised, blinded parallel groups (allocation concealed)."
+    return Strategy("randomised", reason, (), formula, arm=arm, randomised_node=node)
+
+
+def _latent_that_would_identify(g: nx.DiGraph, view: nx.DiGraph, x: Sequence[str], y: Sequence[str]
+                                ) -> list[str]:
+    """Latent nodes (in the measurable view) each of which, if measured, makes a valid adjustment set exist."""
+    from ..analysis.adjustment import canonical_adjustment_set
+
+    found = []
+    for n in sorted(view.nodes):
+        if view.nodes[n].get("observed", True) or n in x or n in y:
+            continue
+        h = view.copy()
+        h.nodes[n]["observed"] = True
+        if canonical_adjustment_set(h, x, y) is not None:
+            found.append(n)
+    return found
+
+
+def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, float], *, species: str = "human",
+                    has_condition: bool = False) -> Strategy:
+    """The strongest strategy the graph allows, with why each stronger one does not apply.
+
+    ``result`` is :func:`hypoplan.analysis.analyze` run with ``costs`` (so its minimum-cost set is the plan's).
+    """
+    from ..analysis import adjustment_estimand
+    from ..analysis.identification import find_frontdoor_set, frontdoor_estimand, identify_id
+    from ..analysis.instruments import conditional_instruments
+
+    x, y = tuple(result.exposure), tuple(result.outcome)
+    considered: list[tuple[str, str]] = []
+    pairs = manipulators(g, x)
+    if pairs:
+        return _randomised(g, pairs, y, species, has_condition)
+    considered.append(("randomised", f"no intervention, drug or node marked manipulable acts on {_names(g, x)}"))
+
+    adj = result.adjustment
+    view = measurable_view(g, costs, keep=x + y)
+    if adj.min_cost is not None and math.isfinite(adj.min_cost.cost):
+        z = tuple(sorted(adj.min_cost.nodes))
+        if z:
+            reason = (f"adjusting for {_names(g, z)} (the minimum-cost valid adjustment set, cost "
+                      f"{adj.min_cost.cost:g}) blocks every biasing path between {_names(g, x)} and {_names(g, y)}.")
+        else:
+            reason = f"no biasing path between {_names(g, x)} and {_names(g, y)}: the crude association is causal."
+        return Strategy("adjustment", reason, tuple(considered), adjustment_estimand(x, y, z), adjustment_set=z)
+    if adj.exists:
+        lacking = sorted(n for s in (adj.minimal or ((adj.canonical,) if adj.canonical else ())) for n in s
+                         if math.isinf(costs.get(n, math.inf)))
+        considered.append(("adjustment", ("every valid adjustment set contains a node no catalogued method "
+                           f"measures ({_names(g, dict.fromkeys(lacking))})")))
+    else:
+        considered.append(("adjustment", ("no valid adjustment set exists: a biasing path runs through "
+                           "unmeasured nodes")))
+
+    m = find_frontdoor_set(view, x, y)
+    if m:
+        return Strategy("frontdoor", f"every causal path from {_names(g, x)} to {_names(g, y)} runs through "
+                        f"{_names(g, sorted(m))}, measured and shielded from the unmeasured confounding: the "
+                        "front-door formula identifies the effect.", tuple(considered),
+                        frontdoor_estimand(view, x, y, m), mediators=tuple(sorted(m)))
+    considered.append(("frontdoor", ("no set of measurable mediators intercepts every causal path and is "
+                       "shielded from confounding (front-door criterion)")))
+
+    if len(x) == 1 and len(y) == 1:
+        found, _ = conditional_instruments(view, x[0], y[0], max_results=20)
+        usable = [i for i in found if i.instrument in g and g.nodes[i.instrument].get("observed", True)]
+        if usable:
+            best = min(usable, key=lambda i: (len(i.given), i.instrument))
+            w = tuple(sorted(best.given))
+            given = f" given {_names(g, w)}" if w else ""
+            formula = (f"β({x[0]}→{y[0]}) = Cov({y[0]},{best.instrument}{'|' + ','.join(w) if w else ''}) / "
+                       f"Cov({x[0]},{best.instrument}{'|' + ','.join(w) if w else ''}) (Wald/IV estimand)")
+            return Strategy("instrument", f"{label(g, best.instrument)}{given} is an instrument: it moves "
+                            f"{_names(g, x)} and reaches {_names(g, y)} only through it. It identifies the effect "
+                            "only under extra assumptions (linear effects, or monotonicity for a local average "
+                            "effect).", tuple(considered), formula, instrument=best.instrument, instrument_given=w)
+        considered.append(("instrument", ("no measurable node moves the exposure while reaching the outcome only "
+                           "through it")))
+    else:
+        considered.append(("instrument", "instruments are sought for one exposure and one outcome only"))
+
+    ident = identify_id(view, x, y)
+    if ident.identifiable:
+        return Strategy("id", "the ID algorithm (Shpitser & Pearl 2006) expresses the effect through the "
+                        "measurable nodes, although neither adjustment nor the front door does.",
+                        tuple(considered), ident.estimand)
+    considered.append(("id", ident.reason or "the ID algorithm finds a hedge"))
+    latent = _latent_that_would_identify(g, view, x, y)
+    if latent:
+        names = "; ".join(label(g, n) for n in latent)
+        reason = (f"the effect is not identifiable from what can be measured; measuring {names} would make a "
+                  "valid adjustment set exist.")
+    else:
+        reason = ("the effect is not identifiable from what can be measured, and measuring no single latent node "
+                  "would make it identifiable; an experiment that sets the exposure is needed.")
+    return Strategy("not_identifiable", reason, tuple(considered), None, latent_to_measure=tuple(latent))
