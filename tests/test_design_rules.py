@@ -256,9 +256,11 @@ def test_rival_predictions_opposite_sign_and_independence():
     assert total_sign(this, "a", "c") == ("positive", ["a", "b", "c"])
     preds = discriminating_predictions(this, rival, "r", CAT)
     assert preds[0].this_predicts == "a raises b" and preds[0].rival_predicts == "a lowers b"
-    indep = [p for p in preds if "d-separat" in p.basis]
-    assert indep and all("independent" in p.rival_predicts for p in indep)
-    assert {frozenset(p.measurement.split(" and ")) for p in indep} == {frozenset({"a", "c"}), frozenset({"b", "c"})}
+    # c is in both graphs but the rival draws no path into it: an effect against none (issue 10), decisive,
+    # rather than a mere dependence against an independence
+    none = [p for p in preds if p.kind == "effect vs none"]
+    assert none and all("does not affect" in p.rival_predicts and p.decisive for p in none)
+    assert {frozenset(p.measurement.split(" and ")) for p in none} == {frozenset({"a", "c"}), frozenset({"b", "c"})}
 
 
 def test_no_rival_difference_means_no_prediction():

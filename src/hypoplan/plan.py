@@ -270,7 +270,9 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
         rivals, not_found = load_rivals(hypothesis, repository)
         missing.extend(not_found)
         for rival in rivals:
-            predictions.extend(discriminating_predictions(g, build_graph(rival), rival.id, catalog, species=species))
+            predictions.extend(discriminating_predictions(g, build_graph(rival), rival.id, catalog, species=species,
+                                                          this_id=hypothesis.id, stated_this=hypothesis.predictions,
+                                                          stated_rival=rival.predictions))
 
     for m in measures:
         if m.method is None and not m.explicit and g.nodes[m.node].get("observed", True) \
