@@ -162,7 +162,7 @@ def test_crossover_uses_rho_and_matches_statsmodels(rho):
     h = hyp([{"source": "drug", "target": "x", "evidence": [ev("d", 0.6)]}, {"source": "x", "target": "y"}],
             extra_nodes=[{"id": "drug", "kind": "drug"}])
     plan = plan_json(h, sizing_options=SizingOptions(rho=rho))
-    s = comparison(plan, "crossover")
+    s = comparison(plan, "crossover on x")
     dz = paired_dz(0.6, rho)
     assert s["effect_size"]["point"] == pytest.approx(dz)
     assert s["n_total"] == math.ceil(TTestPower().solve_power(effect_size=dz, alpha=s["alpha"], power=0.8))
@@ -349,3 +349,21 @@ def test_plan_on_and_rho_are_usage_checked():
     out = runner.invoke(app, ["plan", str(HYP / "fm-sympathetic-pain.yaml"), "--plan-on", "upper"])
     assert out.exit_code == 2
 
+
+
+def test_randomised_crossover_sizes_the_claim_on_the_outcome():
+    """With issue 9's strategy 'randomised' (crossover), the randomised node vs placebo on the outcome is the
+    primary paired comparison, and the observational association becomes secondary."""
+    from statsmodels.stats.power import TTestPower
+
+    h = hyp([{"source": "drug", "target": "x"}, {"source": "x", "target": "y"}],
+            extra_nodes=[{"id": "drug", "kind": "drug"}])
+    plan = plan_json(h)
+    if plan["design"]["strategy"] != "randomised":
+        pytest.skip("the design engine did not choose randomisation for this graph")
+    s = comparison(plan, "the randomised test of the claim")
+    assert s["primary"] and s["design"] in ("paired", "two-sample")
+    if s["design"] == "paired":
+        dz = s["effect_size"]["value"]
+        assert s["n_total"] == math.ceil(TTestPower().solve_power(effect_size=dz, alpha=s["alpha"], power=0.8))
+    assert not comparison(plan, "association")["primary"]

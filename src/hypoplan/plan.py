@@ -258,7 +258,7 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
             g, exposure=exposure, outcome=outcome, condition_nodes=condition_nodes,
             focal=sorted(n for n in mediators), crossover_edges=crossover,
             disease_groups=len(disease), population=f"people with {population_name}" if conditions else "participants",
-            options=sizing_options, attrition_rule=attrition_rule, reliability=reliability)
+            options=sizing_options, attrition_rule=attrition_rule, reliability=reliability, strategy=strategy)
         sizes = sizing.comparisons
         missing.extend(e["note"] for e in sizing.effect_sizes if not e["used_in"] and "no conversion" in e["note"])
     for s in sizes:

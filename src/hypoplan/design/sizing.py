@@ -448,11 +448,35 @@ class _Spec:
     why_assumed: str | None = None
 
 
+def _strategy_specs(g: nx.DiGraph, strategy: Any, outcome: Sequence[str], population: str) -> list[_Spec]:
+    """The comparison that tests the claim under the chosen identification strategy (issue 9's
+    ``plan.strategy``): for a randomised design, the randomised node against placebo on each outcome —
+    a paired t for a crossover, a two-sample t for parallel groups."""
+    if strategy is None or getattr(strategy, "name", None) != "randomised" or not strategy.randomised_node:
+        return []
+    r = strategy.randomised_node
+    if r not in g:
+        return []
+    out = []
+    for y in outcome:
+        why = f"no effect of {label(g, r)} on {label(g, y)} recorded"
+        if strategy.arm == "crossover":
+            out.append(_Spec(f"{label(g, r)} vs placebo crossover on {label(g, y)} (the randomised test of the claim)",
+                             "paired", ((r, y),), True, (population,), why_assumed=why))
+        else:
+            out.append(_Spec(f"{label(g, r)} vs placebo, parallel groups, on {label(g, y)} (the randomised test of "
+                             "the claim)", "two-sample", ((r, y),), True, (f"{population}: {label(g, r)} arm",
+                                                                           f"{population}: placebo arm"),
+                             why_assumed=why))
+    return out
+
+
 def _specs(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str], condition_nodes: Sequence[str],
            focal: Sequence[str], crossover_edges: Sequence[tuple[str, str]], disease_groups: int,
-           population: str) -> list[_Spec]:
+           population: str, strategy: Any = None) -> list[_Spec]:
     """The comparisons of the proposed design, each with the edges whose recorded effects can size it."""
-    specs: list[_Spec] = []
+    specs: list[_Spec] = _strategy_specs(g, strategy, outcome, population)
+    randomised = bool(specs)
     exposure = [x for x in exposure if x in g]
     outcome = [y for y in outcome if y in g]
     claim = set(exposure) | set(outcome)
@@ -480,6 +504,8 @@ def _specs(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str], co
             specs.append(_Spec(f"{cases} vs one disease-control group vs {controls} on {label(g, exposure[0])}",
                                "anova", edges, True, (cases, "disease controls", controls), k=3, why_assumed=why))
     for d, t in crossover_edges:
+        if any(sp.design == "paired" and sp.edges == ((d, t),) for sp in specs):
+            continue
         specs.append(_Spec(f"{label(g, d)} vs placebo crossover on {label(g, t)}", "paired", ((d, t),),
                            t in claim, (population,)))
     for x in exposure:
@@ -492,8 +518,9 @@ def _specs(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str], co
                     rec = link[0]
                     why = (f"no effect recorded between {label(g, x)} and {label(g, y)}; {rec.describe(g)} is one "
                            "link of the chain and is not used for the whole chain")
+            # under randomisation the randomised comparison tests the claim; the association is secondary
             specs.append(_Spec(f"association of {label(g, x)} with {label(g, y)}", "correlation", ((x, y),),
-                               True, (population,), why_assumed=why))
+                               not randomised, (population,), why_assumed=why))
     return specs
 
 
@@ -550,18 +577,20 @@ def size_plan(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str],
               focal: Sequence[str], crossover_edges: Sequence[tuple[str, str]], disease_groups: int,
               population: str, options: SizingOptions | None = None,
               attrition_rule: tuple[float, str] | None = None,
-              reliability: dict[str, tuple[float, str]] | None = None) -> Sizing:
+              reliability: dict[str, tuple[float, str]] | None = None, strategy: Any = None) -> Sizing:
     """Size every comparison of the design: see the module docstring for the rules.
 
     ``attrition_rule`` is (rate, source) from the catalog's population rule, ``reliability`` maps a node to
-    (test–retest reliability of one session, source) from its catalog method.
+    (test–retest reliability of one session, source) from its catalog method, and ``strategy`` is the plan's
+    identification strategy (a randomised design adds the randomised comparison on the outcome).
     """
     from .effectsize import spearman_brown
     from .power import adjusted_alpha, mediation_sample_size, minimal_detectable_effect
 
     options = options or SizingOptions()
     specs = _specs(g, exposure=exposure, outcome=outcome, condition_nodes=condition_nodes, focal=focal,
-                   crossover_edges=crossover_edges, disease_groups=disease_groups, population=population)
+                   crossover_edges=crossover_edges, disease_groups=disease_groups, population=population,
+                   strategy=strategy)
     k = sum(1 for s in specs if s.primary)
     alpha_primary, alpha_note = adjusted_alpha(options.alpha, max(k, 1), options.alpha_adjust)
     if k > 1:
