@@ -187,8 +187,15 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
     for p in plan["discriminating_predictions"]:
         out.append(f"- **{_t(p['measurement'])}** (vs `{str(p['rival']).replace('`', '')}`): this hypothesis: "
                    f"{_t(p['this_predicts'])}; rival: {_t(p['rival_predicts'])}.")
+        if "decisive" in p:
+            out.append(f"  - {'decisive' if p['decisive'] else 'not decisive'} ({_t(p.get('kind', ''))}; this "
+                       f"{_t(p.get('direction_this', ''))}, rival {_t(p.get('direction_rival', ''))})")
         out.append(f"  - basis: {_t(p['basis'])}")
         out.append(f"  - feasibility: {_t(p['feasibility'])}")
+        for e in p.get("evidence", ()):
+            bears = {"for": "for", "against": "against"}.get(e["bears"], "(null finding) on")
+            out.append(f"  - evidence {bears} `{str(e['hypothesis']).replace('`', '')}` on "
+                       f"{_t(e['edge'])}: {_t(e['citation'])}: {_t(e['finding'])}")
     out.append("")
 
     out += ["## Missing", ""]
