@@ -569,8 +569,8 @@ def _budget(sizes: Sequence[SampleSize]) -> dict[str, Any]:
     rows = [{"group": grp, "n": n, "n_enrol": enrol[grp]} for grp, n in need.items()]
     return {"groups": rows, "n_total": sum(need.values()), "n_enrol_total": sum(enrol.values()),
             "note": "each group's size is the largest that any comparison needs from it, assuming every participant "
-                    "takes part in every comparison of their group (the crossover and the association within the "
-                    "patient group)"}
+                    "takes part in every comparison of their group (a comparison within one group, such as a "
+                    "crossover or an association, uses that group)"}
 
 
 def size_plan(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str], condition_nodes: Sequence[str],
@@ -593,12 +593,13 @@ def size_plan(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str],
                    strategy=strategy)
     k = sum(1 for s in specs if s.primary)
     alpha_primary, alpha_note = adjusted_alpha(options.alpha, max(k, 1), options.alpha_adjust)
-    if k > 1:
+    if k > 1 and any(not sp.primary for sp in specs):
         alpha_note += "; secondary comparisons (mediators and other recorded differences) at the family alpha"
     rho = options.rho if options.rho is not None else 0.5
     rho_source = ("given" if options.rho is not None
                   else "assumed: no within-person correlation recorded; at ρ = 0.5 dz equals d; override with --rho")
-    rho_note = f"paired/crossover comparisons use ρ = {rho:g} ({rho_source})"
+    rho_note = (f"paired/crossover comparisons use ρ = {rho:g} ({rho_source})"
+                if any(sp.design == "paired" for sp in specs) else "")
     if options.attrition is not None:
         attrition: float | None = options.attrition
         attrition_note = f"enrolment inflated for {options.attrition:.0%} attrition (given)"

@@ -222,8 +222,9 @@ def _sizing_lines(plan: dict[str, Any]) -> list[str]:
             per = "" if r["n_per_group"] is None else str(r["n_per_group"])
             total = _t(r["note"]) if r["n_total"] is None else str(r["n_total"])
             out.append(f"| {_t(s['comparison'])} | {r['row']}{mark} | {value} | {per} | {total} |")
-    out += ["", f"- **Multiplicity:** {_t(sizing['alpha_note'])}.", f"- **Attrition:** {_t(sizing['attrition_note'])}.",
-            f"- **Within-person correlation:** {_t(sizing['rho_note'])}."]
+    out += ["", f"- **Multiplicity:** {_t(sizing['alpha_note'])}.", f"- **Attrition:** {_t(sizing['attrition_note'])}."]
+    if sizing["rho_note"]:
+        out.append(f"- **Within-person correlation:** {_t(sizing['rho_note'])}.")
     budget = sizing["budget"]
     if budget["groups"]:
         groups = "; ".join(f"{_t(g['group'])}: {g['n']}" + (f" (enrol {g['n_enrol']})" if g["n_enrol"] != g["n"] else "")
