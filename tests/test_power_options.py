@@ -92,6 +92,7 @@ def test_from_d_to_correlation():
 @pytest.mark.parametrize(("args", "fragment"), [
     (["--design", "chisquare", "--from", "OR", "2"], "cannot be converted"),
     (["--design", "two-sample", "--from", "RR", "2"], "unknown measure"),
+    (["--design", "two-sample", "--from", "OR", "1"], "no effect"),
     (["--design", "two-sample", "--from", "OR", "2", "-e", "0.3"], "give one of"),
     (["--design", "two-sample", "-e", "0.5", "--rho", "0.5"], "--rho applies only"),
     (["--design", "two-sample", "-e", "0.5", "--alpha-adjust", "holm"], "go together"),

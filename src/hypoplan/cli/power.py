@@ -137,6 +137,8 @@ def power(
                              f"for {groups} groups")
         value, how = convert("d" if source == "d" else source.lower(), from_value, target)
         effect_size = abs(value)
+        if effect_size == 0:
+            raise UsageError(f"{source} = {from_value:g} is no effect: there is nothing to detect")
         if how != "as recorded":
             conversions.append(f"{EFFECT_MEASURES[name] if name != 'paired' else 'd'} = {effect_size:.4g} from "
                                f"{source} = {from_value:g} ({how})")
@@ -196,7 +198,7 @@ def power(
         if format is PowerFormat.json:
             typer.echo(dumps_json(payload))
             return
-        lines = [f"Minimal detectable effect: {measure} = {mde:.4f} with n = {n:g} {N_MEANS[name]} at "
+        lines = [f"Minimal detectable effect: {measure} = {mde:.4g} with n = {n:g} {N_MEANS[name]} at "
                  f"{power_ * 100:g}% power, alpha = {alpha:g}" + ("" if name in ("anova", "chisquare")
                                                                   else f", {sides}-sided") + "."]
         if adjust_note:
