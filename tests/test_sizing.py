@@ -367,3 +367,22 @@ def test_randomised_crossover_sizes_the_claim_on_the_outcome():
         dz = s["effect_size"]["value"]
         assert s["n_total"] == math.ceil(TTestPower().solve_power(effect_size=dz, alpha=s["alpha"], power=0.8))
     assert not comparison(plan, "association")["primary"]
+
+
+@pytest.mark.parametrize("value", [1e300, 1e-300])
+def test_a_recorded_effect_no_study_can_use_is_named_not_a_crash(value):
+    h = hyp([{"source": "dx", "target": "x", "evidence": [ev("d", value, n=40)]}, {"source": "x", "target": "y"}])
+    plan = plan_json(h)
+    assert not any("healthy controls on x" in s["comparison"] and s["effect_size"]["source"] == "evidence"
+                   for s in plan["sample_size"])
+    (entry,) = plan["sizing"]["effect_sizes"]
+    assert entry["used_in"] == [] and "could not be sized" in entry["note"]
+    assert any("could not be sized" in m for m in plan["missing"])
+
+
+def test_a_cohort_d_is_not_taken_for_a_patient_control_difference():
+    cohort = {**ev("d", 0.5), "design": "cohort"}
+    h = hyp([{"source": "dx", "target": "x"}, {"source": "x", "target": "y", "evidence": [cohort]}])
+    plan = plan_json(h)
+    assert not any("healthy controls on y" in s["comparison"] for s in plan["sample_size"])
+    assert comparison(plan, "association")["effect_size"]["source"] == "evidence"

@@ -381,7 +381,7 @@ def size_comparison(g: nx.DiGraph, comparison: str, design: str, edges: Sequence
         # no CI (an assumption, or n not recorded): the point value, with the half row beside it
         order = [r for r in ("point", "half") if results.get(r) is not None]
         if not order:
-            raise UsageError(f"cannot size '{comparison}': {rows[0].note or 'no finite n'}")
+            raise UsageError(rows[0].note or "no finite n")
         chosen = order[0]
         fallback = f" (the {plan_on} row has no finite n: {rows[PLAN_ON.index(plan_on)].note})"
     result = results[chosen]
@@ -428,13 +428,15 @@ class Sizing:
     mediation: tuple[dict[str, Any], ...] = ()
     reliability: tuple[dict[str, Any], ...] = ()
     options: SizingOptions = field(default_factory=SizingOptions)
+    unsized: tuple[dict[str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"plan_on": self.options.plan_on, "alpha_family": self.options.alpha,
                 "alpha_adjust": self.options.alpha_adjust, "alpha_note": self.alpha_note,
                 "attrition": self.options.attrition, "attrition_note": self.attrition_note,
                 "rho_note": self.rho_note, "budget": self.budget, "effect_sizes": list(self.effect_sizes),
-                "mediation": list(self.mediation), "reliability": list(self.reliability)}
+                "mediation": list(self.mediation), "reliability": list(self.reliability),
+                "unsized": list(self.unsized)}
 
 
 @dataclass(frozen=True)
@@ -482,15 +484,18 @@ def _specs(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str], co
     claim = set(exposure) | set(outcome)
     if condition_nodes:
         cases, controls = population, "healthy controls"
-        # the exposure, the mediators, and every observed node with a recorded group difference on an edge into it
+        # the exposure, the mediators, and every observed node with a recorded patients-vs-controls difference:
+        # a d or OR on an edge from the condition, or from a case-control study
+        case_control = [r.edge for r in recorded_effects(g) if r.key in ("d", "or")
+                        and (r.edge[0] in condition_nodes or r.evidence.design is Design.CASE_CONTROL)]
         with_effect = [v for v in g.nodes if g.nodes[v].get("observed", True) and v not in condition_nodes
                        and g.nodes[v].get("kind") not in ("drug", "intervention")
-                       and any(r.edge[1] == v and r.key in ("d", "or") for r in recorded_effects(g))]
+                       and any(e[1] == v for e in case_control)]
         targets = list(dict.fromkeys(list(exposure) + list(focal) + with_effect))
         for t in targets:
             edges = tuple((c, t) for c in condition_nodes if g.has_edge(c, t))
             if t not in exposure and t not in focal:
-                edges = tuple((u, t) for u in g.predecessors(t))
+                edges = tuple(dict.fromkeys(e for e in case_control if e[1] == t))
             if t not in exposure and effect_from_edges(g, edges, "two-sample") is None:
                 continue
             why = None if edges else (f"no edge joins the condition to {label(g, t)} in the graph, so no recorded "
@@ -524,10 +529,13 @@ def _specs(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str], co
     return specs
 
 
-def _account(g: nx.DiGraph, sizes: Sequence[SampleSize], specs: Sequence[_Spec]) -> list[dict[str, Any]]:
+def _account(g: nx.DiGraph, sizes: Sequence[SampleSize], specs: Sequence[_Spec],
+             unsized: Sequence[dict[str, str]] = ()) -> list[dict[str, Any]]:
     """Every recorded effect size, with the comparisons it sizes or why it sizes none."""
     out = []
     for rec in recorded_effects(g):
+        failed = "; ".join(f"'{u['comparison']}' could not be sized: {u['reason']}" for u in unsized
+                           if list(rec.edge) in u["edges"])
         used = [s.comparison for s, sp in zip(sizes, specs)
                 if s.source == "evidence" and rec.edge in sp.edges and s.citation == cite(rec.evidence)
                 and s.point is not None and _same_effect(rec, s, sp)]
@@ -535,7 +543,9 @@ def _account(g: nx.DiGraph, sizes: Sequence[SampleSize], specs: Sequence[_Spec])
             reason = ""
         else:
             designs = {sp.design for sp in specs if rec.edge in sp.edges}
-            if not designs:
+            if not designs and failed:
+                reason = failed
+            elif not designs:
                 reason = (f"no comparison of this design measures {label(g, rec.edge[1])} against "
                           f"{label(g, rec.edge[0])}")
             else:
@@ -611,12 +621,21 @@ def size_plan(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str],
         attrition_note = ("no attrition rate in the catalog for this population: enrolment is not inflated; "
                           "give one with --attrition")
     sizes: list[SampleSize] = []
+    sized_specs: list[_Spec] = []
+    unsized: list[dict[str, str]] = []
     for sp in specs:
-        sizes.append(size_comparison(
-            g, sp.comparison, sp.design, sp.edges, groups=sp.k, alpha=alpha_primary if sp.primary else options.alpha,
-            power=options.power, why_assumed=sp.why_assumed, plan_on=options.plan_on, rho=rho,
-            rho_source="given" if options.rho is not None else "assumed, override with --rho",
-            primary=sp.primary, group_names=sp.groups, attrition=attrition))
+        try:
+            sizes.append(size_comparison(
+                g, sp.comparison, sp.design, sp.edges, groups=sp.k,
+                alpha=alpha_primary if sp.primary else options.alpha, power=options.power,
+                why_assumed=sp.why_assumed, plan_on=options.plan_on, rho=rho,
+                rho_source="given" if options.rho is not None else "assumed, override with --rho",
+                primary=sp.primary, group_names=sp.groups, attrition=attrition))
+            sized_specs.append(sp)
+        except UsageError as exc:  # a recorded effect no sample size can detect (or absurdly large): say so
+            unsized.append({"comparison": sp.comparison, "reason": exc.message,
+                            "edges": [list(e) for e in sp.edges]})
+    specs = sized_specs
     mediation = _mediation(g, exposure, outcome, focal, alpha_primary, options.power, mediation_sample_size)
     rel_rows: list[dict[str, Any]] = []
     for s, sp in zip(sizes, specs):
@@ -637,8 +656,8 @@ def size_plan(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str],
                 + f"; suggest k = {suggest}")
         rel_rows.append({"comparison": s.comparison, "node": node, "reliability_one": rho1, "source": src,
                          "table": table, "suggest_k": suggest, "note": text})
-    return Sizing(tuple(sizes), tuple(_account(g, sizes, specs)), alpha_note, attrition_note, rho_note,
-                  _budget(sizes), tuple(mediation), tuple(rel_rows), options)
+    return Sizing(tuple(sizes), tuple(_account(g, sizes, specs, unsized)), alpha_note, attrition_note, rho_note,
+                  _budget(sizes), tuple(mediation), tuple(rel_rows), options, tuple(unsized))
 
 
 def _mediation(g: nx.DiGraph, exposure: Sequence[str], outcome: Sequence[str], mediators: Sequence[str],
