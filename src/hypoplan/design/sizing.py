@@ -428,7 +428,7 @@ class Sizing:
     mediation: tuple[dict[str, Any], ...] = ()
     reliability: tuple[dict[str, Any], ...] = ()
     options: SizingOptions = field(default_factory=SizingOptions)
-    unsized: tuple[dict[str, str], ...] = ()
+    unsized: tuple[dict[str, Any], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"plan_on": self.options.plan_on, "alpha_family": self.options.alpha,
@@ -530,7 +530,7 @@ def _specs(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str], co
 
 
 def _account(g: nx.DiGraph, sizes: Sequence[SampleSize], specs: Sequence[_Spec],
-             unsized: Sequence[dict[str, str]] = ()) -> list[dict[str, Any]]:
+             unsized: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
     """Every recorded effect size, with the comparisons it sizes or why it sizes none."""
     out = []
     for rec in recorded_effects(g):
@@ -622,7 +622,7 @@ def size_plan(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str],
                           "give one with --attrition")
     sizes: list[SampleSize] = []
     sized_specs: list[_Spec] = []
-    unsized: list[dict[str, str]] = []
+    unsized: list[dict[str, Any]] = []
     for sp in specs:
         try:
             sizes.append(size_comparison(
