@@ -54,7 +54,10 @@ def test_json_from_stdin_and_options(runner):
     assert data["adjusted"] == ["M"]
     assert sorted(data["adjustment"]["minimal"]) == [["A", "M"], ["B", "M"]]
     assert data["adjustment"]["given"]["valid"] is False
-    assert data["adjustment"]["direct"] == [[]]  # single-door: nothing is needed once X -> Y is removed
+    # --direct honours the adjusted node M (a collider): the single-door sets must contain it and close A or B
+    assert data["adjustment"]["direct"] == [["A", "M"], ["B", "M"]]
+    assert data["adjustment"]["direct_given"]["valid"] is False
+    assert any("M" in r for r in data["adjustment"]["direct_given"]["reasons"])
 
 
 def test_yaml_hypothesis_with_overridden_roles(runner, write):

@@ -10,6 +10,10 @@ through latent nodes only may have no observed separator: they imply nothing tes
 
 Listing *all* minimal implications is exponential (Textor et al. 2016 report DAGitty taking
 tens of seconds on 100 nodes); :func:`all_minimal_implications` is capped.
+
+Selected nodes S are conditioned on in every implication (the data come from the selected
+sample, where S is constant): pairs involving S are skipped and each listed ``given`` set is
+understood together with S (DAGitty's ``[selected]``; Textor et al. 2016).
 """
 
 from __future__ import annotations
@@ -20,14 +24,14 @@ import networkx as nx
 
 from .adjustment import AdjustmentProblem, _enumerate_minimal
 from .result import Implication
-from .separation import descendants, latent_set
+from .separation import descendants, latent_set, selected_set
 
 __all__ = ["all_minimal_implications", "basis_implications", "observed_pairs"]
 
 
 def observed_pairs(g: nx.DiGraph) -> list[tuple[str, str]]:
-    """Non-adjacent pairs of observed nodes, each pair sorted, in sorted order."""
-    latent = latent_set(g)
+    """Non-adjacent pairs of observed, unselected nodes, each pair sorted, in sorted order."""
+    latent = latent_set(g) | selected_set(g)
     nodes = sorted(n for n in g if n not in latent)
     out = []
     for i, a in enumerate(nodes):
@@ -45,6 +49,7 @@ def basis_implications(g: nx.DiGraph, *, max_results: int | None = None,
     Returns ``(implications, truncated)``.  ``nodes`` restricts the pairs to those nodes.
     """
     latent = latent_set(g)
+    sel = selected_set(g)
     keep = None if nodes is None else set(nodes)
     desc: dict[str, set[str]] = {}
 
@@ -53,19 +58,20 @@ def basis_implications(g: nx.DiGraph, *, max_results: int | None = None,
             desc[v] = descendants(g, {v})
         return desc[v]
 
-    observed = frozenset(g) - latent
+    observed = frozenset(g) - latent - sel
     out: list[Implication] = []
     for a, b in observed_pairs(g):
         if keep is not None and (a not in keep or b not in keep):
             continue
         given: frozenset[str] | None = None
-        for u, v in ((a, b), (b, a)):
+        for u, v in ((a, b), (b, a)) if not sel else ():
             parents = g._pred[u].keys()
             if v not in de(u) and not (parents & latent):
                 given = frozenset(parents)
                 break
         if given is None:
-            p = AdjustmentProblem(g, frozenset({a}), frozenset({b}), frozenset(), observed - {a, b}, frozenset())
+            p = AdjustmentProblem(g, frozenset({a}), frozenset({b}), frozenset(), observed - {a, b}, frozenset(),
+                                  sel)
             seps, _ = _enumerate_minimal(p, 1)
             if not seps:
                 continue
@@ -81,11 +87,11 @@ def all_minimal_implications(g: nx.DiGraph, *, max_results: int = 100) -> tuple[
 
     Minimal d-separators per pair, enumerated as in :mod:`.adjustment` (van der Zander et al. 2019).
     """
-    latent = latent_set(g)
-    allowed_all = frozenset(g) - latent
+    sel = selected_set(g)
+    allowed_all = frozenset(g) - latent_set(g) - sel
     out: list[Implication] = []
     for a, b in observed_pairs(g):
-        p = AdjustmentProblem(g, frozenset({a}), frozenset({b}), frozenset(), allowed_all - {a, b}, frozenset())
+        p = AdjustmentProblem(g, frozenset({a}), frozenset({b}), frozenset(), allowed_all - {a, b}, frozenset(), sel)
         seps, truncated = _enumerate_minimal(p, max_results - len(out) + 1)
         for z in seps:
             out.append(Implication(a, b, z))

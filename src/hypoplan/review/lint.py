@@ -226,6 +226,23 @@ def rival_not_reciprocal(ctx: LintContext) -> Iterator[Finding]:
                           f"add '{h.id}' to 'rivals' in {rid}")
 
 
+@rule("L012", "focus-claims-no-effect", Severity.NOTE)
+def focus_claims_no_effect(ctx: LintContext) -> Iterator[Finding]:
+    """An exposure with no directed path to an outcome of the focus: the graph claims it has no effect on
+    that outcome (do-calculus rule 3), which a study designed to estimate the effect would contradict."""
+    g = ctx.graph
+    focus = ctx.resolved.focus
+    if not nx.is_directed_acyclic_graph(g):
+        return
+    for x in focus.exposure:
+        for y in focus.outcome:
+            if x in g and y in g and x != y and not nx.has_path(g, x, y):
+                yield Finding(("focus",), f"no directed path leads from exposure '{x}' to outcome '{y}': this "
+                              f"graph claims {x} has no effect on {y}",
+                              "keep it if a null effect is the hypothesis; otherwise add the causal edges from "
+                              "the exposure towards the outcome")
+
+
 @rule("L008", "orphan-node", Severity.NOTE)
 def orphan_node(ctx: LintContext) -> Iterator[Finding]:
     """A node that no edge touches (after ``extends`` is merged): it plays no part in the causal story."""
