@@ -159,3 +159,26 @@ def test_plan_json_keeps_its_keys_and_adds_the_new_ones(name):
         assert p["direction_this"] in ("+", "-", "0", "?", "none") and p["direction_rival"] in ("+", "-", "0", "?",
                                                                                                  "none")
     assert preds[0]["decisive"] is True
+
+
+def test_an_effect_on_a_drug_node_is_prescribing_not_a_prediction():
+    nodes = [node("c", "mecfs_diagnosis", kind="condition"), node("z", "hypnotic_use", kind="drug"),
+             node("y", "sympathetic_activity")]
+    a = hyp("a", nodes, [edge("c", "z"), edge("z", "y")])
+    b = hyp("b", nodes, [edge("z", "y")])
+    pa, _ = both_ways(a, b)
+    assert not any("hypnotic" in p.rival_predicts or p.measurement.endswith(" and z") for p in pa)
+    # the drug stays a cause: an effect of the drug on y in one graph only is a prediction
+    b2 = hyp("b", nodes, [edge("c", "z")])
+    pa, _ = both_ways(a, b2)
+    assert {(p.measurement, p.kind) for p in pa} == {("z and y", "effect vs none"), ("c and y", "effect vs none")}
+
+
+def test_each_side_is_said_in_its_own_labels():
+    a = hyp("a", [node("ne", "lc_activity", label="NE here"), node("s", "nrem_sleep_architecture", label="NREM")],
+            [edge("ne", "s", "-")])
+    b = hyp("b", [node("lc", "lc_activity", label="LC there"), node("f", "nrem_sleep_architecture",
+                                                                   label="fragility")],
+            [edge("lc", "f", "+")])
+    (p,) = compare_hypotheses(a, b, CAT)
+    assert p.this_predicts == "NE here lowers NREM" and p.rival_predicts == "LC there raises fragility"

@@ -302,6 +302,13 @@ def compare_graphs(g: nx.DiGraph, h: nx.DiGraph, *, stated_g: Sequence[Any] = ()
                      and all(h.nodes[n].get("observed", True) for n in gr[1])), key=lambda gr: _sym_key(gr))
     sg, sh = _Signs(g), _Signs(h)
     out: list[_Raw] = []
+
+    def set_by_hand(gr: tuple[frozenset[str], frozenset[str]]) -> bool:
+        """A drug or intervention group: the investigator sets it, so an effect *on* it (or an association with
+        it) is about prescribing, not about either mechanism; it stays a cause."""
+        kinds = {g.nodes[n].get("kind") for n in gr[0]} | {h.nodes[n].get("kind") for n in gr[1]}
+        return kinds <= {"drug", "intervention"}
+
     for g1, g2 in combinations(groups, 2):
         if not (g1[0] and g1[1] and g2[0] and g2[1]):
             continue  # a group one graph lacks: that graph makes no prediction about it
@@ -311,7 +318,7 @@ def compare_graphs(g: nx.DiGraph, h: nx.DiGraph, *, stated_g: Sequence[Any] = ()
         cands: list[_Raw] = []
         for (eg, eh), (a, b) in ((fwd, (g1, g2)), (bwd, (g2, g1))):
             (dg, pg), (dh, ph) = eg, eh
-            if dg == dh:
+            if dg == dh or set_by_hand(b):
                 continue
             if {dg, dh} == {"+", "-"}:
                 cands.append(_Raw("opposite sign", key, (a, b), dg, dh, pg, ph, decisive=True))
@@ -321,12 +328,14 @@ def compare_graphs(g: nx.DiGraph, h: nx.DiGraph, *, stated_g: Sequence[Any] = ()
                 cands.append(_Raw("unsigned effect vs none", key, (a, b), dg, dh, pg, ph))
         (fg, _), (fh, _) = fwd
         (bg, _), (bh, _) = bwd
-        if fg != "0" and bg == "0" and fh == "0" and bh != "0":
+        if set_by_hand(g1) or set_by_hand(g2):
+            pass  # no opposite-direction or independence claim about a node the investigator sets
+        elif fg != "0" and bg == "0" and fh == "0" and bh != "0":
             # g: the first group drives the second; h: the second drives the first (directions of first on second)
             cands.insert(0, _Raw("opposite direction", key, (g1, g2), fg, "0", fwd[0][1], bwd[1][1], decisive=True))
         elif fg == "0" and bg != "0" and fh != "0" and bh == "0":
             cands.insert(0, _Raw("opposite direction", key, (g1, g2), "0", fh, bwd[0][1], fwd[1][1], decisive=True))
-        if not cands:
+        if not cands and not (set_by_hand(g1) or set_by_hand(g2)):
             dep_g, dep_h = _group_dependent(sg, g1[0], g2[0]), _group_dependent(sh, g1[1], g2[1])
             if dep_g is not None and dep_h is not None and dep_g != dep_h:
                 cands.append(_Raw("independence", key, (g1, g2), "dependent" if dep_g else "independent",
@@ -441,7 +450,12 @@ def _orient(raw: _Raw, g: nx.DiGraph, h: nx.DiGraph, this_id: str, rival_id: str
             rival = f"changes in {second} come first and drive {first}"
             basis = "opposite causal order: test by manipulating one node, or by which change comes first over time"
         else:
-            this, rival = f"{la} {_say_dir(raw.dir_g)} {lb}", f"{la} {_say_dir(raw.dir_h)} {lb}"
+            # each side in its own graph's words: matched nodes may be labelled differently (e.g. NREM sleep
+            # architecture here, NREM sleep fragility in the rival)
+            ra, rb = ((label(h, raw.pair_h[0]), label(h, raw.pair_h[1])) if raw.pair_h
+                      else (_labels(h, a[1]), _labels(h, b[1])))
+            ta, tb = (label(g, raw.pair_g[0]), label(g, raw.pair_g[1])) if raw.pair_g else (la, lb)
+            this, rival = f"{ta} {_say_dir(raw.dir_g)} {tb}", f"{ra} {_say_dir(raw.dir_h)} {rb}"
             basis = ""
         p_g = sg.example_path(*raw.pair_g) if raw.pair_g and sg.total(*raw.pair_g) else []
         p_h = sh.example_path(*raw.pair_h) if raw.pair_h and sh.total(*raw.pair_h) else []
