@@ -316,7 +316,7 @@ def test_fm_plan_sizes_the_recorded_d_with_its_sensitivity_rows():
     out = runner.invoke(app, ["plan", str(HYP / "fm-sympathetic-pain.yaml"), "--format", "json"])
     assert out.exit_code == 0, out.output
     plan = json.loads(out.stdout[out.stdout.index("{"):])
-    s = comparison(plan, "NE-evoked pain")
+    s = comparison(plan, "healthy controls on NE-evoked pain")
     assert s["effect_size"]["source"] == "evidence" and s["effect_size"]["point"] == pytest.approx(1.19)
     rows = {r["row"]: r for r in s["sensitivity"]}
     lo, _ = d_ci(1.19, 20, 20)
