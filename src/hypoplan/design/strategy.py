@@ -199,13 +199,30 @@ def _latent_that_would_identify(g: nx.DiGraph, view: nx.DiGraph, x: Sequence[str
     for v in list(relevant):
         relevant |= nx.ancestors(view, v)
     latent = [n for n in sorted(relevant) if not view.nodes[n].get("observed", True) and n not in x and n not in y]
-    found = []
-    for n in latent[:MAX_LATENT_TRIED]:
+    def identified_with(nodes: Iterable[str]) -> bool:
         h = view.copy()
-        h.nodes[n]["observed"] = True
-        if canonical_adjustment_set(h, x, y) is not None:
-            found.append(n)
-    return found
+        for v in nodes:
+            h.nodes[v]["observed"] = True
+        return canonical_adjustment_set(h, x, y) is not None
+
+    tried = latent[:MAX_LATENT_TRIED]
+    found = [n for n in tried if identified_with([n])]
+    if found or not tried or not identified_with(tried):
+        return found
+    # no single node suffices but all together do: drop nodes while the rest still suffice (a minimal set)
+    needed = list(tried)
+    for n in tried:
+        if identified_with([v for v in needed if v != n]):
+            needed.remove(n)
+    return needed
+
+
+def _alone(view: nx.DiGraph, x: Sequence[str], y: Sequence[str], node: str) -> bool:
+    from ..analysis.adjustment import canonical_adjustment_set
+
+    h = view.copy()
+    h.nodes[node]["observed"] = True
+    return canonical_adjustment_set(h, x, y) is not None
 
 
 def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, float], *, species: str = "human",
@@ -288,10 +305,20 @@ def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, f
                         tuple(considered), ident.estimand)
     considered.append(("id", ident.reason or "the ID algorithm finds a hedge"))
     latent = _latent_that_would_identify(g, view, x, y)
-    if latent:
-        names = "; ".join(label(g, n) for n in latent)
+    single = bool(latent) and all(_alone(view, x, y, n) for n in latent)
+
+    def what(n: str) -> str:
+        declared = not g.nodes[n].get("observed", True)
+        return label(g, n) + ("" if declared else " (observed, but no catalogued method measures it)")
+
+    if latent and single:
+        names = "; or ".join(what(n) for n in latent)
         reason = (f"the effect is not identifiable from what can be measured; measuring {names} would make a "
                   "valid adjustment set exist.")
+    elif latent:
+        names = " and ".join(what(n) for n in latent)
+        reason = (f"the effect is not identifiable from what can be measured; no single node suffices, but "
+                  f"measuring {names} together would make a valid adjustment set exist.")
     else:
         reason = ("the effect is not identifiable from what can be measured, and measuring no single latent node "
                   "would make it identifiable; an experiment that sets the exposure is needed.")
