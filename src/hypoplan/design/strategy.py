@@ -264,10 +264,10 @@ def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, f
                            "unmeasured nodes")))
     selected = [n for n in result.selected if n not in x + y]
     if selected:  # the front door, instruments and the ID algorithm below assume no selection
-        what = ("every valid adjustment set contains a node no catalogued method measures" if adj.exists
-                else "no valid adjustment set recovers the effect from the selected sample")
+        unmet = ("every valid adjustment set contains a node no catalogued method measures" if adj.exists
+                 else "no valid adjustment set recovers the effect from the selected sample")
         return Strategy("not_identifiable", (
-            f"the study selects on {_names(g, selected)} and {what}; the front-door criterion, instruments and "
+            f"the study selects on {_names(g, selected)} and {unmet}; the front-door criterion, instruments and "
             "the ID algorithm assume no selection, so none is offered: recruit without selecting on it, or add "
             "data from outside the selected sample."), tuple(considered), None)
 
