@@ -148,7 +148,7 @@ def test_hypothesis_pages_follow_extends_rivals_and_shared_nodes(shipped_site):
     assert 'href="../h/mecfs-waste-compensatory-ne.html"' in registry       # rivals
     osc = re.search(r"Infraslow NE oscillation[^<]*\(<code>ne_oscillation</code>\)</td><td>(.*?)</td>", registry)
     assert osc and "ne-dysfunction-brain-fog.html" in osc.group(1)         # shared node
-    assert '<section id="diagram">' in page and "<svg" in page             # the report, made a page
+    assert '<section id="focus">' in page and "<svg" in page               # the report, made a page
 
 
 def test_index_is_presorted_per_column(shipped_site):

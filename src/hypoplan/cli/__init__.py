@@ -54,6 +54,8 @@ COMMAND_OF = {
     "check": "check", "analyze": "analyze", "plan": "plan", "catalog": "catalog", "power": "power",
     "render": "render", "aims": "aims", "report": "report", "diff": "diff", "review": "review", "lint": "lint",
     "fmt": "fmt", "new": "new", "import": "interop", "export": "interop", "schema": "schema",
+    "protocol": "protocol", "map": "map", "site": "site",
+    "simulate": "data", "test-data": "data", "estimate": "data", "diagnose": "data",
 }
 
 
