@@ -101,7 +101,14 @@ def _command_in(argv: list[str]) -> str | None:
 
 
 def main() -> None:
-    """Console-script entry point: registers only the command that runs (all of them for --help or a typo)."""
+    """Console-script entry point: registers only the command that runs (all of them for --help or a typo).
+
+    Pydantic's plugin discovery (a scan of every installed package's entry points) is skipped
+    unless ``PYDANTIC_DISABLE_PLUGINS`` is set otherwise: hypoplan's own models use no plugin.
+    """
+    import os
+
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     module = COMMAND_OF.get(_command_in(sys.argv[1:]) or "")
     if module is None:
         __getattr__("app")
