@@ -47,6 +47,7 @@ lint: $(STAMP)
 bench: install
 	$(BIN)/python bench/bench_commands.py
 	$(BIN)/python bench/bench_analysis.py
+	$(BIN)/python bench/bench_registry.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache build src/*.egg-info

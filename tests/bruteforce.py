@@ -6,6 +6,11 @@ enumerated recursively and blocked by the textbook rule, and adjustment sets are
 enumerating every subset and checking the generalized adjustment criterion as stated by
 Perković et al. (2018, Def. 3.3): no member descends from a non-X node on a proper causal
 path, and every proper non-causal path is blocked.  Only use it on graphs of ≤ 8 nodes.
+
+Selected nodes S (DAGitty's ``[selected]``) are conditioned on everywhere, as DAGitty's
+``isAdjustmentSet`` states it: a set Z is valid when it meets the criterion above with every
+path blocked by Z ∪ S, and Y is d-separated from S in the graph without the first edge of
+every proper causal path from X to Y.
 """
 
 from __future__ import annotations
@@ -14,9 +19,9 @@ from itertools import combinations, pairwise
 
 
 class Dag:
-    """A DAG as parent and child sets; ``latent`` nodes may never be conditioned on."""
+    """A DAG as parent and child sets; ``latent`` nodes may never be conditioned on; ``selected`` always are."""
 
-    def __init__(self, nodes, edges, latent=()):
+    def __init__(self, nodes, edges, latent=(), selected=()):
         self.nodes = sorted(set(nodes))
         self.parents = {v: set() for v in self.nodes}
         self.children = {v: set() for v in self.nodes}
@@ -24,11 +29,15 @@ class Dag:
             self.parents[b].add(a)
             self.children[a].add(b)
         self.latent = set(latent)
+        self.selected = set(selected)
         self.observed = [v for v in self.nodes if v not in self.latent]
 
+    def without_edges(self, cut):
+        edges = [(u, v) for v in self.nodes for u in self.parents[v] if (u, v) not in cut]
+        return Dag(self.nodes, edges, self.latent, self.selected)
+
     def without_edge(self, a, b):
-        edges = [(u, v) for v in self.nodes for u in self.parents[v] if (u, v) != (a, b)]
-        return Dag(self.nodes, edges, self.latent)
+        return self.without_edges({(a, b)})
 
     def adjacent(self, a, b):
         return b in self.parents[a] or b in self.children[a]
@@ -134,12 +143,16 @@ def forbidden(dag: Dag, xs, ys) -> set:
 
 
 def _setting(dag: Dag, xs, ys):
-    """The proper non-causal paths and the forbidden nodes, computed once per (X, Y)."""
+    """The proper non-causal paths, the forbidden nodes and whether selection is harmless, once per (X, Y)."""
     key = (frozenset(xs), frozenset(ys))
     memo = dag.__dict__.setdefault("_memo", {})
     if key not in memo:
-        noncausal = [p for p in proper_paths(dag, xs, ys) if not is_causal(dag, p)]
-        memo[key] = (noncausal, forbidden(dag, xs, ys))
+        paths = proper_paths(dag, xs, ys)
+        noncausal = [p for p in paths if not is_causal(dag, p)]
+        first_edges = {(p[0], p[1]) for p in paths if is_causal(dag, p)}
+        sel = dag.selected - set(xs) - set(ys)
+        harmless = not sel or d_separated(dag.without_edges(first_edges), ys, sel, ())
+        memo[key] = (noncausal, forbidden(dag, xs, ys), harmless)
     return memo[key]
 
 
@@ -150,10 +163,10 @@ def has_proper_causal_path(dag: Dag, xs, ys) -> bool:
 def is_adjustment_set(dag: Dag, xs, ys, zs) -> bool:
     """The generalized adjustment criterion, straight from its definition (latent members are not allowed)."""
     zs = set(zs)
-    noncausal, forb = _setting(dag, xs, ys)
-    if zs & (set(xs) | set(ys) | dag.latent | forb):
+    noncausal, forb, harmless = _setting(dag, xs, ys)
+    if not harmless or zs & (set(xs) | set(ys) | dag.latent | forb):
         return False
-    return all(is_blocked(dag, p, zs) for p in noncausal)
+    return all(is_blocked(dag, p, zs | dag.selected) for p in noncausal)
 
 
 def subsets(pool, included=()):
@@ -170,23 +183,25 @@ def minimal_sets(valid, pool, included=()):
 
 
 def valid_adjustment_sets(dag: Dag, xs, ys, included=()):
-    pool = set(dag.observed) - set(xs) - set(ys)
+    pool = set(dag.observed) - set(xs) - set(ys) - dag.selected
     return [s for s in subsets(pool, included) if is_adjustment_set(dag, xs, ys, s)]
 
 
 def minimal_adjustment_sets(dag: Dag, xs, ys, included=()):
-    pool = set(dag.observed) - set(xs) - set(ys)
+    pool = set(dag.observed) - set(xs) - set(ys) - dag.selected
     return minimal_sets(lambda s: is_adjustment_set(dag, xs, ys, s), pool, included)
 
 
-def single_door_sets(dag: Dag, x, y):
-    """Minimal sets of the single-door criterion (Pearl 2009, Thm 5.3.1) for the edge x → y."""
+def single_door_sets(dag: Dag, x, y, included=()):
+    """Minimal sets ⊇ ``included`` of the single-door criterion (Pearl 2009, Thm 5.3.1) for the edge x → y."""
     cut = dag.without_edge(x, y)
     pool = set(dag.observed) - {x, y} - dag.descendants(y)
-    return minimal_sets(lambda s: d_separated(cut, {x}, {y}, s), pool)
+    if not set(included) <= pool:
+        return set()
+    return minimal_sets(lambda s: d_separated(cut, {x}, {y}, s), pool, included)
 
 
 def observed_separators(dag: Dag, a, b):
-    """Every set of observed nodes d-separating ``a`` and ``b``."""
-    pool = set(dag.observed) - {a, b}
-    return [s for s in subsets(pool) if d_separated(dag, {a}, {b}, s)]
+    """Every set of observed, unselected nodes d-separating ``a`` and ``b`` together with the selected nodes."""
+    pool = set(dag.observed) - {a, b} - dag.selected
+    return [s for s in subsets(pool) if d_separated(dag, {a}, {b}, s | dag.selected)]

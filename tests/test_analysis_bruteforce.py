@@ -31,8 +31,8 @@ FEW = settings(SETTINGS, max_examples=400)
 
 
 @st.composite
-def problems(draw, *, latent=True, multi=True, forced=True):
-    """A random DAG (random topological order), latent nodes, X, Y and forced-in nodes I."""
+def problems(draw, *, latent=True, multi=True, forced=True, selection=False):
+    """A random DAG (random topological order), latent nodes, X, Y, forced-in nodes I and selected nodes S."""
     n = draw(st.integers(2, 8))
     names = draw(st.permutations([f"v{i}" for i in range(n)]))
     density = draw(st.sampled_from([0.2, 0.35, 0.5, 0.7]))
@@ -48,13 +48,16 @@ def problems(draw, *, latent=True, multi=True, forced=True):
     hidden = draw(st.sets(st.sampled_from(rest), max_size=2)) if latent and rest else set()
     observed_rest = [v for v in rest if v not in hidden]
     inc = draw(st.sets(st.sampled_from(observed_rest), max_size=1)) if forced and observed_rest else set()
+    free = [v for v in rest if v not in inc]
+    sel = draw(st.sets(st.sampled_from(free), min_size=1, max_size=2)) if selection and free else set()
     costs = {v: draw(st.sampled_from([1.0, 2.0, 5.0])) for v in nodes}
     g = nx.DiGraph()
     g.add_nodes_from(nodes)
     g.add_edges_from(edges)
     for v in nodes:
         g.nodes[v]["observed"] = v not in hidden
-    return g, bf.Dag(nodes, edges, hidden), frozenset(xs), frozenset(ys), frozenset(inc), costs
+    g.graph["selected"] = tuple(sorted(sel))
+    return g, bf.Dag(nodes, edges, hidden, sel), frozenset(xs), frozenset(ys), frozenset(inc), costs
 
 
 @SETTINGS
@@ -138,17 +141,25 @@ def test_paths_classified_as_brute_force(problem):
 
 
 @SETTINGS
-@given(problems(latent=True, multi=False, forced=False))
+@given(problems(latent=True, multi=False, forced=True))
 def test_direct_effect_sets_equal_single_door_brute_force(problem):
-    g, dag, xs, ys, _, _ = problem
+    """Forced-in (adjusted) nodes are honoured by the direct effect as by the total effect."""
+    g, dag, xs, ys, inc, _ = problem
     (x,), (y,) = xs, ys
-    found = adj.direct_effect_sets(g, x, y, max_results=10_000)
+    found = adj.direct_effect_sets(g, x, y, included=inc, max_results=10_000)
     if not g.has_edge(x, y):
         assert found is None
         return
     sets, truncated = found
     assert not truncated
-    assert set(sets) == bf.single_door_sets(dag, x, y)
+    assert set(sets) == bf.single_door_sets(dag, x, y, inc)
+    pool = sorted(set(g) - xs - ys)
+    for z in (frozenset(pool[::2]), frozenset(pool[1::2]), inc):
+        verdict = adj.check_direct_set(g, x, y, z)
+        cut = dag.without_edge(x, y)
+        expected = (not z & (dag.descendants(y) | dag.latent)) and bf.d_separated(cut, {x}, {y}, z)
+        assert verdict.valid == expected
+        assert verdict.valid == (not verdict.reasons)
 
 
 @SETTINGS
@@ -212,3 +223,78 @@ def test_minimal_d_separator_wrapper_matches_brute_force(problem):
         return
     assert z is not None and bf.d_separated(dag, xs, ys, z) and not (z & dag.latent)
     assert not any(s < z for s in separators)
+
+
+# --- selection: random DAGs with selected nodes (conditioned on everywhere), against the same brute force ---
+
+SELECTION = settings(SETTINGS, max_examples=300)
+
+
+@SELECTION
+@given(problems(selection=True))
+def test_selection_minimal_and_canonical_sets_equal_brute_force(problem):
+    g, dag, xs, ys, inc, _ = problem
+    found, truncated = adj.minimal_adjustment_sets(g, xs, ys, inc, max_results=10_000)
+    assert not truncated
+    assert set(found) == bf.minimal_adjustment_sets(dag, xs, ys, inc)
+    assert not any(s & dag.selected for s in found)
+    exists = bool(bf.valid_adjustment_sets(dag, xs, ys, inc))
+    canonical = adj.canonical_adjustment_set(g, xs, ys, inc)
+    assert (canonical is not None) == exists
+    if canonical is not None:
+        assert bf.is_adjustment_set(dag, xs, ys, canonical)
+
+
+@SELECTION
+@given(problems(selection=True))
+def test_selection_validity_and_min_cost_agree_with_brute_force(problem):
+    g, dag, xs, ys, inc, costs = problem
+    pool = sorted(set(g) - xs - ys - dag.selected)
+    for z in (frozenset(pool[::2]), frozenset(pool[1::2]), frozenset()):
+        verdict = adj.check_adjustment_set(g, xs, ys, z)
+        assert verdict.valid == bf.is_adjustment_set(dag, xs, ys, z)
+        assert adj.is_valid_adjustment(g, xs, ys, z) == verdict.valid
+    valid = bf.valid_adjustment_sets(dag, xs, ys, inc)
+    best = adj.min_cost_adjustment_set(g, xs, ys, inc, costs)
+    if not valid:
+        assert best is None
+        return
+    assert best is not None and bf.is_adjustment_set(dag, xs, ys, best.nodes)
+    assert math.isclose(best.cost, min(sum(costs[v] for v in s) for s in valid))
+
+
+@SELECTION
+@given(problems(selection=True, multi=True, forced=True))
+def test_selection_paths_are_classified_given_the_selected_nodes(problem):
+    g, dag, xs, ys, inc, _ = problem
+    from hypoplan.analysis import analyze
+
+    result = analyze(g, exposure=xs, outcome=ys, adjusted=inc, max_results=100_000)
+    for p in result.paths:
+        assert p.open == (not bf.is_blocked(dag, p.nodes, inc | dag.selected))
+
+
+@SELECTION
+@given(problems(latent=True, multi=False, forced=False, selection=True))
+def test_selection_implications_hold_given_the_selected_nodes(problem):
+    g, dag, *_ = problem
+    implications, truncated = basis_implications(g)
+    assert not truncated
+    covered = set()
+    for imp in implications:
+        assert not ({imp.x, imp.y} | imp.given) & dag.selected
+        assert bf.d_separated(dag, {imp.x}, {imp.y}, imp.given | dag.selected)
+        covered.add(frozenset((imp.x, imp.y)))
+    free = [v for v in dag.observed if v not in dag.selected]
+    for i, a in enumerate(free):
+        for b in free[i + 1:]:
+            if not dag.adjacent(a, b) and bf.observed_separators(dag, a, b):
+                assert frozenset((a, b)) in covered
+    found, _ = all_minimal_implications(g, max_results=100_000)
+    expected = set()
+    for i, a in enumerate(free):
+        for b in free[i + 1:]:
+            if not dag.adjacent(a, b):
+                seps = bf.observed_separators(dag, a, b)
+                expected |= {(a, b, s) for s in seps if not any(t < s for t in seps)}
+    assert {(imp.x, imp.y, imp.given) for imp in found} == expected

@@ -54,7 +54,10 @@ def test_json_from_stdin_and_options(runner):
     assert data["adjusted"] == ["M"]
     assert sorted(data["adjustment"]["minimal"]) == [["A", "M"], ["B", "M"]]
     assert data["adjustment"]["given"]["valid"] is False
-    assert data["adjustment"]["direct"] == [[]]  # single-door: nothing is needed once X -> Y is removed
+    # --direct honours the adjusted node M (a collider): the single-door sets must contain it and close A or B
+    assert data["adjustment"]["direct"] == [["A", "M"], ["B", "M"]]
+    assert data["adjustment"]["direct_given"]["valid"] is False
+    assert any("M" in r for r in data["adjustment"]["direct_given"]["reasons"])
 
 
 def test_yaml_hypothesis_with_overridden_roles(runner, write):
@@ -89,9 +92,9 @@ def test_output_file_refuses_overwrite_without_force(runner, write, tmp_path):
 
 
 @pytest.mark.parametrize("args, code, message", [
-    (["--exposure", "Q"], 1, "exposure node 'Q' is not in the graph"),
+    (["--exposure", "Q"], 2, "--exposure: 'Q' is not a node of this hypothesis"),
     (["--exposure", "Y"], 1, "both exposure and outcome"),
-    (["--adjust", "nosuch"], 1, "adjusted node 'nosuch' is not in the graph"),
+    (["--adjust", "nosuch"], 2, "--adjust: 'nosuch' is not a node of this hypothesis"),
     (["--max-results", "0"], 2, ""),
 ])
 def test_bad_requests_exit_cleanly(runner, write, args, code, message):

@@ -185,7 +185,7 @@ def test_truncation_is_reported():
     assert set(cut.adjustment.minimal) <= set(full.adjustment.minimal)
 
 
-JSON_KEYS = ["exposure", "outcome", "adjusted", "adjustment", "identification", "instruments", "implications",
+JSON_KEYS = ["exposure", "outcome", "adjusted", "selected", "adjustment", "identification", "instruments", "implications",
              "paths", "negative_controls", "mediators", "truncated", "notes"]
 
 
@@ -194,6 +194,7 @@ def test_json_contract_is_pinned():
     data = json.loads(json.dumps(analyze(g, adjusted=["C"]).to_json()))
     assert list(data) == JSON_KEYS
     assert data["exposure"] == ["X"] and data["outcome"] == ["Y"] and data["adjusted"] == ["C"]
+    assert data["selected"] == []
     assert list(data["adjustment"]) == ["minimal", "canonical", "optimal", "min_cost", "given"]
     assert data["adjustment"]["minimal"] == [["C"]]
     assert data["adjustment"]["min_cost"] == {"set": ["C"], "cost": 1.0}

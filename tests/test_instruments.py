@@ -34,8 +34,8 @@ def bf_dsep(g: nx.DiGraph, a: str, b: str, z: set[str]) -> bool:
     return all(_path_blocked(g, p, z) for p in nx.all_simple_paths(skel, a, b))
 
 
-def bf_instrument(g: nx.DiGraph, x: str, y: str, zn: str, w: set[str]) -> bool:
-    """The definition, spelled out with networkx primitives and path enumeration."""
+def bf_instrument(g: nx.DiGraph, x: str, y: str, zn: str, w: set[str], sel: set[str] = frozenset()) -> bool:
+    """The definition, spelled out with networkx primitives and path enumeration (``sel`` always conditioned)."""
     observed = {n for n, d in g.nodes(data=True) if d.get("observed", True)}
     # nodes on proper causal paths: on a directed path X -> ... -> Y that meets X only at its start
     cn = set()
@@ -46,7 +46,7 @@ def bf_instrument(g: nx.DiGraph, x: str, y: str, zn: str, w: set[str]) -> bool:
         return False
     gp = g.copy()
     gp.remove_edges_from([(x, c) for c in list(g.successors(x)) if c in cn])
-    return (not bf_dsep(g, zn, x, w)) and bf_dsep(gp, zn, y, w)
+    return zn not in sel and (not bf_dsep(g, zn, x, w | sel)) and bf_dsep(gp, zn, y, w | sel)
 
 
 def powerset(items):
@@ -155,3 +155,32 @@ def test_is_conditional_instrument_matches_the_definition(case, data):
     area = set().union(*[nx.ancestors(g, v) | {v} for v in (x, y, zn)])
     expected = zn not in (x, y) and w <= area and bf_instrument(g, x, y, zn, w)
     assert is_conditional_instrument(g, x, y, zn, w) == expected
+
+
+# ---------------------------------------------------------------- selection: S is conditioned on, never an instrument
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(graphs(), st.data())
+def test_instruments_with_selected_nodes_match_brute_force(case, data):
+    g, x, y = case
+    names = sorted(n for n in g if n not in (x, y) and not n.startswith("U"))
+    if not names:
+        return
+    sel = set(data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True)))
+    g.graph["selected"] = tuple(sorted(sel))
+    found, truncated = conditional_instruments(g, x, y, max_results=1000)
+    assert not truncated
+    got = {i.instrument: i.given for i in found}
+    observed = sorted(n for n, d in g.nodes(data=True) if d.get("observed", True))
+    area = set().union(*[nx.ancestors(g, v) | {v} for v in (x, y, *sel)])
+    for zn in observed:
+        if zn in (x, y):
+            continue
+        zarea = area | nx.ancestors(g, zn) | {zn}
+        pool = (set(observed) & zarea) - {zn, x, y} - sel
+        exists = any(bf_instrument(g, x, y, zn, set(w), sel) for w in powerset(pool))
+        assert (zn in got) == exists, (zn, sorted(g.edges), x, y, sel)
+        if zn in got:
+            assert not got[zn] & sel
+            assert bf_instrument(g, x, y, zn, set(got[zn]), sel)
+            assert is_conditional_instrument(g, x, y, zn, got[zn])

@@ -20,6 +20,9 @@ E011  top level is not a mapping     E033  path escapes the repository
 E020  duplicate node id              E040  focus exposure/outcome missing
 E050  causal edge without evidence   E041  exposure and outcome not connected
 E051  malformed citation             E060  DAGitty syntax
+                                     E042  (note) no directed path from
+                                           exposure to outcome: the graph
+                                           claims no effect
 ====  =================================================================
 """
 
@@ -31,12 +34,12 @@ from pathlib import Path
 
 import networkx as nx
 
-from .errors import Diagnostic, LoadError
+from .errors import Diagnostic, LoadError, Severity
 from .graph import build_graph, find_causal_cycle
 from .loader import HypothesisFile, Repository, is_catalog_path, iter_hypothesis_paths, load_file, resolve
 from .schema import Confidence, EdgeType, Hypothesis, citation_kind
 
-__all__ = ["CheckReport", "check_file", "check_hypothesis", "check_paths"]
+__all__ = ["CheckReport", "check_file", "check_hypothesis", "check_loaded", "check_paths"]
 
 
 @dataclass
@@ -115,6 +118,13 @@ def check_hypothesis(h: Hypothesis, hfile: HypothesisFile, resolved: Hypothesis 
                     out.append(src.diagnostic(("focus",), "E041",
                                               f"exposure '{x}' and outcome '{y}' are not connected by any path",
                                               "add the edges that link them, or fix the focus"))
+                elif x in g and y in g and x != y and not cycle and not nx.has_path(g, x, y):
+                    out.append(src.diagnostic(
+                        ("focus",), "E042",
+                        f"no directed path leads from exposure '{x}' to outcome '{y}': this graph claims {x} has "
+                        f"no effect on {y}", "if that is the hypothesis, keep it (a study can test a null "
+                        "effect); otherwise add the causal edges from the exposure towards the outcome",
+                        severity=Severity.NOTE))
                 if x == y:
                     out.append(src.diagnostic(("focus",), "E041", f"'{x}' is both exposure and outcome",
                                               "the exposure and the outcome must differ"))
@@ -169,6 +179,16 @@ def check_file(hfile: HypothesisFile, repo: Repository, root: Path | None) -> li
     if resolved is not None or not h.extends:
         out.extend(check_hypothesis(h, hfile, resolved))
     return out
+
+
+def check_loaded(hfile: HypothesisFile, repo: Repository, *, named_file: bool = True) -> list[Diagnostic]:
+    """The errors ``check`` reports for one loaded file, for the commands that refuse such a file.
+
+    E024 (an id used twice) needs the whole repository and is left to ``check``; E023 (file name vs id) applies
+    only to a named file, not to text read from stdin.
+    """
+    return [d for d in check_file(hfile, repo, None)
+            if d.severity is Severity.ERROR and (named_file or d.code != "E023")]
 
 
 def check_paths(paths: Iterable[Path], root: Path | None = None,

@@ -4,8 +4,11 @@ The grammar follows DAGitty's own parser (Textor et al. 2016, *Int J Epidemiol*
 45:1887; ``jslib/parser/GraphDotParser.pegjs`` and ``jslib/graph/GraphParser.js``
 of dagitty.net), checked statement by statement:
 
-* header ``dag|digraph|graph|pdag|mag|pag [name] { … }`` (case-insensitive);
-  text without a header is read as the body of a ``dag``, as DAGitty does;
+* header ``dag|digraph [name] { … }`` (case-insensitive); text without a header is
+  read as the body of a ``dag``, as DAGitty does.  The headers ``graph``, ``pdag``,
+  ``mag`` and ``pag`` are refused with a located error: their edges mean something
+  else than a DAG's (in a MAG, X -> Y may hide confounding), and reading them as a
+  ``dag`` would change the answers;
 * ids are bare words ``-?[0-9A-Za-z_.]+`` or quoted strings (``\\"`` is a quote,
   a backslash before a line break continues the string, ``"a" + "b"`` joins);
 * ``;``, spaces, tabs and line breaks all separate statements;
@@ -68,6 +71,15 @@ __all__ = ["DAGITTY_ID", "GRAPH_TYPES", "LATENT_FLAGS", "ROLE_FLAGS", "dump_dagi
 #: Attribute under which the original DAGitty id of a renamed node is kept.
 DAGITTY_ID = "dagitty_id"
 GRAPH_TYPES = ("dag", "digraph", "graph", "pdag", "mag", "pag")
+#: Graph types DAGitty knows whose edges mean something else than a DAG's, refused with the reason.
+_OTHER_TYPES = {
+    "mag": "in a maximal ancestral graph X -> Y only says X is an ancestor of Y, and may hide confounding and "
+           "selection that a DAG would show",
+    "pag": "a partial ancestral graph stands for a class of MAGs whose edge marks (o, -, >) may be undecided",
+    "pdag": "a partially directed graph stands for an equivalence class of DAGs: its undirected edges have no "
+            "known direction",
+    "graph": "an undirected graph has no causal directions",
+}
 #: DAGitty's node flags for the four roles (GraphParser.js).
 ROLE_FLAGS = {
     "exposure": ("exposure", "e", "source"),
@@ -262,6 +274,10 @@ class _Parser:
         kind = self.advance()
         self.header_offset = kind.offset
         self.graph_type = kind.text.lower()
+        if self.graph_type in _OTHER_TYPES:
+            raise self.error(kind, f"a '{self.graph_type}' is not a DAG: {_OTHER_TYPES[self.graph_type]}",
+                             "hypoplan reads only 'dag' (and 'digraph'); if every edge is a causal claim, change "
+                             "the header to 'dag', and write hidden common causes as '<->' or latent nodes")
         if self.peek().kind == "id":
             name = self.advance()
             if name.quoted or not _GRAPH_NAME.fullmatch(name.text):
@@ -592,6 +608,7 @@ def dump_dagitty(h: Hypothesis) -> str:
     """
     names = _dagitty_names(h)
     roles = {role: set(getattr(h.focus, role)) for role in ROLE_FLAGS}
+    roles["selected"] |= {n.id for n in h.nodes if n.selected}
     lines = ["dag {"]
     written: set[str] = set()
     for node in h.nodes:

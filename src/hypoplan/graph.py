@@ -6,7 +6,7 @@ represented explicitly as a latent node ``U(A,B)`` with edges into ``A`` and
 ``B``, so every algorithm downstream works on one kind of graph: a directed
 graph whose unobserved nodes carry ``observed=False``.
 
-Node attributes: ``label``, ``kind``, ``observed``, ``level``, ``constructs``,
+Node attributes: ``label``, ``kind``, ``observed``, ``selected``, ``level``, ``constructs``,
 ``measure``, ``cost``, ``notes``, ``implicit`` (true for the latent node of a
 confounded edge) and ``confounds`` (the pair it joins).  Edge attributes:
 ``sign``, ``confidence``, ``mechanism``, ``evidence`` (a tuple of
@@ -30,7 +30,15 @@ __all__ = [
     "latent_nodes",
     "observed_nodes",
     "roles",
+    "selected_ids",
 ]
+
+
+def selected_ids(hypothesis: Hypothesis) -> tuple[str, ...]:
+    """The selected nodes: ``focus.selected`` then every node marked ``selected: true`` (one representation)."""
+    out = list(dict.fromkeys(hypothesis.focus.selected))
+    out += [n.id for n in hypothesis.nodes if n.selected and n.id not in out]
+    return tuple(out)
 
 
 def confounder_id(a: str, b: str) -> str:
@@ -53,7 +61,7 @@ def build_graph(hypothesis: Hypothesis) -> nx.DiGraph:
         exposure=tuple(focus.exposure),
         outcome=tuple(focus.outcome),
         adjusted=tuple(focus.adjusted),
-        selected=tuple(focus.selected),
+        selected=selected_ids(hypothesis),
     )
     for node in hypothesis.nodes:
         g.add_node(
@@ -61,6 +69,7 @@ def build_graph(hypothesis: Hypothesis) -> nx.DiGraph:
             label=node.display,
             kind=node.kind.value,
             observed=node.observed,
+            selected=node.id in g.graph["selected"],
             level=node.level.value if node.level else None,
             constructs=tuple(node.constructs),
             measure=node.measure,

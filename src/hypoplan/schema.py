@@ -227,6 +227,9 @@ class Node(_Model):
     label: str | None = Field(default=None, max_length=200)
     kind: NodeKind = NodeKind.MECHANISM
     observed: bool = True
+    selected: bool = Field(default=False, description="the study conditions on this node by design (DAGitty's "
+                           "[selected], e.g. recruitment through a clinic); the same as listing it under "
+                           "focus.selected")
     level: Level | None = None
     constructs: tuple[str, ...] = Field(default=(), description="measurement-catalog constructs this node stands for")
     measure: str | None = Field(default=None, description="a catalog method chosen explicitly for this node")
@@ -281,7 +284,11 @@ NodeList = Annotated[tuple[str, ...], BeforeValidator(_as_list)]
 
 
 class Focus(_Model):
-    """DAGitty's roles: the effect of interest and the nodes adjusted or selected on."""
+    """DAGitty's roles: the effect of interest and the nodes adjusted or selected on.
+
+    ``selected`` lists the nodes the study conditions on by design; ``selected: true`` on a
+    node says the same, and the graph takes the union of both.
+    """
 
     exposure: NodeList = ()
     outcome: NodeList = ()

@@ -194,6 +194,8 @@ def _syntax_error(exc: Any, display: str) -> LoadError:
     line, col = _mark(mark)
     problem = (exc.problem or exc.context or "invalid YAML").strip()
     hint = "check the indentation and quoting around this spot"
+    if "'\\t'" in problem or "\t" in problem:
+        hint = "YAML indents with spaces, never tabs: replace the tab with spaces"
     if "duplicate key" in str(exc).lower() or "found duplicate key" in problem:
         hint = "each key may appear once in a mapping; remove or rename the duplicate"
         problem = problem if "duplicate" in problem else "duplicate key"

@@ -14,9 +14,17 @@ from collections.abc import Iterable, Mapping
 import networkx as nx
 
 from ..errors import AnalysisError
-from .result import Adjustment, AnalysisResult, Identification
+from .result import Adjustment, AnalysisResult, Identification, SetValidity, StructureResult
 
-__all__ = ["adjustment_estimand", "analyze", "validate_request"]
+__all__ = [
+    "adjustment_estimand",
+    "analyze",
+    "analyze_structure",
+    "has_causal_path",
+    "no_effect_estimand",
+    "no_effect_sentence",
+    "validate_request",
+]
 
 
 def _as_tuple(nodes: Iterable[str] | str | None) -> tuple[str, ...]:
@@ -58,6 +66,13 @@ def validate_request(g: nx.DiGraph, exposure: tuple[str, ...], outcome: tuple[st
         if latent:
             raise AnalysisError(f"{role} node {', '.join(latent)} is latent (observed: false)",
                                 hint=f"an {role} node must be observed; mark it observed or choose another node")
+    from .separation import selected_set
+
+    chosen_sel = sorted(selected_set(g) & (set(exposure) | set(outcome)))
+    if chosen_sel:
+        raise AnalysisError(f"{', '.join(chosen_sel)} is selected on (selected) and also an exposure or outcome",
+                            hint="a selected node is conditioned on by design; choose another exposure or outcome, "
+                                 "or remove selected from it")
     overlap = sorted(set(adjusted) & (set(exposure) | set(outcome)))
     if overlap:
         raise AnalysisError(f"{', '.join(overlap)} is adjusted for and also an exposure or outcome",
@@ -79,15 +94,55 @@ def adjustment_estimand(exposure: Iterable[str], outcome: Iterable[str], z: Iter
     return f"{lhs} = Σ_{{{z}}} P({y}|{x},{z}) P({z})"
 
 
+def no_effect_estimand(exposure: Iterable[str], outcome: Iterable[str]) -> str:
+    """``P(Y|do(X)) = P(Y)`` when no exposure is an ancestor of an outcome (do-calculus rule 3, Pearl 2009 §3.4)."""
+    x, y = ",".join(sorted(exposure)), ",".join(sorted(outcome))
+    return f"P({y}|do({x})) = P({y})"
+
+
+def has_causal_path(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str]) -> bool:
+    """Whether some exposure is an ancestor of some outcome (a directed path X → … → Y)."""
+    from .separation import descendants
+
+    return bool(descendants(g, set(exposure)) & set(outcome))
+
+
+def no_effect_sentence(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str]) -> str:
+    """The claim a graph without a directed path from X to Y makes, in words (labels as given)."""
+    def names(nodes: Iterable[str]) -> str:
+        return ", ".join(str(g.nodes[n].get("label") or n) if n in g else n for n in nodes)
+
+    return (f"this graph claims {names(exposure)} has no effect on {names(outcome)}: no directed path leads from "
+            "the exposure to the outcome")
+
+
 def _identify(g: nx.DiGraph, x: tuple[str, ...], y: tuple[str, ...], chosen: frozenset[str] | None,
-              notes: list[str]) -> Identification:
-    """Adjustment first, then the front-door criterion, then the ID algorithm (Shpitser & Pearl 2006)."""
+              notes: list[str], selection: tuple[str, ...] | None) -> Identification:
+    """No effect first, then adjustment, then the front-door criterion, then the ID algorithm (Shpitser & Pearl 2006).
+
+    ``selection`` is the path joining Y to a selected node (``()`` unlisted) when selection biases the effect.
+    With selected nodes, the front door and the ID algorithm (which assume no selection) are not tried.
+    """
+    from .adjustment import selection_reason
+    from .separation import selected_set
+
+    sel = selected_set(g) - set(x) - set(y)
+    if selection is not None:
+        return Identification(False, None, None, selection_reason(g, sel, selection))
+    if not has_causal_path(g, x, y):
+        why = (no_effect_sentence(g, x, y) + ", so intervening on the exposure leaves the outcome's distribution "
+               "unchanged (do-calculus rule 3)")
+        return Identification(True, "adjustment" if chosen is not None else "id", no_effect_estimand(x, y), why)
     if chosen is not None:
         return Identification(True, "adjustment", adjustment_estimand(x, y, chosen))
+    if sel:
+        return Identification(False, None, None,
+                              f"no valid adjustment set given the selection on {', '.join(sorted(sel))}; the "
+                              "front-door criterion and the ID algorithm assume no selection, so they were not tried")
     from .identification import find_frontdoor_set, frontdoor_estimand, identify_id
 
     m = find_frontdoor_set(g, set(x), set(y))
-    if m is not None:
+    if m:
         return Identification(True, "frontdoor", frontdoor_estimand(g, x, y, m),
                               f"no valid adjustment set; front-door set {{{', '.join(sorted(m))}}}")
     result = identify_id(g, set(x), set(y))
@@ -98,6 +153,32 @@ def _identify(g: nx.DiGraph, x: tuple[str, ...], y: tuple[str, ...], chosen: fro
                           result.hedge)
 
 
+def _direct(g: nx.DiGraph, x: tuple[str, ...], y: tuple[str, ...], i: tuple[str, ...], given: tuple[str, ...] | None,
+            max_results: int, notes: list[str], truncated: list[str]
+            ) -> tuple[tuple[frozenset[str], ...] | None, SetValidity | None]:
+    """Direct-effect sets (single-door criterion) with the adjusted nodes forced in, and the given set checked."""
+    from . import adjustment as adj
+    from .separation import selected_set
+
+    if len(x) != 1 or len(y) != 1:
+        raise AnalysisError("the direct effect (single-door criterion) is defined for one exposure and one outcome",
+                            hint="pass --direct with one --exposure node and one --outcome node")
+    sel = sorted(selected_set(g) - set(x) - set(y))
+    if sel:
+        notes.append(f"direct-effect sets are not computed with selected nodes ({', '.join(sel)}): the single-door "
+                     "criterion assumes no selection (DAGitty refuses too)")
+        return None, None
+    found = adj.direct_effect_sets(g, x[0], y[0], included=i, max_results=max_results)
+    checked = adj.check_direct_set(g, x[0], y[0], given) if given is not None else None
+    if found is None:
+        notes.append(f"no edge {x[0]} -> {y[0]}: the hypothesis implies no direct effect")
+        return None, checked
+    if found[1]:
+        truncated.append("adjustment.direct")
+    if not found[0]:
+        forced = f" containing the adjusted nodes {', '.join(i)}" if i else ""
+        notes.append(f"the direct effect is not identifiable by the single-door criterion{forced}")
+    return tuple(found[0]), checked
 #: Analyses already computed in this process, by graph content and question (see :func:`analyze`).
 _MEMO: dict[str, AnalysisResult] = {}
 _MEMO_SIZE = 32
@@ -117,6 +198,7 @@ def analyze(g: nx.DiGraph, *, exposure: Iterable[str] | str | None = None, outco
 
     ``adjusted`` nodes are forced into every adjustment set and condition the path colouring;
     ``given_set`` (default: ``adjusted`` when non-empty) is checked for validity with reasons.
+    Selected nodes (``selected`` node attribute or graph role) are conditioned on everywhere.
     Raises :class:`AnalysisError` for bad requests (unknown node, X = Y, latent exposure, cyclic graph).
 
     The result is computed once per process for the same graph content and question, so a
@@ -149,6 +231,7 @@ def _analyze(g: nx.DiGraph, *, exposure: Iterable[str] | str | None, outcome: It
     from . import adjustment as adj
     from .implications import all_minimal_implications, basis_implications
     from .paths import enumerate_paths
+    from .separation import selected_set
 
     x = _as_tuple(exposure) or tuple(g.graph.get("exposure", ()))
     y = _as_tuple(outcome) or tuple(g.graph.get("outcome", ()))
@@ -159,47 +242,53 @@ def _analyze(g: nx.DiGraph, *, exposure: Iterable[str] | str | None, outcome: It
     validate_request(g, x, y, i, given)
     if given is None and i:
         given = i
+    sel = tuple(sorted(selected_set(g)))
     truncated: list[str] = []
     notes: list[str] = []
+    effect = has_causal_path(g, x, y)
+    if not effect:
+        notes.append("the optimal set O is not given: it is built from the nodes on causal paths from the exposure "
+                     "to the outcome (Henckel et al. 2022), and this graph has none")
+    if sel:
+        notes.append(f"selected nodes {', '.join(sel)} are conditioned on in every set, path and implication "
+                     "(the data come from the selected sample)")
+    biased = adj.selection_bias_path(g, x, y)
 
     minimal, cut = adj.minimal_adjustment_sets(g, x, y, i, max_results=max_results)
     if cut:
         truncated.append("adjustment.minimal")
     canonical = adj.canonical_adjustment_set(g, x, y, i)
     optimal = adj.optimal_adjustment_set(g, x, y)
+    if effect and sel:
+        notes.append("the optimal set O is not given: its theory (Henckel et al. 2022) assumes no selection")
+    elif effect and optimal is None and canonical is not None:
+        notes.append("the optimal set O is not given: it would contain a latent node or is not a valid "
+                     "adjustment set")
     if optimal is not None and not set(i) <= optimal:
         notes.append("the optimal set O does not contain every adjusted node")
     min_cost = adj.min_cost_adjustment_set(g, x, y, i, costs)
     validity = adj.check_adjustment_set(g, x, y, given) if given is not None else None
-    direct_sets = None
-    if direct:
-        if len(x) == 1 and len(y) == 1:
-            found = adj.direct_effect_sets(g, x[0], y[0], max_results=max_results)
-            if found is None:
-                notes.append(f"no edge {x[0]} -> {y[0]}: the hypothesis implies no direct effect")
-            else:
-                direct_sets = tuple(found[0])
-                if found[1]:
-                    truncated.append("adjustment.direct")
-                if not found[0]:
-                    notes.append("the direct effect is not identifiable by the single-door criterion")
-        else:
-            notes.append("the direct effect (single-door criterion) needs one exposure and one outcome")
-    adjustment = Adjustment(tuple(minimal), canonical, optimal, min_cost, validity, direct_sets)
+    direct_sets, direct_given = (_direct(g, x, y, i, given, max_results, notes, truncated) if direct
+                                 else (None, None))
+    bias_reason = None
+    if biased is not None:
+        bias_reason = adj.selection_reason(g, set(sel) - set(x) - set(y), biased)
+    adjustment = Adjustment(tuple(minimal), canonical, optimal, min_cost, validity, direct_sets, direct_given,
+                            bias_reason)
 
     chosen = None
     if adjustment.exists:
         chosen = optimal if optimal is not None and set(i) <= optimal else (minimal[0] if minimal else canonical)
-    elif i:
+    elif i and biased is None:
         # the adjusted nodes spoil adjustment; the effect may still be identified by adjusting for other nodes
         free, _ = adj.minimal_adjustment_sets(g, x, y, max_results=1)
         if free:
             chosen = optimal if optimal is not None else free[0]
             notes.append(f"no valid adjustment set contains the adjusted nodes {', '.join(i)}; "
                          "the estimand uses a set without them")
-    identification = _identify(g, x, y, chosen, notes)
+    identification = _identify(g, x, y, chosen, notes, biased)
 
-    paths, cut = enumerate_paths(g, x, y, i, max_results=max_results)
+    paths, cut = enumerate_paths(g, x, y, set(i) | set(sel), max_results=max_results)
     if cut:
         truncated.append("paths")
 
@@ -230,4 +319,37 @@ def _analyze(g: nx.DiGraph, *, exposure: Iterable[str] | str | None, outcome: It
         exposure=x, outcome=y, adjusted=i, adjustment=adjustment, identification=identification,
         instruments=tuple(instruments), implications=tuple(implications), paths=tuple(paths),
         negative_controls=negatives, mediators=tuple(mediators), truncated=tuple(truncated), notes=tuple(notes),
+        selected=sel,
     )
+
+
+def analyze_structure(g: nx.DiGraph, *, max_results: int = 100, all_implications: bool = False,
+                      missing: str = "no exposure and no outcome") -> StructureResult:
+    """What a graph without an exposure/outcome question still says: its testable implications.
+
+    Each implied independence is a d-separation among observed nodes (selected nodes conditioned on);
+    ``missing`` names what the question lacks, for the note.
+    """
+    from .implications import all_minimal_implications, basis_implications
+    from .separation import selected_set
+
+    if max_results < 1:
+        raise AnalysisError(f"max_results must be at least 1, not {max_results}", hint="pass --max-results 100")
+    if not nx.is_directed_acyclic_graph(g):
+        from ..graph import find_causal_cycle
+
+        cycle = find_causal_cycle(g) or []
+        raise AnalysisError("the graph has a directed cycle: " + " -> ".join(cycle),
+                            hint="causal analysis needs an acyclic graph; run `hypoplan check` and break the cycle")
+    if all_implications:
+        implications, cut = all_minimal_implications(g, max_results=max_results)
+    else:
+        implications, cut = basis_implications(g, max_results=max_results)
+    sel = tuple(sorted(selected_set(g)))
+    notes = [(f"{missing} given: only the graph's testable implications are listed; adjustment sets, paths and "
+              "identification need an exposure and an outcome (set focus.exposure and focus.outcome, or pass "
+              "--exposure and --outcome)")]
+    if sel:
+        notes.append(f"selected nodes {', '.join(sel)} are conditioned on in every implication")
+    return StructureResult(implications=tuple(implications), truncated=("implications",) if cut else (),
+                           notes=tuple(notes), selected=sel)

@@ -6,6 +6,15 @@ Zander, Liśkiewicz & Textor (2019): ``Z`` is a valid adjustment set iff
 ``Z ∩ Dpcp(X, Y) = ∅`` and ``Z`` d-separates X and Y in the proper back-door
 graph.  Adjusted nodes ``I`` are forced in, latent nodes are forced out.
 
+Selected nodes ``S`` (the study conditions on them by design) are handled as
+DAGitty does (``isAdjustmentSet`` and ``listMsasTotalEffect`` in its
+``GraphAnalyzer.js``; Textor et al. 2016), a sufficient condition for recovering
+P(y | do(x)) from the selected data alone (after Bareinboim, Tian & Pearl 2014,
+"Recovering from selection bias in causal and statistical inference", *AAAI*):
+``Z ∪ S`` must d-separate X and Y in the proper back-door graph, and Y must be
+d-separated from S (given nothing) in that graph; otherwise no set is valid.
+``S`` is conditioned on in every test and never listed in a set.
+
 Result convention (shared with the JSON contract): a list of minimal sets that
 is ``[]`` means *no valid adjustment set exists*; ``[frozenset()]`` means *the
 empty set suffices*.
@@ -30,6 +39,7 @@ from .separation import (
     moral_graph,
     proper_backdoor_graph,
     proper_causal_nodes,
+    selected_set,
 )
 
 __all__ = [
@@ -37,6 +47,7 @@ __all__ = [
     "adjustment_problem",
     "canonical_adjustment_set",
     "check_adjustment_set",
+    "check_direct_set",
     "direct_effect_sets",
     "is_valid_adjustment",
     "min_cost_adjustment_set",
@@ -44,12 +55,18 @@ __all__ = [
     "minimal_separators",
     "node_cost",
     "optimal_adjustment_set",
+    "selection_bias_path",
+    "selection_reason",
 ]
 
 
 @dataclass(frozen=True)
 class AdjustmentProblem:
-    """A separation problem ``X ⫫ Y | I ∪ S`` in ``graph`` with ``S`` drawn from ``allowed``."""
+    """A separation problem ``X ⫫ Y | I ∪ C ∪ Z`` in ``graph`` with ``Z`` drawn from ``allowed``.
+
+    ``conditioned`` (C, the selected nodes) is always conditioned on and never reported;
+    ``selection_biased`` means S is d-connected to Y, so no set can be valid.
+    """
 
     graph: nx.DiGraph
     exposure: frozenset[str]
@@ -57,6 +74,8 @@ class AdjustmentProblem:
     included: frozenset[str]
     allowed: frozenset[str]
     forbidden: frozenset[str]
+    conditioned: frozenset[str] = frozenset()
+    selection_biased: bool = False
 
 
 def adjustment_problem(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str],
@@ -65,10 +84,32 @@ def adjustment_problem(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable
 
     van der Zander, Liśkiewicz & Textor (2019), Theorem 4.6 (constructive back-door criterion).
     """
-    x, y, i = frozenset(exposure), frozenset(outcome), frozenset(included)
+    x, y = frozenset(exposure), frozenset(outcome)
+    sel = selected_set(g) - x - y
+    i = frozenset(included) - sel
     forbidden = frozenset(descendants(g, proper_causal_nodes(g, x, y)))
-    allowed = frozenset(g) - latent_set(g) - forbidden - x - y
-    return AdjustmentProblem(proper_backdoor_graph(g, x, y), x, y, i, allowed, forbidden)
+    allowed = frozenset(g) - latent_set(g) - forbidden - x - y - sel
+    pbd = proper_backdoor_graph(g, x, y)
+    biased = bool(sel) and not _d_separates(pbd, set(y), set(sel), set())
+    return AdjustmentProblem(pbd, x, y, i, allowed, forbidden, sel, biased)
+
+
+def selection_bias_path(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str]) -> tuple[str, ...] | None:
+    """A path that d-connects the outcome to a selected node in the proper back-door graph, or ``None``.
+
+    When one exists, selecting on S biases P(y | do(x)) and no adjustment set removes the bias
+    (DAGitty's condition, see the module docstring).  ``()`` when connected but no path could be listed.
+    """
+    x, y = set(exposure), set(outcome)
+    sel = set(selected_set(g)) - x - y
+    if not sel:
+        return None
+    pbd = proper_backdoor_graph(g, x, y)
+    if _d_separates(pbd, y, sel, set()):
+        return None
+    paths, _ = enumerate_paths(pbd, y, sel, (), max_results=200)
+    open_paths = [p.nodes for p in paths if p.open]
+    return open_paths[0] if open_paths else ()
 
 
 def _separates(adj: Mapping[str, set[str]], x: Iterable[str], y: set[str], removed: set[str]) -> bool:
@@ -95,12 +136,15 @@ def _d_separates(g: nx.DiGraph, x: set[str], y: set[str], z: set[str]) -> bool:
 
 
 def is_valid_adjustment(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str], z: Iterable[str]) -> bool:
-    """Whether ``z`` satisfies the generalized adjustment criterion (latent members make it invalid)."""
+    """Whether ``z`` satisfies the generalized adjustment criterion (latent members make it invalid).
+
+    Selected nodes are conditioned on and must be d-separated from Y (module docstring).
+    """
     p = adjustment_problem(g, exposure, outcome)
     z = set(z)
-    if z & (p.forbidden | latent_set(g) | p.exposure | p.outcome):
+    if p.selection_biased or z & (p.forbidden | latent_set(g) | p.exposure | p.outcome):
         return False
-    return _d_separates(p.graph, set(p.exposure), set(p.outcome), z)
+    return _d_separates(p.graph, set(p.exposure), set(p.outcome), z | p.conditioned)
 
 
 def _why_forbidden(g: nx.DiGraph, node: str, pcp: set[str]) -> str:
@@ -119,6 +163,7 @@ def check_adjustment_set(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterab
     van der Zander et al. (2019), Theorem 4.6.
     """
     x, y, z = set(exposure), set(outcome), frozenset(z)
+    sel = set(selected_set(g)) - x - y
     pcp = proper_causal_nodes(g, x, y)
     forbidden = descendants(g, pcp)
     reasons: list[str] = []
@@ -129,10 +174,13 @@ def check_adjustment_set(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterab
         reasons.append(f"{n} is latent (unobserved) and cannot be adjusted for")
     for n in sorted(z & (x | y)):
         reasons.append(f"{n} is an exposure or outcome and cannot be in the adjustment set")
+    biased = selection_bias_path(g, x, y)
+    if biased is not None:
+        reasons.append(selection_reason(g, sel, biased))
     pbd = proper_backdoor_graph(g, x, y)
     open_paths: list[tuple[str, ...]] = []
-    if not _d_separates(pbd, x, y, set(z - x - y)):
-        paths, _ = enumerate_paths(g, x, y, z, max_results=2000)
+    if not _d_separates(pbd, x, y, set(z - x - y) | sel):
+        paths, _ = enumerate_paths(g, x, y, z | sel, max_results=2000)
         open_paths = [p.nodes for p in paths if p.open and not p.causal][:max_paths]
         if open_paths:
             for p in open_paths:
@@ -142,6 +190,15 @@ def check_adjustment_set(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterab
                            "(too many paths to list the open one)")
     return SetValidity(nodes=z, valid=not reasons, reasons=tuple(reasons), open_paths=tuple(open_paths),
                        forbidden=tuple(bad_forb))
+
+
+def selection_reason(g: nx.DiGraph, selected: Iterable[str], path: tuple[str, ...]) -> str:
+    """Why selection makes every adjustment set invalid, naming the path from the outcome to S."""
+    names = ", ".join(sorted(selected))
+    via = f" (path {_path_text(g, path)})" if path else ""
+    return (f"selection on {names} biases the effect: the outcome is d-connected to the selected node(s) other "
+            f"than through the exposure's effect{via}, so no adjustment set removes the selection bias "
+            "without data from outside the selected sample")
 
 
 def _path_text(g: nx.DiGraph, path: tuple[str, ...]) -> str:
@@ -161,18 +218,19 @@ def _reduced_separation_graph(p: AdjustmentProblem) -> tuple[dict[str, set[str]]
     to the terminals ``a`` and ``b``, and nodes that may not be chosen are eliminated by joining their neighbours,
     which keeps separation by allowed nodes unchanged.  ``None`` when the terminals end up adjacent.
     """
-    an = ancestors(p.graph, p.exposure | p.outcome | p.included)
+    fixed = p.included | p.conditioned
+    an = ancestors(p.graph, p.exposure | p.outcome | fixed)
     adj = moral_graph(p.graph, an)
     a, b = ("\x00a", "\x00b")
     h: dict[str, set[str]] = {a: set(), b: set()}
     rename = {v: a for v in p.exposure} | {v: b for v in p.outcome}
     for v, ws in adj.items():
-        if v in p.included:
+        if v in fixed:
             continue
         rv = rename.get(v, v)
         row = h.setdefault(rv, set())
         for w in ws:
-            if w in p.included:
+            if w in fixed:
                 continue
             rw = rename.get(w, w)
             if rw != rv:
@@ -250,7 +308,7 @@ def minimal_separators(h: Mapping[str, set[str]], a: str, b: str, *, max_results
 
 
 def _enumerate_minimal(p: AdjustmentProblem, max_results: int) -> tuple[list[frozenset[str]], bool]:
-    if p.included - p.allowed:
+    if p.selection_biased or p.included - p.allowed:
         return [], False
     reduced = _reduced_separation_graph(p)
     if reduced is None:
@@ -280,10 +338,10 @@ def canonical_adjustment_set(g: nx.DiGraph, exposure: Iterable[str], outcome: It
     (van der Zander, Liśkiewicz & Textor 2019, Theorem 4.8).
     """
     p = adjustment_problem(g, exposure, outcome, included)
-    if p.included - p.allowed:
+    if p.selection_biased or p.included - p.allowed:
         return None
-    z = set(ancestors(g, p.exposure | p.outcome | p.included) & p.allowed)
-    if _d_separates(p.graph, set(p.exposure), set(p.outcome), z):
+    z = set(ancestors(g, p.exposure | p.outcome | p.included | p.conditioned) & p.allowed)
+    if _d_separates(p.graph, set(p.exposure), set(p.outcome), z | p.conditioned):
         return frozenset(z)
     return None
 
@@ -292,14 +350,15 @@ def optimal_adjustment_set(g: nx.DiGraph, exposure: Iterable[str], outcome: Iter
                            ) -> frozenset[str] | None:
     """The optimal set ``O = pa(cn(X, Y)) \\ forb(X, Y)`` when it is valid and fully observed.
 
-    ``None`` also when X has no causal path to Y (``cn`` is empty, the total effect is null).
+    ``None`` also when X has no causal path to Y (``cn`` is empty, the total effect is null), and
+    when the graph has selected nodes (the optimality theory assumes no selection).
 
     Henckel, Perković & Maathuis (2022), JRSS-B 84:579, Def. 3.12: among valid sets it gives the
     smallest asymptotic variance of the adjusted estimator (linear models).
     """
     x, y = set(exposure), set(outcome)
     cn = proper_causal_nodes(g, x, y)
-    if not cn:
+    if not cn or selected_set(g) - x - y:
         return None
     forb = descendants(g, cn) | x
     o = {p for c in cn for p in g._pred[c]} - forb
@@ -328,7 +387,7 @@ def min_cost_adjustment_set(g: nx.DiGraph, exposure: Iterable[str], outcome: Ite
     Campos 1996), solved with ``networkx.minimum_cut``.  Latent, forbidden and infinite-cost nodes cannot be cut.
     """
     p = adjustment_problem(g, exposure, outcome, included)
-    if p.included - p.allowed:
+    if p.selection_biased or p.included - p.allowed:
         return None
     reduced = _reduced_separation_graph(p)
     if reduced is None:
@@ -362,12 +421,13 @@ def min_cost_adjustment_set(g: nx.DiGraph, exposure: Iterable[str], outcome: Ite
     return MinCostSet(chosen | p.included, float(value) + base)
 
 
-def direct_effect_sets(g: nx.DiGraph, exposure: str, outcome: str, *, max_results: int = 100
-                       ) -> tuple[list[frozenset[str]], bool] | None:
+def direct_effect_sets(g: nx.DiGraph, exposure: str, outcome: str, *, included: Iterable[str] = (),
+                       max_results: int = 100) -> tuple[list[frozenset[str]], bool] | None:
     """Minimal sets identifying the direct effect of the edge X → Y by the single-door criterion.
 
     Pearl (2009), Theorem 5.3.1: ``Z`` contains no descendant of Y and d-separates X and Y in the graph
-    without the edge X → Y.  ``None`` when there is no edge X → Y.
+    without the edge X → Y.  ``included`` (the adjusted nodes) is forced into every set, as for the
+    total effect; ``[]`` when no such set exists.  ``None`` when there is no edge X → Y.
     """
     if not g.has_edge(exposure, outcome):
         return None
@@ -375,5 +435,42 @@ def direct_effect_sets(g: nx.DiGraph, exposure: str, outcome: str, *, max_result
     h.remove_edge(exposure, outcome)
     forbidden = frozenset(descendants(g, {outcome}))
     allowed = frozenset(g) - latent_set(g) - forbidden - {exposure, outcome}
-    p = AdjustmentProblem(h, frozenset({exposure}), frozenset({outcome}), frozenset(), allowed, forbidden)
+    p = AdjustmentProblem(h, frozenset({exposure}), frozenset({outcome}), frozenset(included), allowed, forbidden)
     return _enumerate_minimal(p, max_results)
+
+
+def check_direct_set(g: nx.DiGraph, exposure: str, outcome: str, z: Iterable[str], *, max_paths: int = 5
+                     ) -> SetValidity:
+    """Whether ``z`` identifies the direct effect of X → Y by the single-door criterion, with reasons.
+
+    Pearl (2009), Theorem 5.3.1 (see :func:`direct_effect_sets`): no member descends from Y, no member is
+    latent, and ``z`` blocks every path between X and Y other than the edge X → Y.
+    """
+    z = frozenset(z)
+    reasons: list[str] = []
+    if not g.has_edge(exposure, outcome):
+        reasons.append(f"there is no edge {exposure} -> {outcome}: the hypothesis implies no direct effect to "
+                       "identify")
+        return SetValidity(nodes=z, valid=False, reasons=tuple(reasons))
+    de_y = descendants(g, {outcome})
+    bad = sorted(z & de_y - {outcome})
+    for n in bad:
+        reasons.append(f"{n} is a descendant of the outcome {outcome} and cannot be adjusted for")
+    for n in sorted(z & latent_set(g)):
+        reasons.append(f"{n} is latent (unobserved) and cannot be adjusted for")
+    for n in sorted(z & {exposure, outcome}):
+        reasons.append(f"{n} is the exposure or outcome and cannot be in the adjustment set")
+    h = g.copy()
+    h.remove_edge(exposure, outcome)
+    open_paths: list[tuple[str, ...]] = []
+    rest = set(z) - {exposure, outcome}
+    if not _d_separates(h, {exposure}, {outcome}, rest):
+        paths, _ = enumerate_paths(h, {exposure}, {outcome}, rest, max_results=2000)
+        open_paths = [p.nodes for p in paths if p.open][:max_paths]
+        for p in open_paths:
+            reasons.append("path stays open besides the direct edge: " + _path_text(h, p))
+        if not open_paths:
+            reasons.append("exposure and outcome stay d-connected besides the direct edge "
+                           "(too many paths to list the open one)")
+    return SetValidity(nodes=z, valid=not reasons, reasons=tuple(reasons), open_paths=tuple(open_paths),
+                       forbidden=tuple(bad))

@@ -4,6 +4,8 @@ Lipsitch, Tchetgen Tchetgen & Cohen (2010), "Negative controls: a tool for
 detecting confounding and bias in observational studies", *Epidemiology*
 21(3):383-388; Shi, Miao & Tchetgen Tchetgen (2020), "A selective review of
 negative control methods in epidemiology", *Curr. Epidemiol. Rep.* 7:190-202.
+Selected nodes (conditioned on by the study design) join every conditioning set
+below and are never candidates.
 
 Let ``C`` be the confounders of X and Y: nodes outside X ∪ Y that cause some
 exposure and cause some outcome along a directed path that avoids X (measured
@@ -31,7 +33,7 @@ import networkx as nx
 
 from .instruments import reachable
 from .result import NegativeControl, NegativeControls
-from .separation import ancestors, descendants, directed_reach
+from .separation import ancestors, descendants, directed_reach, selected_set
 
 __all__ = ["confounders", "negative_controls"]
 
@@ -68,12 +70,13 @@ def negative_controls(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[
     causes_y_avoiding_x = _ancestors_avoiding(g, y, x)
     x_label, y_label = ", ".join(sorted(x)), ", ".join(sorted(y))
     # d-separation is symmetric: one search from X and one from Y decide every candidate
-    linked_to_x = reachable(g, x, conf)
-    linked_to_y = reachable(g, y, conf | x)
+    sel = set(selected_set(g)) - x - y  # selected nodes are conditioned on by design, and are never candidates
+    linked_to_x = reachable(g, x, conf | sel)
+    linked_to_y = reachable(g, y, conf | x | sel)
     nco: list[NegativeControl] = []
     nce: list[NegativeControl] = []
     for n in sorted(g):
-        if n in x or n in y or n in conf or not _observed(g, n) or n in caused_by_x:
+        if n in x or n in y or n in conf or n in sel or not _observed(g, n) or n in caused_by_x:
             continue
         shared = tuple(sorted(conf & ancestors(g, [n]) - {n}))
         if not shared:

@@ -415,6 +415,8 @@ def render(e: Expr, order: dict[str, int] | None = None) -> str:
 
     def go(e: Expr, scope: dict[str, str], used: frozenset[str]) -> str:
         if isinstance(e, Prob):
+            if not e.head:
+                return "1"  # a distribution over no variable: never print "P(|X)"
             head = names(e.head, scope)
             return f"P({head}|{names(e.given, scope)})" if e.given else f"P({head})"
         if isinstance(e, Product):
@@ -428,6 +430,8 @@ def render(e: Expr, order: dict[str, int] | None = None) -> str:
             parts += [f"[{go(f, scope, used)}]" for f in sums[:-1]] + [go(f, scope, used) for f in sums[-1:]]
             return " ".join(parts)
         if isinstance(e, Sum):
+            if not e.over:
+                return go(e.body, scope, used)  # never print "Σ_{}"
             inner = dict(scope)
             taken = set(used)
             for v in sorted(e.over, key=lambda v: (rank.get(v, 0), v)):
@@ -555,8 +559,13 @@ def find_frontdoor_set(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable
 
 
 def frontdoor_expression(exposure: Iterable[str], outcome: Iterable[str], m: Iterable[str]) -> Expr:
-    """The front-door formula (Pearl 2009, Thm. 3.3.4): Σ_m P(m|x) Σ_x' P(y|x',m) P(x')."""
+    """The front-door formula (Pearl 2009, Thm. 3.3.4): Σ_m P(m|x) Σ_x' P(y|x',m) P(x').
+
+    With an empty M (X has no directed path to Y) the formula reduces to P(y): never an empty sum.
+    """
     x, y, m = frozenset(exposure), frozenset(outcome), frozenset(m)
+    if not m:
+        return Prob(y)
     inner = Sum(x, Product((Prob(x), Prob(y, x | m))))
     return Sum(m, Product((Prob(m, x), inner)))
 

@@ -10,6 +10,10 @@ through latent nodes only may have no observed separator: they imply nothing tes
 
 Listing *all* minimal implications is exponential (Textor et al. 2016 report DAGitty taking
 tens of seconds on 100 nodes); :func:`all_minimal_implications` is capped.
+
+Selected nodes S are conditioned on in every implication (the data come from the selected
+sample, where S is constant): pairs involving S are skipped and each listed ``given`` set is
+understood together with S (DAGitty's ``[selected]``; Textor et al. 2016).
 """
 
 from __future__ import annotations
@@ -20,14 +24,14 @@ import networkx as nx
 
 from .adjustment import AdjustmentProblem, _enumerate_minimal
 from .result import Implication
-from .separation import descendants, latent_set
+from .separation import descendants, latent_set, selected_set
 
 __all__ = ["all_minimal_implications", "basis_implications", "observed_pairs"]
 
 
 def observed_pairs(g: nx.DiGraph) -> list[tuple[str, str]]:
-    """Non-adjacent pairs of observed nodes, each pair sorted, in sorted order."""
-    latent = latent_set(g)
+    """Non-adjacent pairs of observed, unselected nodes, each pair sorted, in sorted order."""
+    latent = latent_set(g) | selected_set(g)
     nodes = sorted(n for n in g if n not in latent)
     out = []
     for i, a in enumerate(nodes):
@@ -45,6 +49,7 @@ def basis_implications(g: nx.DiGraph, *, max_results: int | None = None,
     Returns ``(implications, truncated)``.  ``nodes`` restricts the pairs to those nodes.
     """
     latent = latent_set(g)
+    sel = selected_set(g)
     keep = None if nodes is None else set(nodes)
     desc: dict[str, set[str]] = {}
 
@@ -53,10 +58,11 @@ def basis_implications(g: nx.DiGraph, *, max_results: int | None = None,
             desc[v] = descendants(g, {v})
         return desc[v]
 
-    observed = frozenset(g) - latent
+    observed = frozenset(g) - latent - sel
     # parent sets built once per node, not once per pair (issue 14: the basis at 100 nodes in a few ms)
     parents = {u: frozenset(g._pred[u]) for u in g}
-    usable = {u for u, pa in parents.items() if not (pa & latent)}  # parents all observed
+    # parents all observed; with selected nodes a parent set need not separate, so always search
+    usable = set() if sel else {u for u, pa in parents.items() if not (pa & latent)}
     out: list[Implication] = []
     for a, b in observed_pairs(g):
         if keep is not None and (a not in keep or b not in keep):
@@ -67,7 +73,8 @@ def basis_implications(g: nx.DiGraph, *, max_results: int | None = None,
         elif b in usable and a not in de(b):
             given = parents[b]
         if given is None:
-            p = AdjustmentProblem(g, frozenset({a}), frozenset({b}), frozenset(), observed - {a, b}, frozenset())
+            p = AdjustmentProblem(g, frozenset({a}), frozenset({b}), frozenset(), observed - {a, b}, frozenset(),
+                                  sel)
             seps, _ = _enumerate_minimal(p, 1)
             if not seps:
                 continue
@@ -83,11 +90,11 @@ def all_minimal_implications(g: nx.DiGraph, *, max_results: int = 100) -> tuple[
 
     Minimal d-separators per pair, enumerated as in :mod:`.adjustment` (van der Zander et al. 2019).
     """
-    latent = latent_set(g)
-    allowed_all = frozenset(g) - latent
+    sel = selected_set(g)
+    allowed_all = frozenset(g) - latent_set(g) - sel
     out: list[Implication] = []
     for a, b in observed_pairs(g):
-        p = AdjustmentProblem(g, frozenset({a}), frozenset({b}), frozenset(), allowed_all - {a, b}, frozenset())
+        p = AdjustmentProblem(g, frozenset({a}), frozenset({b}), frozenset(), allowed_all - {a, b}, frozenset(), sel)
         seps, truncated = _enumerate_minimal(p, max_results - len(out) + 1)
         for z in seps:
             out.append(Implication(a, b, z))

@@ -36,7 +36,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from .result import Instrument
-from .separation import ancestors, descendants, proper_causal_nodes
+from .separation import ancestors, descendants, proper_causal_nodes, selected_set
 
 __all__ = ["conditional_instruments", "is_conditional_instrument", "reachable"]
 
@@ -92,14 +92,17 @@ def _ancestors_without(g: nx.DiGraph, nodes: Iterable[str], removed: frozenset[E
 
 
 def _nearest_separator(g: nx.DiGraph, y: str, z: str, allowed: set[str], removed: frozenset[Edge],
-                       anc_y: set[str]) -> set[str] | None:
+                       anc_y: set[str], fixed: frozenset[str] = frozenset()) -> set[str] | None:
     """The separator of ``y`` and ``z`` in ``g`` minus ``removed`` that lies nearest to ``y``, or None.
 
     In the moral graph of ``A = An(y, z)`` take every allowed node of A as a wall, search from
     ``y`` without crossing walls, and keep the walls reached (van der Zander et al. 2015, Alg. 1).
+    ``fixed`` nodes (the selected ones, already in ``anc_y``) are always conditioned on: walls never reported.
     """
     area = anc_y | _ancestors_without(g, (z,), removed)
-    walls = (allowed & area) - {y, z}
+    if z in fixed:
+        return None
+    walls = ((allowed & area) | fixed) - {y, z}
     succ, pred = g._succ, g._pred
 
     def parents(v: str) -> list[str]:
@@ -122,25 +125,32 @@ def _nearest_separator(g: nx.DiGraph, y: str, z: str, allowed: set[str], removed
                     return None
                 seen.add(n)
                 stack.append(n)
-    return seen & walls
+    return (seen & walls) - fixed
 
 
 def _setting(g: nx.DiGraph, x: str, y: str) -> tuple[set[str], frozenset[Edge]]:
-    """The nodes a conditioning set may use, and the first edges of the proper causal paths."""
+    """The nodes a conditioning set may use, and the first edges of the proper causal paths.
+
+    Selected nodes are never in a conditioning set nor instruments: they are conditioned on always.
+    """
     cn = proper_causal_nodes(g, {x}, {y})
     forbidden = descendants(g, cn | {y}) | {x}
-    allowed = {n for n, d in g.nodes(data=True) if d.get("observed", True)} - forbidden
+    allowed = {n for n, d in g.nodes(data=True) if d.get("observed", True)} - forbidden - selected_set(g)
     removed = frozenset((x, c) for c in g._succ[x] if c in cn)
     return allowed, removed
 
 
 def is_conditional_instrument(g: nx.DiGraph, x: str, y: str, z: str, given: Iterable[str]) -> bool:
-    """Whether ``z`` is a conditional instrument for ``x → y`` given ``given`` (the definition above)."""
+    """Whether ``z`` is a conditional instrument for ``x → y`` given ``given`` (the definition above).
+
+    Selected nodes S are added to ``given`` (DAGitty's ``[selected]``): the conditions hold given W ∪ S.
+    """
     allowed, removed = _setting(g, x, y)
+    sel = selected_set(g) - {x, y}
     w = set(given)
-    if z not in allowed or not w <= allowed or z in w or not w <= ancestors(g, (x, y, z)):
+    if z not in allowed or not w <= allowed or z in w or not w <= ancestors(g, (x, y, z, *sel)):
         return False
-    return x in reachable(g, (z,), w) and y not in reachable(g, (z,), w, removed)
+    return x in reachable(g, (z,), w | sel) and y not in reachable(g, (z,), w | sel, removed)
 
 
 def conditional_instruments(g: nx.DiGraph, x: str, y: str, *,
@@ -150,10 +160,11 @@ def conditional_instruments(g: nx.DiGraph, x: str, y: str, *,
     Returns ``(instruments, truncated)`` in sorted node order, at most ``max_results`` of them.
     """
     allowed, removed = _setting(g, x, y)
-    anc_y = _ancestors_without(g, (y,), removed)
-    # d-connection given the empty set is symmetric: two searches decide the empty set for every Z
-    near_x = reachable(g, (x,))
-    near_y = reachable(g, (y,), (), removed)
+    sel = frozenset(selected_set(g) - {x, y})
+    anc_y = _ancestors_without(g, (y, *sel), removed)
+    # d-connection given the selected nodes is symmetric: two searches decide the empty set for every Z
+    near_x = reachable(g, (x,), sel)
+    near_y = reachable(g, (y,), sel, removed)
     found: list[Instrument] = []
     budget = MAX_SHRINK_STEPS
     for z in sorted(allowed):
@@ -162,15 +173,15 @@ def conditional_instruments(g: nx.DiGraph, x: str, y: str, *,
         if z in near_x and z not in near_y:
             w: set[str] | None = set()
         else:
-            w = _nearest_separator(g, y, z, allowed - {z}, removed, anc_y)
-            if w is None or x not in reachable(g, (z,), w):
+            w = _nearest_separator(g, y, z, allowed - {z}, removed, anc_y, sel)
+            if w is None or x not in reachable(g, (z,), w | sel):
                 continue
             for node in sorted(w):  # drop what is not needed, keeping both conditions
                 if budget <= 0:
                     break
                 budget -= 1
                 smaller = w - {node}
-                if y not in reachable(g, (z,), smaller, removed) and x in reachable(g, (z,), smaller):
+                if y not in reachable(g, (z,), smaller | sel, removed) and x in reachable(g, (z,), smaller | sel):
                     w = smaller
         assert w is not None  # both branches above leave a set
         if len(found) >= max_results:

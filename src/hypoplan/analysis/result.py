@@ -3,10 +3,12 @@
 The JSON form (:meth:`AnalysisResult.to_json`) is documented in the README and
 pinned by tests::
 
-    {"exposure": ["X"], "outcome": ["Y"],
+    {"exposure": ["X"], "outcome": ["Y"], "adjusted": [...], "selected": [...],
      "adjustment": {"minimal": [["A","B"], ...],   # [] = no valid set; [[]] = the empty set suffices
                     "canonical": [...] | null, "optimal": [...] | null,
-                    "min_cost": {"set": [...], "cost": 3.0} | null},
+                    "min_cost": {"set": [...], "cost": 3.0} | null,
+                    "given": {...}, "direct": [[...]], "direct_given": {...},   # these three when asked
+                    "selection_bias": "..."},   # only when selection leaves no valid set
      "identification": {"identifiable": bool, "strategy": "adjustment"|"frontdoor"|"id"|null,
                         "estimand": str|null, "reason": str|null},
      "instruments": [{"instrument": "Z", "given": ["W"]}],
@@ -17,12 +19,17 @@ pinned by tests::
 
 ``truncated`` names the listings cut at ``max_results``: ``"adjustment.minimal"``,
 ``"adjustment.direct"``, ``"paths"``, ``"instruments"``, ``"implications"``, ``"mediators"``.
+``selected`` lists the nodes selected on by design: every set, path and implication is conditioned on them
+and no set lists them.  Without an exposure or outcome (:class:`StructureResult`) the same keys hold
+with ``adjustment`` and ``identification`` null and only ``implications`` filled.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..naming import natural_key, natural_sorted
 
 __all__ = [
     "Adjustment",
@@ -36,11 +43,16 @@ __all__ = [
     "NegativeControls",
     "PathInfo",
     "SetValidity",
+    "StructureResult",
 ]
 
 
 def _sorted(nodes: Any) -> list[str]:
-    return sorted(str(n) for n in nodes)
+    return natural_sorted(str(n) for n in nodes)
+
+
+def _sets_sorted(sets: Any) -> list[list[str]]:
+    return sorted((_sorted(s) for s in sets), key=lambda s: [natural_key(n) for n in s])
 
 
 @dataclass(frozen=True)
@@ -89,6 +101,8 @@ class Adjustment:
     min_cost: MinCostSet | None
     given: SetValidity | None = None
     direct: tuple[frozenset[str], ...] | None = None
+    direct_given: SetValidity | None = None
+    selection_bias: str | None = None  # why selection leaves no valid set, when it does
 
     @property
     def exists(self) -> bool:
@@ -100,7 +114,7 @@ class Adjustment:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "minimal": sorted(_sorted(s) for s in self.minimal),
+            "minimal": _sets_sorted(self.minimal),
             "canonical": None if self.canonical is None else _sorted(self.canonical),
             "optimal": None if self.optimal is None else _sorted(self.optimal),
             "min_cost": None if self.min_cost is None else self.min_cost.to_json(),
@@ -108,7 +122,11 @@ class Adjustment:
         if self.given is not None:
             out["given"] = self.given.to_json()
         if self.direct is not None:
-            out["direct"] = sorted(_sorted(s) for s in self.direct)
+            out["direct"] = _sets_sorted(self.direct)
+        if self.direct_given is not None:
+            out["direct_given"] = self.direct_given.to_json()
+        if self.selection_bias is not None:
+            out["selection_bias"] = self.selection_bias
         return out
 
 
@@ -199,12 +217,18 @@ class AnalysisResult:
     mediators: tuple[Mediator, ...] = ()
     truncated: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    selected: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The analysis as plain data: what ``hypoplan analyze --format json`` prints."""
+        return self.to_json()
 
     def to_json(self) -> dict[str, Any]:
         return {
             "exposure": list(self.exposure),
             "outcome": list(self.outcome),
             "adjusted": list(self.adjusted),
+            "selected": list(self.selected),
             "adjustment": self.adjustment.to_json(),
             "identification": self.identification.to_json(),
             "instruments": [i.to_json() for i in self.instruments],
@@ -214,4 +238,23 @@ class AnalysisResult:
             "mediators": [m.to_json() for m in self.mediators],
             "truncated": list(self.truncated),
             "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True)
+class StructureResult:
+    """What ``hypoplan analyze`` answers for a graph without an exposure/outcome question: its implications."""
+
+    implications: tuple[Implication, ...] = ()
+    truncated: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    selected: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "exposure": [], "outcome": [], "adjusted": [], "selected": list(self.selected),
+            "adjustment": None, "identification": None, "instruments": [],
+            "implications": [i.to_json() for i in self.implications], "paths": [],
+            "negative_controls": NegativeControls().to_json(), "mediators": [],
+            "truncated": list(self.truncated), "notes": list(self.notes),
         }

@@ -29,6 +29,7 @@ __all__ = [
     "moral_graph",
     "proper_backdoor_graph",
     "proper_causal_nodes",
+    "selected_set",
 ]
 
 
@@ -40,6 +41,16 @@ def is_latent(g: nx.DiGraph, node: str) -> bool:
 def latent_set(g: nx.DiGraph) -> frozenset[str]:
     """All unobserved nodes of ``g``."""
     return frozenset(n for n, d in g.nodes(data=True) if not d.get("observed", True))
+
+
+def selected_set(g: nx.DiGraph) -> frozenset[str]:
+    """The selected nodes S: node attribute ``selected`` or the graph's ``selected`` role.
+
+    A selected node is conditioned on by the study design (DAGitty's ``[selected]``, e.g.
+    recruitment through a clinic): every analysis conditions on S, always.
+    """
+    listed = {n for n in g.graph.get("selected", ()) if n in g}
+    return frozenset(listed | {n for n, d in g.nodes(data=True) if d.get("selected")})
 
 
 def directed_reach(adjacency: Mapping[str, Iterable[str]], sources: Iterable[str], *,

@@ -10,13 +10,16 @@ every command.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
+from collections.abc import Callable
 
 import typer
 
 _app = typer.Typer(
     name="hypoplan",
-    help="Turn a causal hypothesis into a testable study: validate, analyse, plan, render and review hypotheses.",
+    help="Turn a causal hypothesis into a testable study: validate, analyse, plan, render and review hypotheses.\n\n"
+    "Exit codes: 0 ok, 1 findings, 2 usage error, 3 internal error (a bug in hypoplan: please report it).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -33,20 +36,27 @@ COMMAND_MODULES = [
     "render",
     "aims",
     "report",
+    "protocol",
     "diff",
     "review",
     "lint",
+    "map",
+    "site",
     "fmt",
     "new",
     "interop",
     "schema",
+    "data",
 ]
 
 #: The module of each command, so that ``hypoplan check ...`` imports cli/check.py and nothing else.
+#: A new command module must be added here too (tests/test_cli_startup.py checks the map against the app).
 COMMAND_OF = {
     "check": "check", "analyze": "analyze", "plan": "plan", "catalog": "catalog", "power": "power",
-    "render": "render", "aims": "aims", "report": "report", "diff": "diff", "review": "review", "lint": "lint",
-    "fmt": "fmt", "new": "new", "import": "interop", "export": "interop", "schema": "schema",
+    "render": "render", "aims": "aims", "report": "report", "protocol": "protocol", "diff": "diff",
+    "review": "review", "lint": "lint", "map": "map", "site": "site", "fmt": "fmt", "new": "new",
+    "import": "interop", "export": "interop", "schema": "schema",
+    "simulate": "data", "test-data": "data", "estimate": "data", "diagnose": "data",
 }
 
 
@@ -61,8 +71,39 @@ def _version(value: bool) -> None:
 @_app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."),
+    debug: bool = typer.Option(False, "--debug", help="On an internal error (exit 3), print the full traceback "
+                               "(the same as HYPOPLAN_DEBUG=1)."),
 ) -> None:
     """Turn a causal hypothesis into a testable study."""
+    if debug:
+        from .common import DEBUG_ENV
+
+        os.environ[DEBUG_ENV] = "1"
+
+
+def _fix_typer_display() -> None:
+    """Two display glitches of typer 0.29, fixed once for every command (tests/test_cli_robustness.py pins both).
+
+    A boolean flag's type shows as ``<bool>`` in --help, as though the flag took a value; and a bad value for a
+    choice (``--format xml``) is reported with pydantic's internal "Value error," prefix.
+    """
+    from typer import _coercion, _param_types, core
+
+    shown = core.TyperOption.display_type_rich
+
+    def display_type_rich(self: core.TyperOption, ctx: typer.Context) -> str | None:
+        return None if self.is_flag and self.metavar is None else shown(self, ctx)
+
+    core.TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign,assignment]
+    for module in (_coercion, _param_types):
+        message = getattr(module, "get_error_msg", None)
+        if message is None:  # another typer version: tests/test_cli_robustness.py says whether it is still needed
+            continue
+
+        def get_error_msg(exc: object, _message: Callable[[object], str] = message) -> str:
+            return _message(exc).removeprefix("Value error, ")
+
+        setattr(module, "get_error_msg", get_error_msg)  # noqa: B010 - typer has no typed hook for this
 
 
 _registering = False
@@ -100,11 +141,15 @@ def _command_in(argv: list[str]) -> str | None:
     return next((a for a in argv if not a.startswith("-")), None)
 
 
+_fix_typer_display()
+
+
 def main() -> None:
     """Console-script entry point: registers only the command that runs (all of them for --help or a typo).
 
     Pydantic's plugin discovery (a scan of every installed package's entry points) is skipped
     unless ``PYDANTIC_DISABLE_PLUGINS`` is set otherwise: hypoplan's own models use no plugin.
+    An exception that escapes a command is an internal error (exit 3), never a traceback or exit 1.
     """
     import os
 
@@ -114,4 +159,10 @@ def main() -> None:
         __getattr__("app")
     else:
         _register([module])
-    _app()
+    try:
+        _app()
+    except Exception as exc:  # noqa: BLE001 - any escaped exception is a bug to report, never a traceback
+        from .common import EXIT_INTERNAL, report_internal_error
+
+        report_internal_error(exc)
+        sys.exit(EXIT_INTERNAL)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from . import app
 from .common import display_path, dumps_json, err, handle_errors, load_argument, split_ids, write_output
+
+if TYPE_CHECKING:
+    from ..analysis.result import AnalysisResult, StructureResult
 
 
 class CostSource(str, Enum):
@@ -35,7 +39,8 @@ def analyze(
                                "every adjustment set and checked for validity (default: focus.adjusted)."),
     max_results: int = typer.Option(100, "--max-results", min=1, help="Cap on every listing that can grow "
                                     "exponentially (paths, sets, instruments, implications)."),
-    direct: bool = typer.Option(False, "--direct", help="Also find sets for the direct effect (single-door)."),
+    direct: bool = typer.Option(False, "--direct", help="Also find sets for the direct effect (single-door "
+                                "criterion; one exposure and one outcome); with --adjust, check that set too."),
     all_implications: bool = typer.Option(False, "--all-implications",
                                           help="List all minimal implications (capped), not one per pair."),
     costs: CostSource = typer.Option(CostSource.node, "--costs", help="Costs for the minimum-cost set: 'node' "
@@ -52,8 +57,17 @@ def analyze(
     adjustment criterion), canonical, optimal and minimum-cost sets, identification
     (adjustment, front-door, ID algorithm), conditional instruments, testable
     implications, negative controls and mediators. The answer always says whether
-    no valid adjustment set exists or the empty set suffices. Exit 0 on success,
-    1 for an analysis error (unknown node, X = Y, cycle), 2 for usage errors.
+    no valid adjustment set exists or the empty set suffices, and when the graph
+    has no directed path from exposure to outcome it says the graph claims no effect.
+
+    Selected nodes (DAGitty's [selected]; `selected: true` on a node or
+    `focus.selected` in YAML: e.g. recruitment through a clinic) are conditioned
+    on in every set, path, instrument and implication, as DAGitty does; when
+    selection leaves no valid set, the answer says so.
+
+    Without an exposure or an outcome, only the testable implications are listed.
+    Exit 0 on success, 1 for an analysis error (unknown node, X = Y, cycle),
+    2 for usage errors.
 
     Examples:
 
@@ -68,12 +82,13 @@ def analyze(
         cat model.dagitty | hypoplan analyze - --format markdown -o analysis.md
     """
     from ..analysis import analyze as run_analysis
+    from ..analysis import analyze_structure
     from ..errors import AnalysisError, UsageError
     from ..graph import build_graph
 
     if catalog is not None and not catalog.is_file():
         raise UsageError(f"{catalog}: no such catalog file", hint="give a catalog YAML file or leave out --catalog")
-    loaded = load_argument(file)
+    loaded = load_argument(file, checked=False)  # --exposure/--outcome may supply what the file's focus lacks
     hypothesis = loaded.hypothesis
     g = build_graph(hypothesis)
     cost_map = None
@@ -85,11 +100,23 @@ def analyze(
         species = hypothesis.peco.species.value if hypothesis.peco else "human"
         cost_map = measurement_costs(g, cat, species)
     err(f"analysing {hypothesis.id} …")
+    xs = tuple(split_ids(exposure, "--exposure", graph=g) or g.graph.get("exposure", ()))
+    ys = tuple(split_ids(outcome, "--outcome", graph=g) or g.graph.get("outcome", ()))
+    result: AnalysisResult | StructureResult
     try:
-        result = run_analysis(g, exposure=split_ids(exposure, "--exposure"), outcome=split_ids(outcome, "--outcome"),
-                              adjusted=split_ids(adjust, "--adjust", allow_empty=True),
-                              costs=cost_map, max_results=max_results, direct=direct,
-                              all_implications=all_implications)
+        if not xs or not ys:
+            if direct or adjust:
+                what = "--direct" if direct else "--adjust"
+                raise AnalysisError(f"{what} needs an exposure and an outcome",
+                                    hint="set focus.exposure and focus.outcome, or pass --exposure and --outcome")
+            missing = "no exposure and no outcome" if not xs and not ys else ("no outcome" if xs else "no exposure")
+            result = analyze_structure(g, max_results=max_results, all_implications=all_implications,
+                                       missing=missing)
+        else:
+            result = run_analysis(g, exposure=xs, outcome=ys,
+                                  adjusted=split_ids(adjust, "--adjust", allow_empty=True, graph=g),
+                                  costs=cost_map, max_results=max_results, direct=direct,
+                                  all_implications=all_implications)
     except AnalysisError as exc:  # name the file, as every other error does
         raise AnalysisError(f"{loaded.file.display}: {exc.message}", hint=exc.hint) from None
     if format is AnalyzeFormat.json:

@@ -91,9 +91,12 @@ def size_comparison(g: nx.DiGraph, comparison: str, design: str, edges: Sequence
         measure, value = ASSUMED[design]
         source, citation = "assumption", COHEN_1988
         size = "medium"
+        present = [(u, v) for u, v in edges if g.has_edge(u, v)]  # never cite an edge that does not exist
         where = why_assumed or ("no effect size recorded on " + ", ".join(f"{label(g, u)} → {label(g, v)}"
-                                                                          for u, v in edges) if edges
-                                else "no edge carries a recorded effect size")
+                                                                          for u, v in present) if present
+                                else "no effect size recorded between " + " and ".join(
+                                    (label(g, edges[0][0]), label(g, edges[0][1]))) + " (no edge joins them)"
+                                if edges else "no edge carries a recorded effect size")
         note = f"assumed {measure} = {value:g} ({size}; {where})"
     result = sample_size(design, value, alpha=alpha, power=power, groups=groups)
     note += ". " + result.sentence()
@@ -127,7 +130,11 @@ def primary_comparisons(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequ
     for x in exposure:
         for y in outcome:
             why = None
-            if effect_from_edges(g, [(x, y)], "correlation") is None and nx.has_path(g, x, y):
+            if not nx.has_path(g, x, y):  # never cite an edge that does not exist
+                why = (f"the graph claims {label(g, x)} has no effect on {label(g, y)}: no directed path leads from "
+                       "one to the other, so no effect size can be recorded for it; the study must detect this size "
+                       "to refute the claim")
+            elif effect_from_edges(g, [(x, y)], "correlation") is None:
                 on = (nx.descendants(g, x) | {x}) & (nx.ancestors(g, y) | {y})
                 link = effect_from_edges(g, [(u, v) for u, v in g.edges if u in on and v in on], "correlation")
                 if link is not None:

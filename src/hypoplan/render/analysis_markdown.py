@@ -11,12 +11,13 @@ import itertools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from ..naming import natural_key, natural_sorted
 from .escape import markdown_text, one_line
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from ..analysis.result import AnalysisResult
+    from ..analysis.result import AnalysisResult, StructureResult
 
 __all__ = ["adjustment_sentence", "render_analysis_markdown", "render_analysis_text"]
 
@@ -34,6 +35,9 @@ def adjustment_sentence(result: AnalysisResult) -> str:
     """The one sentence that separates "no valid set" from "the empty set suffices"."""
     adj = result.adjustment
     forced = f" (containing the adjusted nodes {', '.join(result.adjusted)})" if result.adjusted else ""
+    if adj.selection_bias is not None:
+        reason = adj.selection_bias[:1].upper() + adj.selection_bias[1:]
+        return f"No valid adjustment set exists because of selection. {reason}."
     if not adj.exists:
         if result.adjusted:
             return (f"No valid adjustment set exists{forced}; see Identification for whether other nodes "
@@ -43,11 +47,14 @@ def adjustment_sentence(result: AnalysisResult) -> str:
         if result.adjusted:
             return f"The adjusted nodes alone ({', '.join(result.adjusted)}) suffice: no further adjustment is needed."
         return "The empty set suffices: no adjustment is needed for the total effect."
+    if "adjustment.minimal" in result.truncated:
+        return (f"Valid adjustment sets exist{forced}; there are more minimal ones than the {len(adj.minimal)} "
+                "listed below.")
     return f"Valid adjustment sets exist{forced}; each minimal one is listed below."
 
 
 def _set(nodes: Iterable[str]) -> str:
-    items = sorted(nodes)
+    items = natural_sorted(nodes)
     return "{" + ", ".join(items) + "}" if items else "{} (the empty set)"
 
 
@@ -71,15 +78,19 @@ def _sections(result: AnalysisResult, g: nx.DiGraph | None) -> list[tuple[str, l
     question = [f"Exposure: {', '.join(result.exposure)}", f"Outcome: {', '.join(result.outcome)}"]
     if result.adjusted:
         question.append(f"Adjusted: {', '.join(result.adjusted)}")
+    if result.selected:
+        question.append(f"Selected on (conditioned on by design): {', '.join(result.selected)}")
+    if not any(p.causal for p in result.paths) and "paths" not in result.truncated:
+        question.append(_no_effect(result, g))
     sections.append(("Question", question))
 
     lines = [adjustment_sentence(result)]
     if adj.minimal:
         lines.append("Minimal sufficient adjustment sets:")
-        lines += [f"  - {_set(s)}" for s in sorted(adj.minimal, key=lambda s: (len(s), sorted(s)))]
+        lines += [f"  - {_set(s)}" for s in sorted(adj.minimal, key=lambda s: (len(s), [natural_key(n) for n in natural_sorted(s)]))]
     lines.append(f"Canonical set: {_set(adj.canonical) if adj.canonical is not None else 'none (no valid set)'}")
     lines.append("Optimal set O (Henckel et al. 2022): "
-                 + (_set(adj.optimal) if adj.optimal is not None else "not available"))
+                 + (_set(adj.optimal) if adj.optimal is not None else "not available (see Notes)"))
     if adj.min_cost is not None:
         lines.append(f"Minimum-cost set: {_set(adj.min_cost.nodes)} (cost {adj.min_cost.cost:g})")
     if adj.given is not None:
@@ -92,6 +103,11 @@ def _sections(result: AnalysisResult, g: nx.DiGraph | None) -> list[tuple[str, l
             lines += [f"  - {_set(s)}" for s in adj.direct]
         else:
             lines.append("Direct effect: no set satisfies the single-door criterion.")
+    if adj.direct_given is not None:
+        verdict = ("satisfies" if adj.direct_given.valid else "does NOT satisfy")
+        lines.append(f"For the direct effect, the given set {_set(adj.direct_given.nodes)} {verdict} the "
+                     "single-door criterion.")
+        lines += [f"  - {r}" for r in adj.direct_given.reasons]
     sections.append(("Adjustment (total effect)", lines))
 
     ident = result.identification
@@ -126,7 +142,7 @@ def _sections(result: AnalysisResult, g: nx.DiGraph | None) -> list[tuple[str, l
     sections.append(("Negative-control candidates", lines or ["No negative-control candidate."]))
 
     if result.implications:
-        lines = [f"  - {i.x} ⫫ {i.y}" + (f" | {', '.join(sorted(i.given))}" if i.given else "")
+        lines = [f"  - {i.x} ⫫ {i.y}" + (f" | {', '.join(natural_sorted(i.given))}" if i.given else "")
                  for i in result.implications]
     else:
         lines = ["The graph implies no testable conditional independence among observed nodes."]
@@ -142,17 +158,45 @@ def _sections(result: AnalysisResult, g: nx.DiGraph | None) -> list[tuple[str, l
     return sections
 
 
-def render_analysis_text(result: AnalysisResult, g: nx.DiGraph | None = None) -> str:
+def _no_effect(result: AnalysisResult, g: nx.DiGraph | None) -> str:
+    def names(nodes: Iterable[str]) -> str:
+        return ", ".join(str(g.nodes[n].get("label") or n) if g is not None and n in g else n for n in nodes)
+
+    return (f"This graph claims {names(result.exposure)} has no effect on {names(result.outcome)}: no directed "
+            "path leads from the exposure to the outcome.")
+
+
+def _structure_sections(result: StructureResult) -> list[tuple[str, list[str]]]:
+    lines = [f"  - {i.x} ⫫ {i.y}" + (f" | {', '.join(sorted(i.given))}" if i.given else "")
+             for i in result.implications]
+    if not lines:
+        lines = ["The graph implies no testable conditional independence among observed nodes."]
+    sections: list[tuple[str, list[str]]] = []
+    if result.selected:
+        sections.append(("Question", [f"Selected on (conditioned on by design): {', '.join(result.selected)}"]))
+    sections.append(("Testable implications", lines))
+    tail = [f"Listings cut at the --max-results cap: {_TRUNCATED_NAMES['implications']}."] if result.truncated else []
+    sections.append(("Notes", tail + list(result.notes)))
+    return sections
+
+
+def _any_sections(result: AnalysisResult | StructureResult, g: nx.DiGraph | None) -> list[tuple[str, list[str]]]:
+    from ..analysis.result import StructureResult
+
+    return _structure_sections(result) if isinstance(result, StructureResult) else _sections(result, g)
+
+
+def render_analysis_text(result: AnalysisResult | StructureResult, g: nx.DiGraph | None = None) -> str:
     """Plain text for a terminal."""
     out: list[str] = []
-    for heading, lines in _sections(result, g):
+    for heading, lines in _any_sections(result, g):
         out.append(heading)
         out += ["  " + one_line(line) for line in lines]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
 
-def render_analysis_markdown(result: AnalysisResult, g: nx.DiGraph | None = None, *, level: int = 2,
+def render_analysis_markdown(result: AnalysisResult | StructureResult, g: nx.DiGraph | None = None, *, level: int = 2,
                              title: bool = False) -> str:
     """GitHub-flavoured Markdown (every user string escaped); ``level`` is the heading depth of the sections.
 
@@ -163,7 +207,7 @@ def render_analysis_markdown(result: AnalysisResult, g: nx.DiGraph | None = None
     name = g.graph.get("title") if g is not None and title else None
     if name:
         out += [f"{'#' * max(1, level - 1)} Causal analysis: {markdown_text(str(name))}", ""]
-    for heading, lines in _sections(result, g):
+    for heading, lines in _any_sections(result, g):
         out += [f"{hashes} {heading}", ""]
         for line in lines:
             if line.startswith("  - "):

@@ -33,13 +33,14 @@ _CLASSES = {
     "exposure": f"fill:{COLOURS['exposure_fill']},stroke:{COLOURS['exposure_line']},stroke-width:2px",
     "outcome": f"fill:{COLOURS['outcome_fill']},stroke:{COLOURS['outcome_line']},stroke-width:2px",
     "latent": f"fill:#ffffff,stroke:{COLOURS['latent']},stroke-dasharray:5 4,color:{COLOURS['latent_text']}",
+    "selected": "stroke:#333333,stroke-width:4px",
     "highlight": f"stroke:{COLOURS['highlight']},stroke-width:3px",
     "legend": "fill:#ffffff,stroke:#bbbbbb,color:#444444",
 }
 
 
 def _node(node: DiagramNode, indent: str) -> str:
-    roles = [r for r in ("exposure", "outcome") if r in node.roles]
+    roles = [r for r in ("exposure", "outcome", "selected") if r in node.roles]
     text = mermaid_label(node.label) + (f" ({' · '.join(roles)})" if roles else "")
     if "highlight" in node.roles:
         return f'{indent}{node.id}[["{text}"]]'
@@ -81,7 +82,7 @@ def _legend(diagram: Diagram) -> list[str]:
                   "contested": "orange: contested", "confounded": "dotted, two heads: confounded",
                   "causal": "green: open causal path",
                   "biasing": "red: open biasing path" + (" (listed paths only)" if diagram.paths_truncated else ""),
-                  "animal": "[animal]: animal evidence only"}
+                  "animal": "[animal]: animal evidence only", "via": "via N: path through N nodes not shown"}
     lines = ['  subgraph legend["Legend"]', "    direction TB"]
     for i, role in enumerate(items["nodes"]):
         lines.append(f'    legend{i}("{mermaid_label(names[role])}")')
@@ -113,7 +114,7 @@ def diagram_to_mermaid(diagram: Diagram) -> str:
             out.append(f"  linkStyle {i} {style}")
     for name, style in _CLASSES.items():
         out.append(f"  classDef {name} {style}")
-    for role in ("exposure", "outcome", "latent", "highlight"):
+    for role in ("exposure", "outcome", "latent", "selected", "highlight"):
         role_ids = [n.id for n in diagram.nodes if role in n.roles]
         if role_ids:
             out.append(f"  class {','.join(role_ids)} {role}")

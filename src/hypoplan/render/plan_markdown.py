@@ -152,6 +152,11 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
         text = f"**{_t(c['name'])}** ({_t(c['kind'])}): {_t(c['rationale'])}"
         out.append(_bullet(text, c["references"]))
     out.append("")
+    if plan.get("controls_left_out"):
+        out += ["Left out:", ""]
+        for c in plan["controls_left_out"]:
+            out.append(f"- {_t(c['candidate'])} ({_t(c['kind'])}): {_t(c['why'])}")
+        out.append("")
 
     out += ["## Exclusions and washouts", ""]
     if not plan["exclusions"]:

@@ -158,7 +158,7 @@ def review_versions(old: Version, new: Version, status: str, *, with_plan: bool 
         changes=tuple(changes), before=before, after=after,
         consequence_changes=tuple(compare_consequences(before, after)),
         problems=tuple(dict.fromkeys(problems)),
-        labels=_labels(old_h, new_h),
+        labels=_labels(old.resolved, old_h, new.resolved, new_h),  # resolved: nodes inherited through extends
     )
 
 
