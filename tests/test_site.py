@@ -227,7 +227,25 @@ def test_a_large_merged_graph_is_clustered_then_omitted(tmp_path):
     clustered, note = registry_dot(m, full_limit=2)
     assert clustered.count("subgraph cluster_f") == 2 and "file family" in note  # root+child, other
     omitted, note = registry_dot(m, full_limit=2, cluster_limit=3)
-    assert omitted is None and "too many to draw" in note
+    assert omitted is None and "too many to draw" in note and "no link is in a conflict" in note
+
+
+def test_a_registry_too_large_to_draw_gets_focused_views_of_its_conflicts(tmp_path):
+    folder = write_registry(
+        tmp_path / "reg",
+        hyp("a", [node("x", "depression"), node("y", "cognitive_function"), node("z", "anxiety"), node("w", "age")],
+            [edge("x", "y", "+"), edge("z", "x", "+"), edge("w", "z", "+")]),
+        hyp("b", [node("p", "depression"), node("q", "cognitive_function")], [edge("p", "q", "-")]),
+    )
+    m = load_map(folder)
+    dot, note = registry_dot(m, full_limit=1, cluster_limit=2)
+    assert dot is not None and "focused views of 1 conflicting link(s)" in note
+    assert dot.count("subgraph cluster_v") == 1 and "opposite-sign" in dot
+    assert dot.count("->") == 2 and LINK_COLOURS["conflict"] in dot  # x->y (conflict) and its neighbour z->x, not w->z
+    if HAS_DOT:
+        from hypoplan.render.graphviz import render
+
+        assert b"<svg" in render(dot, "svg")
 
 
 def test_cli_site_refuses_a_non_empty_folder_without_force(runner, tmp_path):

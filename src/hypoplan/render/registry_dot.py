@@ -5,8 +5,10 @@
 - a link in a conflict (opposite signs, support against contradiction, one citation read both ways): red.
 
 A registry too large to read as one drawing is drawn clustered by file family
-(the root of each ``extends`` chain), and past a second limit omitted with a
-note: a 1,000-file registry has thousands of nodes, which no layout makes legible.
+(the root of each ``extends`` chain); past a second limit the whole drawing is
+omitted with a note (a 1,000-file registry can have thousands of nodes, which
+no layout makes legible) and focused views of the conflicting links and their
+neighbours are drawn instead, in the same single Graphviz call.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from .escape import dot_escape
 if TYPE_CHECKING:
     from ..registry.build import RegistryMap
 
-__all__ = ["CLUSTER_LIMIT", "FULL_LIMIT", "LINK_COLOURS", "link_status", "registry_dot"]
+__all__ = ["CLUSTER_LIMIT", "FOCUS_VIEWS", "FULL_LIMIT", "LINK_COLOURS", "focused_dot", "link_status", "registry_dot"]
 
 #: Link colours of the map (also used by the site's legend and tables).
 LINK_COLOURS = {"conflict": "#c0392b", "agreement": "#1e7b34", "single": "#8a8f98"}
+_WIDTH = {"conflict": "2.4", "agreement": "2.2", "single": "1.1"}
 #: Up to this many nodes the merged graph is drawn as it is.
 FULL_LIMIT = 120
 #: Up to this many nodes it is drawn clustered by file family; beyond, it is omitted with a note.
@@ -46,8 +49,7 @@ def registry_dot(m: RegistryMap, *, full_limit: int = FULL_LIMIT, cluster_limit:
     drawn = sorted({k[0] for k in m.graph.links} | {k[1] for k in m.graph.links})
     n = len(drawn)
     if n > cluster_limit:
-        return None, (f"The merged graph has {n} linked nodes: too many to draw legibly. The tables below and each "
-                      "hypothesis page show its parts.")
+        return focused_dot(m, n)
     ids = {node: f"n{i}" for i, node in enumerate(drawn)}
     status = link_status(m)
     out = ["digraph registry {",
@@ -84,10 +86,66 @@ def registry_dot(m: RegistryMap, *, full_limit: int = FULL_LIMIT, cluster_limit:
         out += [f"  {node_line(node)}" for node in drawn]
     for key, link in m.graph.links.items():
         s = status[key]
-        width = {"conflict": "2.4", "agreement": "2.2", "single": "1.1"}[s]
+        width = _WIDTH[s]
         style = "dashed" if link.type == "confounded" else "solid"
         both = ', dir="both"' if link.type == "confounded" else ""
         out.append(f'  {ids[key[0]]} -> {ids[key[1]]} [color="{LINK_COLOURS[s]}", penwidth="{width}", '
                    f'style="{style}"{both}];')
     out.append("}")
+    return "\n".join(out) + "\n", note
+
+
+#: How many focused views (one per conflict) a registry too large to draw in full gets.
+FOCUS_VIEWS = 12
+
+
+def focused_dot(m: RegistryMap, n: int, *, views: int = FOCUS_VIEWS, neighbours: int = 6) -> tuple[str | None, str]:
+    """Focused views for a registry too large to draw: one small drawing per conflict on a link (its two ends
+    and up to ``neighbours`` linked nodes), all in one DOT graph so Graphviz still runs once for the page."""
+    status = link_status(m)
+    conflicts = [c for c in m.conflicts if c.link is not None and c.link in m.graph.links]
+    seen: set[tuple[str, str, str]] = set()
+    picked = []
+    for c in conflicts:
+        if c.link not in seen:
+            seen.add(c.link)  # type: ignore[arg-type]
+            picked.append(c)
+        if len(picked) == views:
+            break
+    if not picked:
+        return None, (f"The merged graph has {n} linked nodes: too many to draw legibly, and no link is in a "
+                      "conflict to focus on. The tables below and each hypothesis page show its parts.")
+    adjacent: dict[str, list[tuple[str, str, str]]] = {}
+    for key in m.graph.links:
+        adjacent.setdefault(key[0], []).append(key)
+        adjacent.setdefault(key[1], []).append(key)
+    out = ["digraph registry {",
+           '  graph [rankdir="LR", nodesep="0.3", ranksep="0.5", fontname="Helvetica", charset="UTF-8"];',
+           ('  node [shape="box", style="rounded,filled", fillcolor="#f7f8fa", color="#5f6368", fontname="Helvetica", '
+            'fontsize="11", margin="0.12,0.06"];'),
+           '  edge [fontname="Helvetica", arrowhead="normal"];']
+    for v, c in enumerate(picked):
+        a, b, _ = c.link  # type: ignore[misc]
+        members = [a, b]
+        for key in sorted(adjacent.get(a, []) + adjacent.get(b, []), key=lambda k: (status[k] != "conflict", k)):
+            for end in key[:2]:
+                if end not in members and len(members) < 2 + neighbours:
+                    members.append(end)
+        ids = {node: f"v{v}_{i}" for i, node in enumerate(members)}
+        out.append(f"  subgraph cluster_v{v} {{")
+        out.append(f'    label="{dot_escape(f"{v + 1}. {c.kind}: {m.graph.nodes[a].label} / {m.graph.nodes[b].label}")}"; '
+                   'style="rounded,dashed"; color="#bbbbbb"; fontcolor="#555555"; fontsize="12";')
+        out += [f'    {ids[node]} [label="{_label(m.graph.nodes[node].label)}"];' for node in members]
+        for key, link in m.graph.links.items():
+            if key[0] in ids and key[1] in ids:
+                s_ = status[key]
+                both = ', dir="both", style="dashed"' if link.type == "confounded" else ""
+                out.append(f'    {ids[key[0]]} -> {ids[key[1]]} [color="{LINK_COLOURS[s_]}", '
+                           f'penwidth="{_WIDTH[s_]}"{both}];')
+        out.append("  }")
+    out.append("}")
+    contested = len({c.link for c in conflicts})
+    more = f" (the first {len(picked)} of {contested})" if contested > len(picked) else ""
+    note = (f"The merged graph has {n} linked nodes: too many to draw legibly. Shown instead: focused views of "
+            f"{len(picked)} conflicting link(s){more} and their neighbours. The tables below list everything.")
     return "\n".join(out) + "\n", note
