@@ -21,10 +21,15 @@ from .escape import dot_escape
 if TYPE_CHECKING:
     from ..registry.build import RegistryMap
 
-__all__ = ["CLUSTER_LIMIT", "FOCUS_VIEWS", "FULL_LIMIT", "LINK_COLOURS", "focused_dot", "link_status", "registry_dot"]
+__all__ = ["CLUSTER_LIMIT", "DENSITY_LIMIT", "FOCUS_VIEWS", "FULL_LIMIT", "LINK_COLOURS", "LINK_LIMIT",
+           "focused_dot", "link_status", "registry_dot"]
 
 #: Link colours of the map (also used by the site's legend and tables).
 LINK_COLOURS = {"conflict": "#c0392b", "agreement": "#1e7b34", "single": "#8a8f98"}
+#: Beyond this many links, and more links per node than this, edges hide one another whatever the layout.
+LINK_LIMIT = 250
+DENSITY_LIMIT = 3
+
 _WIDTH = {"conflict": "2.4", "agreement": "2.2", "single": "1.1"}
 #: Up to this many nodes the merged graph is drawn as it is.
 FULL_LIMIT = 120
@@ -44,12 +49,12 @@ def _label(text: str) -> str:
 
 
 def registry_dot(m: RegistryMap, *, full_limit: int = FULL_LIMIT, cluster_limit: int = CLUSTER_LIMIT,
-                 ) -> tuple[str | None, str]:
+                 link_limit: int = LINK_LIMIT) -> tuple[str | None, str]:
     """DOT text of the merged graph and a note for the reader; ``None`` when it is too large to draw."""
     drawn = sorted({k[0] for k in m.graph.links} | {k[1] for k in m.graph.links})
     n = len(drawn)
-    if n > cluster_limit:
-        return focused_dot(m, n)
+    if n > cluster_limit or len(m.graph.links) > max(link_limit, DENSITY_LIMIT * n):
+        return focused_dot(m, n, len(m.graph.links))
     ids = {node: f"n{i}" for i, node in enumerate(drawn)}
     status = link_status(m)
     out = ["digraph registry {",
@@ -99,7 +104,7 @@ def registry_dot(m: RegistryMap, *, full_limit: int = FULL_LIMIT, cluster_limit:
 FOCUS_VIEWS = 12
 
 
-def focused_dot(m: RegistryMap, n: int, *, views: int = FOCUS_VIEWS, neighbours: int = 6) -> tuple[str | None, str]:
+def focused_dot(m: RegistryMap, n: int, links: int = 0, *, views: int = FOCUS_VIEWS, neighbours: int = 6) -> tuple[str | None, str]:
     """Focused views for a registry too large to draw: one small drawing per conflict on a link (its two ends
     and up to ``neighbours`` linked nodes), all in one DOT graph so Graphviz still runs once for the page."""
     status = link_status(m)
@@ -113,7 +118,8 @@ def focused_dot(m: RegistryMap, n: int, *, views: int = FOCUS_VIEWS, neighbours:
         if len(picked) == views:
             break
     if not picked:
-        return None, (f"The merged graph has {n} linked nodes: too many to draw legibly, and no link is in a "
+        return None, (f"The merged graph has {n} linked nodes and {links} links: too many to draw legibly, and "
+                      "no link is in a "
                       "conflict to focus on. The tables below and each hypothesis page show its parts.")
     adjacent: dict[str, list[tuple[str, str, str]]] = {}
     for key in m.graph.links:
@@ -124,7 +130,9 @@ def focused_dot(m: RegistryMap, n: int, *, views: int = FOCUS_VIEWS, neighbours:
            ('  node [shape="box", style="rounded,filled", fillcolor="#f7f8fa", color="#5f6368", fontname="Helvetica", '
             'fontsize="11", margin="0.12,0.06"];'),
            '  edge [fontname="Helvetica", arrowhead="normal"];']
-    for v, c in enumerate(picked):
+    # Graphviz stacks unconnected clusters last-first in a left-to-right layout: emit them in reverse so the
+    # page shows view 1 at the top
+    for v, c in reversed(list(enumerate(picked))):
         a, b, _ = c.link  # type: ignore[misc]
         members = [a, b]
         for key in sorted(adjacent.get(a, []) + adjacent.get(b, []), key=lambda k: (status[k] != "conflict", k)):
@@ -146,6 +154,6 @@ def focused_dot(m: RegistryMap, n: int, *, views: int = FOCUS_VIEWS, neighbours:
     out.append("}")
     contested = len({c.link for c in conflicts})
     more = f" (the first {len(picked)} of {contested})" if contested > len(picked) else ""
-    note = (f"The merged graph has {n} linked nodes: too many to draw legibly. Shown instead: focused views of "
+    note = (f"The merged graph has {n} linked nodes and {links} links: too many to draw legibly. Shown instead: focused views of "
             f"{len(picked)} conflicting link(s){more} and their neighbours. The tables below list everything.")
     return "\n".join(out) + "\n", note
