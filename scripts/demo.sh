@@ -27,12 +27,17 @@ step "plan: measures, controls, exclusions, feasibility, sample size, rival pred
 $hp plan "$main" --format markdown -o "$out/plan.md" --force
 $hp plan "$main" --format json -o "$out/plan.json" --force
 
-step "render: causal diagram (SVG) and a Mermaid version for GitHub"
+step "render: causal diagram (SVG), its focused view, and a Mermaid version for GitHub"
 $hp render "$main" --format svg -o "$out/mecfs-ne-vasomotion.svg" --force
+$hp render "$main" --focus --format svg -o "$out/mecfs-ne-vasomotion-focus.svg" --force
 $hp render "$main" --format mermaid -o "$out/mecfs-ne-vasomotion.mmd" --force
 
 step "aims: NIH Specific Aims scaffold"
 $hp aims "$main" -o "$out/aims.md" --force
+
+step "protocol: SPIRIT protocol and OSF preregistration skeletons, next to the aims"
+$hp protocol "$main" -o "$out/protocol.md" --force
+$hp protocol "$main" --template osf-prereg -o "$out/preregistration.md" --force
 
 step "report: one self-contained HTML page"
 $hp report "$main" -o "$out/report.html" --force
@@ -46,5 +51,20 @@ $hp site hypotheses -o "$out/site" --force
 
 step "power: a G*Power reference value (d = 0.5 two-sample t test)"
 $hp power --design two-sample --effect-size 0.5
+
+step "simulate: 500 rows drawn from the hypothesis as a structural causal model (seed 1)"
+$hp simulate "$main" -n 500 --seed 1 -o "$out/simulated.csv" --force --format json > "$out/simulated-model.json"
+
+step "test-data: the simulated data against the graph's testable implications (exit 1 would mean a rejection)"
+$hp test-data "$main" "$out/simulated.csv" -o "$out/test-data.txt" --force
+$hp test-data "$main" "$out/simulated.csv" --format json -o "$out/test-data.json" --force
+
+step "estimate: the focal effect from the observational data (adjustment), then from a simulated randomised study"
+$hp estimate "$main" "$out/simulated.csv" --observational | tee "$out/estimate-observational.txt"
+$hp simulate "$main" -n 500 --seed 2 --randomise zolpidem -o "$out/simulated-trial.csv" --force
+$hp estimate "$main" "$out/simulated-trial.csv" | tee "$out/estimate-trial.txt"
+
+step "diagnose: bias, RMSE, power and coverage by simulation, and against the rival (small run)"
+$hp diagnose "$main" --n 100,400 --sims 100 --rival | tee "$out/diagnose.txt"
 
 printf '\nDone. Open %s/report.html in a browser; the plan is in %s/plan.md; the registry site is %s/site/index.html.\n' "$out" "$out" "$out" >&2

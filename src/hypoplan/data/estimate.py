@@ -1,0 +1,127 @@
+"""Estimating the focal effect from one dataset with the plan's answer strategy.
+
+``adjustment`` and ``randomised`` fit an ordinary least-squares regression with statsmodels
+(for a 0/1 outcome this is the linear probability model: the effect is a risk difference);
+``instrument`` fits two-stage least squares and ``frontdoor`` the front-door product, both
+from :mod:`.estimators` (checked against statsmodels in the tests).  Rows with a missing
+value in any variable the estimator reads are dropped, and the count is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .strategy import ESTIMABLE, Strategy
+from .table import DataError, Table
+
+__all__ = ["Estimate", "estimate_effect", "fit", "formula"]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What ``hypoplan estimate`` reports (its JSON form is the contract in the README)."""
+
+    strategy: Strategy
+    estimate: float
+    se: float
+    lo: float
+    hi: float
+    p_value: float
+    n: int
+    dropped: int
+    formula: str
+    model: str
+
+    def to_json(self) -> dict[str, Any]:
+        s = self.strategy
+        return {"strategy": s.name, "estimate": self.estimate, "se": self.se, "ci": [self.lo, self.hi],
+                "n": self.n, "adjustment": list(s.adjustment), "formula": self.formula,
+                "exposure": s.exposure, "outcome": s.outcome, "instrument": s.instrument,
+                "mediators": list(s.mediators), "p_value": self.p_value, "dropped_rows": self.dropped,
+                "model": self.model, "reason": s.reason}
+
+
+def _term(name: str) -> str:
+    return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else f'Q("{name}")'
+
+
+def formula(s: Strategy) -> str:
+    """The model(s) in the patsy/statsmodels formula notation."""
+    x, y = _term(s.exposure), _term(s.outcome)
+    covs = "".join(f" + {_term(c)}" for c in s.adjustment)
+    if s.name == "instrument":
+        first = f"{x} ~ {_term(s.instrument or '')}{covs}"
+        return f"{y} ~ {x}{covs}, with {x} instrumented by {_term(s.instrument or '')} (first stage: {first})"
+    if s.name == "frontdoor":
+        ms = [_term(m) for m in s.mediators]
+        firsts = "; ".join(f"{m} ~ {x}" for m in ms)
+        return f"{firsts}; {y} ~ {' + '.join(ms)} + {x}; effect = Σ a·b"
+    return f"{y} ~ {x}{covs}"
+
+
+def fit(s: Strategy, data: Mapping[str, Any], *, alpha: float = 0.05) -> Any:
+    """Apply the strategy's estimator to arrays of shape ``(S, n)`` (see :mod:`.estimators`)."""
+    from . import estimators
+
+    y, x = data[s.outcome], data[s.exposure]
+    covs = [data[c] for c in s.adjustment]
+    if s.name in ("adjustment", "randomised"):
+        return estimators.ols(y, x, covs, alpha=alpha)
+    if s.name == "instrument" and s.instrument is not None:
+        return estimators.tsls(y, x, data[s.instrument], covs, alpha=alpha)
+    if s.name == "frontdoor":
+        return estimators.frontdoor(y, x, [data[m] for m in s.mediators], alpha=alpha)
+    raise ValueError(f"no estimator for the strategy {s.name!r}")
+
+
+def estimate_effect(s: Strategy, table: Table, *, columns: Mapping[str, str] | None = None,
+                    alpha: float = 0.05) -> Estimate:
+    """Estimate the effect of ``s.exposure`` on ``s.outcome`` from the table.
+
+    Raises :class:`DataError` for a strategy with no estimator, a missing or unusable column, or too few rows.
+    """
+    import numpy as np
+
+    if s.name not in ESTIMABLE:
+        raise DataError(f"the effect cannot be estimated here: the strategy is {s.name} ({s.reason})",
+                        hint="estimate supports randomised, adjustment, front-door and instrument strategies; "
+                             "give an adjustment set with --adjust to fit a regression anyway")
+    names = list(dict.fromkeys(s.columns))
+    col = {n: (columns or {}).get(n, n) for n in names}
+    missing = [n for n in names if not table.has(col[n])]
+    if missing:
+        raise DataError(f"{table.display}: no column for {', '.join(missing)}",
+                        hint="the estimator reads " + ", ".join(names) + "; name the columns by node id or use --map")
+    block = np.column_stack([table.usable(col[n]) for n in names])
+    keep = ~np.isnan(block).any(axis=1)
+    block = block[keep]
+    k = len(names) + 1
+    if len(block) < k + 2:
+        raise DataError(f"{table.display}: {len(block)} complete row(s); this model needs at least {k + 2}",
+                        hint="collect more rows or adjust for fewer variables")
+    data = {n: block[None, :, i] for i, n in enumerate(names)}
+    model = "two-stage least squares" if s.name == "instrument" else (
+        "front-door product of OLS fits (delta-method SE)" if s.name == "frontdoor" else "OLS")
+    if s.name in ("adjustment", "randomised"):
+        import statsmodels.api as sm
+
+        design = sm.add_constant(block[:, [0] + list(range(2, 2 + len(s.adjustment)))], has_constant="add")
+        res = sm.OLS(block[:, 1], design).fit()
+        lo, hi = res.conf_int(alpha)[1]
+        est, se, p = float(res.params[1]), float(res.bse[1]), float(res.pvalues[1])
+        if len(np.unique(block[:, 1])) == 2:
+            model = "OLS (linear probability model: the effect is a risk difference)"
+        if s.name == "randomised":
+            model += "; a difference between the randomised arms: valid only for data from the randomised study"
+            if s.arm == "crossover":
+                model += " (a crossover's pairing is not in a one-row-per-observation file; this ignores it)"
+    else:
+        f = fit(s, data, alpha=alpha)
+        est, se, lo, hi, p = (float(v[0]) for v in (f.estimate, f.se, f.lo, f.hi, f.p))
+    if not np.isfinite(se):
+        raise DataError(f"{table.display}: the model could not be fitted (collinear variables)",
+                        hint="check for duplicated or constant columns, or adjust for fewer variables")
+    return Estimate(s, est, se, float(lo), float(hi), p, int(keep.sum()), int((~keep).sum()), formula(s), model)
