@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 from html.parser import HTMLParser
@@ -148,7 +149,7 @@ def test_hypothesis_pages_follow_extends_rivals_and_shared_nodes(shipped_site):
     assert 'href="../h/mecfs-waste-compensatory-ne.html"' in registry       # rivals
     osc = re.search(r"Infraslow NE oscillation[^<]*\(<code>ne_oscillation</code>\)</td><td>(.*?)</td>", registry)
     assert osc and "ne-dysfunction-brain-fog.html" in osc.group(1)         # shared node
-    assert '<section id="diagram">' in page and "<svg" in page             # the report, made a page
+    assert '<section id="focus">' in page and page.count("<svg") == 2      # the report (focus and full diagrams)
 
 
 def test_index_is_presorted_per_column(shipped_site):
@@ -255,3 +256,21 @@ def test_cli_site_refuses_a_non_empty_folder_without_force(runner, tmp_path):
     res = runner.invoke(app, ["site", str(ROOT / "hypotheses"), "-o", str(out)])
     assert res.exit_code == 2 and "already holds files" in res.output
     assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_cli_site_calls_graphviz_once_per_page_with_a_diagram(runner, tmp_path, monkeypatch):
+    real = shutil.which("dot")
+    if real is None:
+        pytest.skip("no Graphviz")
+    log, bindir = tmp_path / "calls.log", tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "dot").write_text(f'#!/bin/sh\necho call >> "{log}"\nexec "{real}" "$@"\n', encoding="utf-8")
+    (bindir / "dot").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
+    folder = tmp_path / "reg"
+    folder.mkdir()
+    for name in ("ne-vasomotion-glymphatic.yaml", "ne-dysfunction-brain-fog.yaml"):
+        shutil.copy(ROOT / "hypotheses" / name, folder / name)
+    res = runner.invoke(app, ["site", str(folder), "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 3  # two hypothesis pages and the map

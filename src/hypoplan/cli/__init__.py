@@ -54,6 +54,7 @@ COMMAND_OF = {
     "check": "check", "analyze": "analyze", "plan": "plan", "catalog": "catalog", "power": "power",
     "render": "render", "aims": "aims", "report": "report", "diff": "diff", "review": "review", "lint": "lint",
     "fmt": "fmt", "new": "new", "import": "interop", "export": "interop", "schema": "schema",
+    "map": "map", "site": "site",
 }
 
 
