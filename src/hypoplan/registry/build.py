@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .citations import CitationEntry, EvidenceSummary, citation_index, evidence_summary
-from .conflicts import Conflict, find_conflicts
+from .conflicts import Conflict, conflicts_by_hypothesis, find_conflicts
 from .experiments import Experiment, rank_experiments, rival_pairs
 from .merge import Link, MergedGraph, merge_entries
 from .model import Entry
@@ -36,9 +37,17 @@ class RegistryMap:
     experiments: tuple[Experiment, ...]
     rival_pairs: tuple[tuple[str, str], ...]
 
-    def contested_links(self, hypothesis_id: str) -> int:
-        """How many of a file's own edges are in a conflict."""
-        return len({i for c in self.conflicts for h, i in c.places if h == hypothesis_id})
+    @cached_property
+    def _by_hypothesis(self) -> dict[str, list[Conflict]]:
+        return conflicts_by_hypothesis(self.conflicts)
+
+    def conflicts_of(self, hypothesis_id: str) -> list[Conflict]:
+        """The conflicts naming a hypothesis, in map order (indexed once, not searched per hypothesis)."""
+        return self._by_hypothesis.get(hypothesis_id, [])
+
+    def conflicted_edges(self, hypothesis_id: str) -> set[int]:
+        """The indices of a file's own edges that take part in a conflict."""
+        return {i for c in self.conflicts_of(hypothesis_id) for h, i in c.places if h == hypothesis_id}
 
     def to_json(self) -> dict[str, object]:
         shared_nodes = [n for n in self.graph.nodes.values() if len(n.declared_in) >= 2]

@@ -84,7 +84,7 @@ def index_rows(m: RegistryMap, changed: Mapping[str, str | None]) -> list[Row]:
     is contested when its confidence says so or when it takes part in a conflict with another file."""
     rows = []
     for e in m.entries:
-        in_conflict = {i for c in m.conflicts for hid, i in c.places if hid == e.id}
+        in_conflict = m.conflicted_edges(e.id)
         own = {(ed.source, ed.target) for i, ed in enumerate(e.hypothesis.edges) if i in in_conflict}
         contested = sum(1 for ed in e.resolved.edges
                         if ed.confidence.value == "contested" or (ed.source, ed.target) in own)
@@ -281,7 +281,7 @@ def registry_section(m: RegistryMap, entry: Entry) -> str:
     if shared:
         parts.append("<h3>Nodes shared with other hypotheses</h3><table><thead><tr><th>Node</th><th>Also in</th>"
                      "</tr></thead><tbody>" + "".join(shared) + "</tbody></table>")
-    mine = [c for c in m.conflicts if entry.id in c.hypotheses]
+    mine = m.conflicts_of(entry.id)
     if mine:
         parts.append("<h3>Conflicts in the registry involving this hypothesis</h3><ul>"
                      + "".join(f"<li>[{h(c.kind)}] {h(c.message)}</li>" for c in mine) + "</ul>")
