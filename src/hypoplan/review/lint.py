@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from ..check import no_effect_message
 from ..errors import Diagnostic, Severity, UsageError
 from ..graph import build_graph
 from ..loader import HypothesisFile
@@ -243,8 +244,7 @@ def focus_claims_no_effect(ctx: LintContext) -> Iterator[Finding]:
     for x in focus.exposure:
         for y in focus.outcome:
             if x in g and y in g and x != y and not nx.has_path(g, x, y):
-                yield Finding(("focus",), f"no directed path leads from exposure '{x}' to outcome '{y}': this "
-                              f"graph claims {x} has no effect on {y}",
+                yield Finding(("focus",), no_effect_message(x, y),
                               "keep it if a null effect is the hypothesis; otherwise add the causal edges from "
                               "the exposure towards the outcome")
 
