@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from . import app
-from .common import err, handle_errors
+from .common import check_catalog_option, err, handle_errors
 
 if TYPE_CHECKING:
     from ..registry.build import RegistryMap
@@ -77,8 +77,7 @@ def site(
         raise UsageError(f"{output} is a file", hint="give -o a folder for the site")
     if output.is_dir() and any(output.iterdir()) and not force:
         raise UsageError(f"{output} already holds files", hint="pass --force to write into it, or choose another -o")
-    if catalog is not None and not catalog.is_file():
-        raise UsageError(f"{catalog}: no such catalog file", hint="give a catalog YAML file or leave out --catalog")
+    check_catalog_option(catalog)
     loaded = load_folder(folder)
     m = load_registry(folder, catalog, loaded=loaded)
     pages: dict[str, str] = {}
