@@ -148,8 +148,8 @@ def rank_experiments(entries: Sequence[Entry], catalog: Catalog, *, limit: int |
         for this, other in (pair, pair[::-1]):
             g = graph(this)
             found = pair_predictions(g, graph(other), other, catalog, _species(by_id[this]),
-                                     stated_this=getattr(by_id[this].resolved, "predictions", ()),
-                                     stated_rival=getattr(by_id[other].resolved, "predictions", ()))
+                                     stated_this=by_id[this].resolved.predictions,
+                                     stated_rival=by_id[other].resolved.predictions)
             for nodes, kind, said, rival_said, decisive in found:
                 methods = [method(this, n) for n in nodes]
                 if any(m is None for m in methods):

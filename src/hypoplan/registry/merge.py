@@ -132,11 +132,8 @@ _SAME_AS_SPLIT = re.compile(r"^([A-Za-z][A-Za-z0-9_.\-]*)\s*[:#/]\s*([A-Za-z][A-
 
 
 def same_as_of(node: Node) -> tuple[str, ...]:
-    """The node's ``same_as:`` entries; read defensively (the field may not exist in this schema version)."""
-    value = getattr(node, "same_as", None) or ()
-    if isinstance(value, str):
-        value = (value,)
-    return tuple(str(v) for v in value)
+    """The node's ``same_as:`` entries."""
+    return tuple(node.same_as)
 
 
 def _declared(entries: Sequence[Entry]) -> dict[Instance, Node]:
