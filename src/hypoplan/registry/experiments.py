@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..design.evidence import label
+from ..design.rivals import _KIND_ORDER
 from ..graph import build_graph
 from .model import Entry
 
@@ -37,8 +38,9 @@ __all__ = [
     "rival_pairs",
 ]
 
-_KIND_RANK = {"opposite sign": 0, "opposite direction": 1, "effect vs none": 2, "stated": 3,
-              "unsigned effect vs none": 4, "independence": 5}
+#: How strong each kind of prediction is: the rival engine's own order (one table, so the two cannot drift).
+#: design/rivals.py keeps it private; it could export it as KIND_ORDER.
+_KIND_RANK = _KIND_ORDER
 
 
 @dataclass(frozen=True)
