@@ -218,3 +218,23 @@ def test_front_door_graph_without_catalog_entries(runner, tmp_path):
     res = runner.invoke(app, ["test-data", str(dag), str(data), "--format", "json"])
     skipped = json.loads(res.stdout)["skipped"]
     assert {"x": "M", "y": "U", "given": ["X"], "reason": "U is latent (observed: false)"} in skipped
+
+
+def test_logit_for_a_binary_outcome_matches_statsmodels(runner, tmp_path):
+    import numpy as np
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(3)
+    c = rng.normal(size=400)
+    x = 0.5 * c + rng.normal(size=400)
+    y = (rng.logistic(size=400) < 0.7 * x + 0.5 * c).astype(int)
+    data = tmp_path / "b.csv"
+    data.write_text("X,Y,C\n" + "".join(f"{a:.17g},{b},{d:.17g}\n" for a, b, d in zip(x, y, c)))
+    dag = tmp_path / "b.dagitty"
+    dag.write_text("dag {\nX [exposure]\nY [outcome]\nC -> X\nC -> Y\nX -> Y\n}\n")
+    out = json.loads(runner.invoke(app, ["estimate", str(dag), str(data), "--logit", "--format", "json"]).stdout)
+    ref = sm.Logit(y, sm.add_constant(np.column_stack([x, c]))).fit(disp=0)
+    assert (out["estimate"], out["se"]) == pytest.approx((ref.params[1], ref.bse[1]), rel=1e-5)
+    assert "log odds ratio" in out["model"]
+    res = runner.invoke(app, ["estimate", str(dag), str(data), "--logit", "--adjust", "", "-x", "C", "-y", "X"])
+    assert res.exit_code == 2 and "--logit needs a 0/1 outcome" in res.output

@@ -271,6 +271,8 @@ def estimate(
     exposure: str = typer.Option(None, "--exposure", "-x", help="Exposure node (default: the focus)."),
     outcome: str = typer.Option(None, "--outcome", "-y", help="Outcome node (default: the focus)."),
     observational: bool = typer.Option(False, "--observational", help=OBSERVATIONAL_HELP),
+    logit: bool = typer.Option(False, "--logit", help="For a 0/1 outcome: a logistic GLM (log odds ratio) "
+                               "instead of the linear probability model (risk difference)."),
     map_file: Path = typer.Option(None, "--map", help=MAP_HELP),
     alpha: float = typer.Option(0.05, "--alpha", min=1e-6, max=0.5, help="1 - confidence level of the interval."),
     format: DataFormat = typer.Option(DataFormat.text, "--format", "-f", help="Output format."),
@@ -301,7 +303,7 @@ def estimate(
     columns = _columns(table, map_file, g)
     available = {n for n in g if table.has(columns.get(n, n))}
     strategy = _strategy(loaded, g, exposure, outcome, adjust, observational, available)
-    result = estimate_effect(strategy, table, columns=columns, alpha=alpha)
+    result = estimate_effect(strategy, table, columns=columns, alpha=alpha, logit=logit)
     if format is DataFormat.json:
         typer.echo(dumps_json(result.to_json()))
         return

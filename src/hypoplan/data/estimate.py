@@ -78,8 +78,11 @@ def fit(s: Strategy, data: Mapping[str, Any], *, alpha: float = 0.05) -> Any:
 
 
 def estimate_effect(s: Strategy, table: Table, *, columns: Mapping[str, str] | None = None,
-                    alpha: float = 0.05) -> Estimate:
+                    alpha: float = 0.05, logit: bool = False) -> Estimate:
     """Estimate the effect of ``s.exposure`` on ``s.outcome`` from the table.
+
+    ``logit``: for a 0/1 outcome under a regression strategy, a binomial GLM with a logit link
+    (statsmodels), so the effect is a log odds ratio instead of a risk difference.
 
     Raises :class:`DataError` for a strategy with no estimator, a missing or unusable column, or too few rows.
     """
@@ -105,6 +108,12 @@ def estimate_effect(s: Strategy, table: Table, *, columns: Mapping[str, str] | N
     data = {n: block[None, :, i] for i, n in enumerate(names)}
     model = "two-stage least squares" if s.name == "instrument" else (
         "front-door product of OLS fits (delta-method SE)" if s.name == "frontdoor" else "OLS")
+    binary_outcome = len(np.unique(block[:, 1])) == 2
+    if logit and (s.name not in ("adjustment", "randomised") or not binary_outcome):
+        raise DataError(f"--logit needs a 0/1 outcome and a regression strategy (here: {s.name}, "
+                        f"{'a 0/1' if binary_outcome else 'a continuous'} outcome)", hint="drop --logit")
+    if logit:
+        return _logit(s, block, keep, alpha, table.display)
     if s.name in ("adjustment", "randomised"):
         import statsmodels.api as sm
 
@@ -112,8 +121,8 @@ def estimate_effect(s: Strategy, table: Table, *, columns: Mapping[str, str] | N
         res = sm.OLS(block[:, 1], design).fit()
         lo, hi = res.conf_int(alpha)[1]
         est, se, p = float(res.params[1]), float(res.bse[1]), float(res.pvalues[1])
-        if len(np.unique(block[:, 1])) == 2:
-            model = "OLS (linear probability model: the effect is a risk difference)"
+        if binary_outcome:
+            model = "OLS (linear probability model: the effect is a risk difference; --logit for a log odds ratio)"
         if s.name == "randomised":
             model += "; a difference between the randomised arms: valid only for data from the randomised study"
             if s.arm == "crossover":
@@ -125,3 +134,27 @@ def estimate_effect(s: Strategy, table: Table, *, columns: Mapping[str, str] | N
         raise DataError(f"{table.display}: the model could not be fitted (collinear variables)",
                         hint="check for duplicated or constant columns, or adjust for fewer variables")
     return Estimate(s, est, se, float(lo), float(hi), p, int(keep.sum()), int((~keep).sum()), formula(s), model)
+
+
+def _logit(s: Strategy, block: Any, keep: Any, alpha: float, display: str) -> Estimate:
+    """A binomial GLM with a logit link (statsmodels): the coefficient of the exposure, a log odds ratio."""
+    import warnings
+
+    import numpy as np
+    import statsmodels.api as sm
+
+    y = (block[:, 1] == block[:, 1].max()).astype(float)
+    design = sm.add_constant(block[:, [0] + list(range(2, 2 + len(s.adjustment)))], has_constant="add")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            res = sm.GLM(y, design, family=sm.families.Binomial()).fit()
+        except Exception as exc:  # noqa: BLE001 -- separation and non-convergence arrive as many types
+            raise DataError(f"{display}: the logistic model could not be fitted ({str(exc).splitlines()[0]})",
+                            hint="perfect separation? drop --logit to fit a linear probability model") from None
+    lo, hi = res.conf_int(alpha)[1]
+    est, se = float(res.params[1]), float(res.bse[1])
+    if not np.isfinite(se):
+        raise DataError(f"{display}: the logistic model could not be fitted (collinear variables)")
+    return Estimate(s, est, se, float(lo), float(hi), float(res.pvalues[1]), int(keep.sum()), int((~keep).sum()),
+                    formula(s) + " (binomial, logit link)", "GLM binomial (logit): the effect is a log odds ratio")
