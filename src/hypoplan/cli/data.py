@@ -434,10 +434,10 @@ def _diagnosis_text(results: list[Any], hid: str) -> str:
     if s.adjustment:
         lines.append(f"{'conditioning set' if s.name == 'instrument' else 'adjustment set'}: {', '.join(s.adjustment)}")
     lines.append("")
-    lines.append(f"{'n':>8} {'bias':>9} {'rmse':>8} {'power':>7} {'coverage':>9} {'mean est':>9}")
+    lines.append(f"{'n':>8} {'bias':>9} {'rmse':>8} {'power':>7} {'coverage':>9} {'mean est':>9} {'type-S':>7}")
     for r in d.rows:
         lines.append(f"{r.n:>8} {_f(r.bias, '+.4f'):>9} {_f(r.rmse, '.4f'):>8} {_f(r.power):>7} "
-                     f"{_f(r.coverage):>9} {_f(r.mean_estimate, '.4f'):>9}")
+                     f"{_f(r.coverage):>9} {_f(r.mean_estimate, '.4f'):>9} {_f(r.type_s):>7}")
     for res in results:
         if res.rival_id is None:
             continue

@@ -6,7 +6,8 @@ the exposure on the outcome (``SCM.total_effect``).  Data strategy: n rows drawn
 model (the exposure randomised for a ``randomised`` strategy).  Answer strategy: the plan's
 estimator (:mod:`.estimate`).  Diagnosands over the simulations, for each n:
 bias = mean(est − θ); rmse = √mean((est − θ)²); power = share with p ≤ α;
-coverage = share of intervals containing θ; mean and SD of the estimates.
+coverage = share of intervals containing θ; mean and SD of the estimates; type-S rate = share
+of significant estimates with the wrong sign (Gelman & Carlin 2014; undefined when θ = 0).
 
 With a rival, the same design is applied to data drawn from the rival's model (``rows``; the
 same verdicts on this hypothesis's own data are ``when_this_is_true``): a study
@@ -42,6 +43,7 @@ class DiagnosisRow:
     coverage: float
     mean_estimate: float
     sd_estimate: float
+    type_s: float
     sims: int
 
     def to_json(self) -> dict[str, Any]:
@@ -172,11 +174,14 @@ def _row(n: int, r: dict[str, Any], theta: float, alpha: float) -> DiagnosisRow:
     est, lo, hi, p = (r[k][ok] for k in ("estimate", "lo", "hi", "p"))
     if not ok.any():
         nan = math.nan
-        return DiagnosisRow(n, nan, nan, nan, nan, nan, nan, 0)
+        return DiagnosisRow(n, nan, nan, nan, nan, nan, nan, nan, 0)
     err = est - theta
-    return DiagnosisRow(n, float(err.mean()), float(math.sqrt((err**2).mean())), float((p <= alpha).mean()),
+    significant = p <= alpha
+    wrong_sign = significant & (np.sign(est) != np.sign(theta)) if theta != 0 else np.zeros_like(significant)
+    type_s = float(wrong_sign.sum() / significant.sum()) if significant.any() and theta != 0 else math.nan
+    return DiagnosisRow(n, float(err.mean()), float(math.sqrt((err**2).mean())), float(significant.mean()),
                         float(((lo <= theta) & (theta <= hi)).mean()), float(est.mean()),
-                        float(est.std(ddof=1)) if len(est) > 1 else math.nan, int(ok.sum()))
+                        float(est.std(ddof=1)) if len(est) > 1 else math.nan, type_s, int(ok.sum()))
 
 
 def _verdicts(n: int, r: dict[str, Any], this: float, rival: float) -> RivalRow:
