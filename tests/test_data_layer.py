@@ -49,8 +49,8 @@ def table_of(values: dict[str, np.ndarray], names: list[str] | None = None) -> T
 
 
 def test_effect_size_conversions_match_published_formulas():
-    assert r_from_d(0.5) == pytest.approx(0.2425, abs=1e-4)  # Cohen 1988 table 2.2.1: d .5 ~ r .243
-    assert r_from_d(0.8) == pytest.approx(0.3714, abs=1e-4)  # d .8 ~ r .371
+    assert r_from_d(0.5) == pytest.approx(0.2425, abs=1e-4)  # 0.5 / √4.25, by hand
+    assert r_from_d(0.8) == pytest.approx(0.3714, abs=1e-4)  # 0.8 / √4.64
     assert d_from_odds_ratio(math.exp(math.pi / math.sqrt(3))) == pytest.approx(1.0)
     assert beta_from_effect_size(EffectSize(measure="r", value=-0.47)) == -0.47
     assert beta_from_effect_size(EffectSize(measure="percent-change", value=12)) is None
