@@ -238,3 +238,25 @@ def test_logit_for_a_binary_outcome_matches_statsmodels(runner, tmp_path):
     assert "log odds ratio" in out["model"]
     res = runner.invoke(app, ["estimate", str(dag), str(data), "--logit", "--adjust", "", "-x", "C", "-y", "X"])
     assert res.exit_code == 2 and "--logit needs a 0/1 outcome" in res.output
+
+
+def test_crossover_data_and_the_paired_analysis(runner, tmp_path):
+    data = tmp_path / "co.csv"
+    res = runner.invoke(app, ["simulate", MECFS, "-n", "1500", "--seed", "8", "--randomise", "zolpidem",
+                              "--crossover", "--effect", "zolpidem->nrem_sleep=0.6", "-o", str(data)])
+    assert res.exit_code == 0, res.output
+    lines = data.read_text().splitlines()
+    assert lines[0].startswith("participant,period,") and len(lines) == 1 + 2 * 1500
+    out = json.loads(runner.invoke(app, ["estimate", MECFS, str(data), "--pair-by", "participant",
+                                         "--format", "json"]).stdout)
+    from hypoplan.api import load
+    from hypoplan.data.scm import build_scm
+
+    truth = build_scm(load(MECFS).graph(), overrides=[("zolpidem", "nrem_sleep", 0.6)]).total_effect(
+        "zolpidem", "unrefreshing_sleep")
+    assert out["n"] == 1500 and out["model"].startswith("paired t")
+    assert out["ci"][0] <= truth <= out["ci"][1]
+    res = runner.invoke(app, ["estimate", MECFS, str(data), "--pair-by", "participant", "--observational"])
+    assert res.exit_code == 2 and "--pair-by applies to a randomised crossover" in res.output
+    res = runner.invoke(app, ["simulate", MECFS, "-n", "5", "--crossover"])
+    assert res.exit_code == 2 and "--crossover needs --randomise" in res.output

@@ -118,10 +118,8 @@ def _crossover(model: SCM, strategy: Strategy, n: int, sims: int, rng: Any, alph
     other node is drawn afresh in each period, the randomised node set to 0 then 1; paired analysis."""
     from . import estimators
 
-    r, y = strategy.exposure, strategy.outcome
-    roots = [v for v in model.order if not model.parents.get(v) and v != r]
-    control = model.sample(n, rng, sims=sims, do={r: 0.0})
-    treated = model.sample(n, rng, sims=sims, do={**{v: control[v] for v in roots}, r: 1.0})
+    control, treated = model.sample_crossover(n, rng, strategy.exposure, sims=sims)
+    y = strategy.outcome
     f = estimators.paired(treated[y] - control[y], alpha=alpha)
     return {"estimate": f.estimate, "lo": f.lo, "hi": f.hi, "p": f.p}
 
