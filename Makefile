@@ -46,6 +46,7 @@ lint: $(STAMP)
 
 bench: install
 	$(BIN)/python bench/bench_analysis.py
+	$(BIN)/python bench/bench_data.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache build src/*.egg-info
