@@ -14,7 +14,7 @@ help:
 	@echo "make demo   install everything and run hypoplan on the shipped hypotheses (writes $(OUT)/)"
 	@echo "make test   install everything and run the test suite"
 	@echo "make lint   ruff and mypy (pinned in the test extra), as CI runs them"
-	@echo "make bench  run the benchmarks in bench/"
+	@echo "make bench  run the benchmarks in bench/ (whole commands vs the import floor, then the analysis)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +45,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: install
+	$(BIN)/python bench/bench_commands.py
 	$(BIN)/python bench/bench_analysis.py
 	$(BIN)/python bench/bench_data.py
+	$(BIN)/python bench/bench_registry.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache build src/*.egg-info

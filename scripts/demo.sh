@@ -27,15 +27,27 @@ step "plan: measures, controls, exclusions, feasibility, sample size, rival pred
 $hp plan "$main" --format markdown -o "$out/plan.md" --force
 $hp plan "$main" --format json -o "$out/plan.json" --force
 
-step "render: causal diagram (SVG) and a Mermaid version for GitHub"
+step "render: causal diagram (SVG), its focused view, and a Mermaid version for GitHub"
 $hp render "$main" --format svg -o "$out/mecfs-ne-vasomotion.svg" --force
+$hp render "$main" --focus --format svg -o "$out/mecfs-ne-vasomotion-focus.svg" --force
 $hp render "$main" --format mermaid -o "$out/mecfs-ne-vasomotion.mmd" --force
 
 step "aims: NIH Specific Aims scaffold"
 $hp aims "$main" -o "$out/aims.md" --force
 
+step "protocol: SPIRIT protocol and OSF preregistration skeletons, next to the aims"
+$hp protocol "$main" -o "$out/protocol.md" --force
+$hp protocol "$main" --template osf-prereg -o "$out/preregistration.md" --force
+
 step "report: one self-contained HTML page"
 $hp report "$main" -o "$out/report.html" --force
+
+step "map: the shipped hypotheses as one body of evidence (shared nodes, conflicts, decisive experiments)"
+$hp map hypotheses --format md -o "$out/map.md" --force
+$hp map hypotheses --format json -o "$out/map.json" --force
+
+step "site: a static registry site (index, one page per hypothesis, map, citations)"
+$hp site hypotheses -o "$out/site" --force
 
 step "power: a G*Power reference value (d = 0.5 two-sample t test)"
 $hp power --design two-sample --effect-size 0.5
@@ -55,4 +67,4 @@ $hp estimate "$main" "$out/simulated-crossover.csv" --pair-by participant | tee 
 step "diagnose: bias, RMSE, power and coverage by simulation, and against the rival (small run)"
 $hp diagnose "$main" --n 100,400 --sims 100 --rival | tee "$out/diagnose.txt"
 
-printf '\nDone. Open %s/report.html in a browser; the plan is in %s/plan.md.\n' "$out" "$out" >&2
+printf '\nDone. Open %s/report.html in a browser; the plan is in %s/plan.md; the registry site is %s/site/index.html.\n' "$out" "$out" "$out" >&2

@@ -76,6 +76,17 @@ def small_hypothesis(**overrides: Any) -> Hypothesis:
     return Hypothesis.model_validate(data)
 
 
+def checkable(h: Hypothesis) -> Hypothesis:
+    """``h`` with an evidence item on every causal edge above 'speculative' that cites none, so that 'check'
+    accepts it (E050) and the commands that refuse what 'check' rejects (plan, render, aims, report) accept it."""
+    data = h.model_dump(mode="json", exclude_none=True)
+    for edge in data["edges"]:
+        if edge.get("type", "causes") == "causes" and edge.get("confidence") != "speculative" and not edge.get("evidence"):
+            edge["evidence"] = [{"species": "human", "design": "cohort", "reference": "Test fixture 2024",
+                                 "finding": "a fixture's stand-in finding"}]
+    return Hypothesis.model_validate(data)
+
+
 def small_analysis() -> AnalysisResult:
     """What the analysis says about :func:`small_hypothesis` (written by hand: one causal path, one open backdoor)."""
     return AnalysisResult(

@@ -8,11 +8,12 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from render_fixtures import HOSTILE, assert_golden, hostile_hypothesis, small_hypothesis
+from render_fixtures import HOSTILE, assert_golden, checkable, hostile_hypothesis, small_hypothesis
 
 from hypoplan.cli import app
 from hypoplan.graph import build_graph
 from hypoplan.render.aims import (
+    SECTION_BUDGET,
     WORD_BUDGET,
     Placeholder,
     aims_docx,
@@ -57,20 +58,23 @@ def test_focal_nodes_and_untested_links_by_brute_force():
     # x -> m -> y is the only directed path; c and u are not on it; x <-> y is not directed
     assert focal_nodes(g, ["x"], ["y"]) == ["x", "m", "y"]
     links = {(u, v): why for u, v, why in untested_links(g, ["x", "m", "y"])}
-    assert links == {("x", "m"): "animal evidence only", ("m", "y"): "speculative link; no evidence recorded"}
+    assert links == {("x", "m"): "mouse evidence only",
+                     ("m", "y"): "no evidence recorded in this file; rated speculative"}
 
 
 def test_structure_and_content_from_inputs():
     s = build_aims(small_hypothesis(), PLAN)
     md = aims_markdown(s)
-    for block in ("**Gap.**", "**Long-term goal.**", "**Objective.**", "**Central hypothesis.**", "**Rationale.**",
-                  "**Aim 1.**", "**Aim 2.**", "**Aim 3.**", "**Impact.**", "Expected outcome", "Null:"):
+    for block in ("**Gap.**", "**Long-term goal.**", "**Objective.**", "**Central hypothesis.**", "**Rationale**",
+                  "**Aim 1.**", "**Aim 2.**", "**Aim 3.**", "**Impact.**", "*Expected:*", "null result"):
         assert block in md
     assert "NOT-OD-25-132" in md.split("-->")[0]  # the policy note is the HTML comment at the top
-    assert "Determine whether low NE oscillation power causes unrefreshing sleep in adults with ME/CFS" in md
+    assert "Determine whether NE oscillation causes unrefreshing sleep in adults with ME/CFS" in md
     assert "Higher NE oscillation decreases unrefreshing sleep through vasomotion" in md  # + then − along x→m→y
-    assert "n = 128 (64 per group)" in md and "NIRS overnight" in md and "CSF DHPG" in md
-    assert "assumed effect size" in md and "**\\[AUTHOR: justify the assumed effect size" in md
+    assert "(n = 128)" in md and "NIRS overnight" in md and "CSF DHPG" in md
+    assert "**\\[AUTHOR: justify the assumed effect size" in md
+    # each aim: a hypothesis, one sentence of approach, one expected outcome
+    assert all(len(a.approach) == 1 and len(a.expected) == 1 for a in s.aims)
     assert "\\[AUTHOR: state the long-term goal" in md  # no program_goal in the fixture
     assert [a.kind for a in s.aims] == ["focal", "mechanism", "rival"]
 
@@ -114,7 +118,8 @@ def test_effect_size_is_quoted_only_when_recorded():
               "evidence": [{"species": "human", "design": "cohort", "finding": "f", "reference": "Doe 2020",
                             "citation": "pmid:999", "effect_size": {"measure": "d", "value": 0.42, "n": 38}}]}]
     md = aims_markdown(build_aims(small_hypothesis(edges=edges), None))
-    assert "Reported effect: d = 0.42, n = 38 (Doe 2020; pmid:999)" in md.replace("\\", "")
+    assert "Reported effect: d = 0.42, n = 38 [1, human]" in md.replace("\\", "")
+    assert "1. Doe 2020; pmid:999" in md
     md = aims_markdown(build_aims(small_hypothesis(), None))
     assert "Reported effect" not in md
 
@@ -134,10 +139,98 @@ def test_hostile_text_is_inert_markdown(text):
 
 def test_word_budget():
     s = build_aims(small_hypothesis(), PLAN)
-    assert word_count(s.plain_text()) < WORD_BUDGET
-    long = small_hypothesis(background=" ".join(["word"] * (WORD_BUDGET + 1)))
-    assert word_count(build_aims(long, PLAN).plain_text()) > WORD_BUDGET
+    assert word_count(s.plain_text()) < WORD_BUDGET and s.budget_warning() is None
+    assert sum(SECTION_BUDGET.values()) == WORD_BUDGET
+    assert sum(s.section_words().values()) == word_count(s.plain_text())
+    background = "This sentence is the author's own. " * 60
+    long = build_aims(small_hypothesis(background=background), PLAN)
+    warning = long.budget_warning()
+    assert warning is not None and "cut the background (" in warning
+    assert long.opening == (background.strip(),)  # kept whole: never cut mid-sentence
     assert word_count("Higher NE (d = 0.5) decreases sleep.") == 6
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "hypotheses").glob("*.yaml")), ids=lambda p: p.stem)
+def test_shipped_aims_fit_or_name_the_section_to_cut(path):
+    from hypoplan.loader import Repository, load_file, resolve
+    from hypoplan.plan import build_plan
+
+    hfile = load_file(path)
+    repo = Repository(path.parent, [hfile])
+    h = resolve(hfile, repo)
+    s = build_aims(h, build_plan(h, repository=repo).to_json())
+    counts = s.section_words()
+    warning = s.budget_warning()
+    if sum(counts.values()) <= WORD_BUDGET:
+        assert warning is None
+    else:
+        over = [k for k, n in counts.items() if n > SECTION_BUDGET[k]]
+        assert warning is not None and over and all(f"the {k} ({counts[k]} words" in warning for k in over)
+    assert 2 <= len(s.aims) <= 3 and next(a.kind for a in s.aims) == "focal"
+    md = aims_markdown(s)
+    assert "not been tested" not in md and "untested" not in md.lower()
+    # never invents, on real files too: every DOI and number of the page body is in the inputs
+    source = _inputs_text(h, build_plan(h, repository=repo).to_json())
+    body = md.split("-->", 1)[1].replace("\\", "")
+    assert all(doi in source for doi in DOI.findall(body))
+    numbering = {str(i) for i in range(1, max(3, len(s.references)) + 1)}  # aims and reference numbers
+    assert set(NUMBER.findall(body)) <= numbering | {"25", "132"} | set(NUMBER.findall(source))
+
+
+def _edge(source, target, confidence, *evidence):
+    return {"source": source, "target": target, "sign": "+", "confidence": confidence, "evidence": list(evidence)}
+
+
+def _ev(ref, species="human", design="observational", direction="supports", **extra):
+    return {"reference": ref, "species": species, "design": design, "direction": direction, "finding": "f", **extra}
+
+
+def test_fidelity_animal_only_weaker_in_humans_with_species():
+    h = small_hypothesis(edges=[_edge("x", "m", "established", _ev("Mouse 2020", "mouse", "optogenetic")),
+                                _edge("m", "y", "supported", _ev("Human 2021"))])
+    md = aims_markdown(build_aims(h, None))
+    assert "NE oscillation → vasomotion (supported in humans; established in mouse only)" in md
+    assert "vasomotion → unrefreshing sleep (supported):" in md
+    mouse = small_hypothesis(edges=h.model_dump(mode="json")["edges"],
+                             peco={"population": "mice", "exposure": "e", "comparator": "c", "outcome": "o",
+                                   "species": "mouse"})
+    assert "NE oscillation → vasomotion (established):" in aims_markdown(build_aims(mouse, None))
+
+
+def test_fidelity_rationale_cites_only_primary_support_on_that_link():
+    h = small_hypothesis(edges=[
+        _edge("x", "m", "suggestive", _ev("Quote 2024, quoted in a newspaper"), _ev("Opinion 2023", design="speculation"),
+              _ev("Review 2022", design="review"), _ev("Against 2020", direction="contradicts"),
+              _ev("Blog 2021", citation="https://example.org/press-release"), _ev("Primary 2019", design="rct")),
+        _edge("m", "y", "speculative", _ev("Lay 2020 [S]"))])
+    s = build_aims(h, None)
+    rationale = "\n".join("".join(map(str, t)) for t in s.rationale)
+    cited = {s.references[int(n) - 1] for n in re.findall(r"\[(\d+)", rationale)}
+    assert cited == {"Primary 2019"}
+    assert "vasomotion → unrefreshing sleep" not in rationale  # its only item is secondary
+    gap = ["".join(map(str, t)) for t in s.gap]
+    assert gap[0].startswith("NE oscillation → vasomotion: contradicted by [")
+    assert any("vasomotion → unrefreshing sleep: no primary supporting evidence recorded" in g for g in gap)
+
+
+def test_fidelity_gap_lists_contested_first_and_says_no_evidence_recorded():
+    h = small_hypothesis(edges=[_edge("x", "m", "speculative"),
+                                _edge("m", "y", "supported", _ev("Pro 2020"), _ev("Con 2021", direction="contradicts")),
+                                _edge("c", "x", "supported", _ev("Con 2022", direction="contradicts"))])
+    gap = ["".join(map(str, t)) for t in build_aims(h, None).gap]
+    assert gap[0].startswith("age → NE oscillation: contradicted by") and gap[1].startswith("vasomotion → unrefreshing")
+    assert gap[2] == "NE oscillation → vasomotion: no evidence recorded in this file; rated speculative."
+
+
+def test_impact_from_the_files_own_text_or_a_placeholder():
+    goal = "Map overnight clearance, so that treatments can target the sleeping brain."
+    impact = build_aims(small_hypothesis(program_goal=goal), None).impact
+    assert "treatments can target the sleeping brain" in impact[0] and isinstance(impact[-1], Placeholder)
+    impact = build_aims(small_hypothesis(), None).impact
+    assert str(impact[0]).startswith("The aims test whether NE oscillation") and isinstance(impact[-1], Placeholder)
 
 
 def test_docx_output():
@@ -163,7 +256,7 @@ def small_file(tmp_path: Path) -> Path:
     from hypoplan.writer import dump_hypothesis
 
     path = tmp_path / "small.yaml"
-    path.write_text(dump_hypothesis(small_hypothesis(background=" ".join(["word"] * 600))), encoding="utf-8")
+    path.write_text(dump_hypothesis(checkable(small_hypothesis(background=" ".join(["word"] * 600)))), encoding="utf-8")
     return path
 
 

@@ -92,9 +92,9 @@ def test_output_file_refuses_overwrite_without_force(runner, write, tmp_path):
 
 
 @pytest.mark.parametrize("args, code, message", [
-    (["--exposure", "Q"], 1, "exposure node 'Q' is not in the graph"),
+    (["--exposure", "Q"], 2, "--exposure: 'Q' is not a node of this hypothesis"),
     (["--exposure", "Y"], 1, "both exposure and outcome"),
-    (["--adjust", "nosuch"], 1, "adjusted node 'nosuch' is not in the graph"),
+    (["--adjust", "nosuch"], 2, "--adjust: 'nosuch' is not a node of this hypothesis"),
     (["--max-results", "0"], 2, ""),
 ])
 def test_bad_requests_exit_cleanly(runner, write, args, code, message):

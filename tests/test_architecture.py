@@ -1,6 +1,6 @@
 """The layering of the package, checked from the source: imports flow one way.
 
-schema → loader → graph → analysis → design → plan → render → review → cli.
+schema → loader → graph → analysis → design → plan, registry → render → review → cli.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "hypoplan"
 #: Layer of each top-level module or subpackage; a module may import only from its own layer or lower ones.
 LAYERS = {
     "errors": 0, "schema": 0,
-    "yamlio": 1, "loader": 1, "dagitty": 1, "writer": 1, "jsonschema": 1,
+    "naming": 0,
+    "yamlio": 1, "yamlfast": 1, "loader": 1, "dagitty": 1, "writer": 1, "jsonschema": 1,
     "graph": 2, "check": 2,
     "analysis": 3,
     "design": 4,
     "data": 4,  # the data layer (simulate, test-data, estimate, diagnose) sits beside design/
+    "registry": 5,
     "plan": 5,
     "render": 6,
     "review": 7,
@@ -85,6 +87,8 @@ def test_imports_flow_one_way(path: Path):
         # the data layer fits models to data: statsmodels is its tool (imported lazily, see below)
         ("statsmodels", {"design/power.py", "data"}),
         ("subprocess", {"render/graphviz.py", "review/git.py"}),
+        ("yaml", {"yamlfast.py"}),  # PyYAML/libyaml: the fast read path only
+        ("ruamel", {"yamlio.py", "writer.py", "review/fmt.py"}),  # round-trip: the reference path and rewriting
     ],
 )
 def test_libraries_stay_in_their_module(library: str, allowed: set[str]):

@@ -15,7 +15,7 @@ COMMANDS = sorted(cmd.name for cmd in typer.main.get_command(app).commands.value
 
 
 def test_all_command_modules_registered():
-    assert len(COMMANDS) >= 20  # 15 before `catalog`; simulate, test-data, estimate, diagnose; others in parallel
+    assert len(COMMANDS) >= 23  # 15 before catalog, protocol, simulate, test-data, estimate, diagnose, map, site
 
 
 @pytest.mark.parametrize("name", COMMANDS)

@@ -15,8 +15,8 @@ from hypoplan.schema import Hypothesis
 
 ROOT = Path(__file__).resolve().parents[1]
 OTHER = Path(__file__).parent / "data" / "other_field"
-KEYS = ["hypothesis", "peco", "design", "estimand", "outcomes", "measures", "adjustment", "controls", "exclusions", "feasibility",
-        "sample_size", "discriminating_predictions", "missing"]
+KEYS = ["hypothesis", "peco", "design", "estimand", "outcomes", "measures", "adjustment", "controls", "controls_left_out", "exclusions", "feasibility",
+        "sample_size", "sizing", "discriminating_predictions", "missing"]
 
 
 def _plan(path: Path) -> dict:
@@ -32,7 +32,7 @@ def test_other_field_plan_uses_its_own_catalog():
     assert by_node["pm25"]["role"] == "exposure" and by_node["pm25"]["method"]["id"] == "personal-pm-monitor"
     assert by_node["inflammation"]["method"]["id"] == "feno"  # the proxy before the bronchial biopsy
     kinds = {c["kind"]: c for c in plan["controls"]}
-    assert kinds["healthy"]["matched_on"] == ["Household income"]
+    assert kinds["healthy"]["matched_on"] == ["Household income", "Sex", "Age"]  # sex and age always (SABV)
     assert any(c["name"] == "COPD" for c in plan["controls"])
     assert any(c["kind"] == "within-subject" and "Budesonide" in c["name"] for c in plan["controls"])
     assert any("Inhaled corticosteroids" in e["criterion"] and e["references"] for e in plan["exclusions"])
@@ -46,6 +46,12 @@ def test_other_field_plan_uses_its_own_catalog():
     assert "proxy" in preds[1]["feasibility"]  # the cheaper, direct measurement ranks first
     text = json.dumps(plan)
     assert "ME/CFS" not in text and "PEM" not in text
+    # issue 9: nothing hard-wired to one field, in the JSON or the Markdown
+    md = render_plan_markdown(plan).lower()
+    for word in ("sleep", "oscillation", "0.02 hz", "infraslow", "night", "post-exertional", "fibromyalgia"):
+        assert word not in text.lower() and word not in md, word
+    assert plan["design"]["strategy"] == "adjustment" and plan["adjustment"]["set"] == ["income"]
+    assert plan["estimand"]["intercurrent_events"] == []  # none in its catalog: never invented
 
 
 def test_no_match_hypothesis_says_what_is_missing():
@@ -110,10 +116,18 @@ def test_shipped_mecfs_plan_meets_the_issue():
     assert method["invasiveness"] == "none" and method["caveats"]  # a non-invasive human proxy with its caveat
     assert "cannot be measured in humans" in exposure["note"]
     kinds = [c["kind"] for c in plan["controls"]]
-    assert "healthy" in kinds and kinds.count("disease") >= 2 and "within-subject" in kinds
+    assert "healthy" in kinds and kinds.count("disease") == 2 and "within-subject" in kinds
     healthy = next(c for c in plan["controls"] if c["kind"] == "healthy")
-    assert "Age" in healthy["matched_on"] and healthy["references"]
-    assert any(c["kind"] == "within-subject" and "Zolpidem" in c["name"] for c in plan["controls"])
+    assert {"Age", "Sex"} <= set(healthy["matched_on"]) and healthy["references"]
+    # issue 9: never matched on consequences of ME/CFS; the circular outcome gets a within-person design
+    assert not {"Anxiety and chronic stress", "Orthostatic intolerance (cerebral blood flow fall on tilt, POTS)"} \
+        & set(healthy["matched_on"])
+    assert any(c["kind"] == "within-person" and "several nights" in c["rationale"] for c in plan["controls"])
+    assert plan["design"]["strategy"] == "randomised"
+    zolpidem = next(c for c in plan["controls"] if c["kind"] == "within-subject" and "Zolpidem" in c["name"])
+    assert "positive control" in zolpidem["name"] and "Read-out caveat" in zolpidem["rationale"]
+    events = {e["event"] for e in plan["estimand"]["intercurrent_events"]}
+    assert any("PEM" in e for e in events) and any("missed" in e for e in events)
     assert plan["exclusions"] and all(e["reason"] and e["references"] for e in plan["exclusions"])
     assert any("DHPG" in e["reason"] for e in plan["exclusions"])
     feas = {f["topic"]: f for f in plan["feasibility"]}
@@ -173,3 +187,25 @@ def test_cli_plan_reads_dagitty(runner, tmp_path):
     plan = json.loads(r.stdout[r.stdout.index("{"):])
     assert plan["hypothesis"]["id"] == "t"
     assert any("X: no constructs given" in m for m in plan["missing"])
+
+
+FM = ROOT / "hypotheses" / "fm-sympathetic-pain.yaml"
+
+
+@pytest.mark.skipif(not FM.exists(), reason="shipped hypothesis not present")
+def test_shipped_fm_plan_proposes_the_randomised_ne_challenge():
+    plan = _plan(FM)
+    d = plan["design"]
+    assert d["strategy"] == "randomised" and "NE challenge" in d["strategy_reason"]
+    assert plan["outcomes"]["primary"]["node"] == "ne_evoked_pain"
+    # FM pain is the FM criteria: a case-vs-control comparison on it is refused
+    assert any(c["kind"] == "within-person" and "Fibromyalgia pain" in c["name"] for c in plan["controls"])
+    # the exposure's sympathetic driver is read by MSNA (direct), not by Holter HRV (cardiac, largely vagal)
+    symp = next(m for m in plan["measures"] if m["node"] == "sympathetic_activity")
+    assert symp["method"]["id"] == "msna-microneurography"
+    # only the NE-vs-saline contrast is labelled randomised
+    from hypoplan.loader import load_file
+
+    h = load_file(FM).hypothesis
+    rct = {(e.source, e.target) for e in h.edges for ev in e.evidence if ev.design.value == "rct"}
+    assert rct == {("ne_challenge", "nociceptor_ne"), ("nociceptor_ne", "ne_evoked_pain")}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import graphviz
 import pytest
-from render_fixtures import HOSTILE, assert_golden, hostile_hypothesis, small_analysis, small_hypothesis
+from render_fixtures import HOSTILE, assert_golden, checkable, hostile_hypothesis, small_analysis, small_hypothesis
 
 from hypoplan.cli import app
 from hypoplan.graph import build_graph
@@ -216,7 +216,7 @@ def small_file(tmp_path: Path) -> Path:
     from hypoplan.writer import dump_hypothesis
 
     path = tmp_path / "small.yaml"
-    path.write_text(dump_hypothesis(small_hypothesis()), encoding="utf-8")
+    path.write_text(dump_hypothesis(checkable(small_hypothesis())), encoding="utf-8")
     return path
 
 
@@ -329,8 +329,8 @@ def test_cli_highlight_minimal_recolours_given_the_set(runner, tmp_path):
 
     h = small_hypothesis(focus={"exposure": "x", "outcome": "y"},
                          edges=[e for e in small_hypothesis().model_dump(mode="json")["edges"] if e["type"] != "confounded"])
-    path = tmp_path / "h.yaml"
-    path.write_text(dump_hypothesis(h), encoding="utf-8")
+    path = tmp_path / "small.yaml"
+    path.write_text(dump_hypothesis(checkable(h)), encoding="utf-8")
     plain = runner.invoke(app, ["render", str(path)])
     assert 'color="#c0392b"' in _edge_line(plain.stdout, "n3", "n2")  # x <- c -> y open without adjustment
     res = runner.invoke(app, ["render", str(path), "--highlight-adjustment", "minimal"])

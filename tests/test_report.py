@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from render_fixtures import HOSTILE, hostile_hypothesis, small_analysis, small_hypothesis
+from render_fixtures import HOSTILE, checkable, hostile_hypothesis, small_analysis, small_hypothesis
 
 from hypoplan.cli import app
 from hypoplan.graph import build_graph
@@ -65,11 +65,13 @@ def _assert_inert(page: str) -> _Collector:
 
 def _page(h, *, svg: str | None = None, plan=None, analysis=None) -> str:
     from hypoplan.render.analysis_markdown import render_analysis_markdown
+    from hypoplan.render.focus import focus_graph, focus_nodes
 
     g = build_graph(h)
     md = render_analysis_markdown(analysis, g, level=3) if analysis is not None else None
+    focus_dot = to_dot(focus_graph(g, focus_nodes(g)[0]))
     return report_html(h, dot=to_dot(g), svg=svg, aims=build_aims(h, plan), plan=plan, version="test",
-                       analysis_markdown=md)
+                       analysis_markdown=md, focus_dot=focus_dot, focus_svg=None)
 
 
 def test_page_is_self_contained_and_has_csp():
@@ -105,9 +107,22 @@ def test_analysis_section_reuses_the_analysis_markdown():
     h = small_hypothesis()
     md = render_analysis_markdown(small_analysis(), build_graph(h), level=3)
     page = report_html(h, dot=to_dot(build_graph(h)), svg=None, aims=build_aims(h, None), analysis_markdown=md)
-    section = page.split('<section id="analysis">')[1].split("</section>")[0]
-    assert "<h3>" in section and "<h1>" not in section and "<h2>Causal analysis</h2>" in section
+    section = page.split('<details class="fold" id="analysis">')[1].split("</details>")[0]
+    assert "<h3>" in section and "<h1>" not in section and "<summary>Full causal analysis</summary>" in section
     assert "confounded by a latent variable" in section
+
+
+def test_long_lists_fold_after_ten_items_without_script():
+    from hypoplan.render.html import fold_long_lists
+
+    items = "".join(f"- item {i}\n" for i in range(14))
+    out = fold_long_lists(markdown_to_html(items))
+    assert out.count("<li>") == 14 and "<details" in out and "4 more</summary>" in out
+    assert out.split("<details")[0].count("<li>") == 10
+    short = markdown_to_html("- a\n- b\n")
+    assert fold_long_lists(short) == short
+    nested = markdown_to_html("".join(f"- item {i}\n  - sub\n" for i in range(12)))
+    assert "<details" not in fold_long_lists(nested)  # nested lists are left alone, never broken
 
 
 def test_markdown_conversion_refuses_html_images_and_script_links():
@@ -209,30 +224,93 @@ def mecfs_report(tmp_path_factory) -> Path:
     return out
 
 
+SECTIONS = ("focus", "aims", "design", "feasibility", "full")
+
+
+def test_report_leads_with_the_study(mecfs_report):
+    page = mecfs_report.read_text(encoding="utf-8")
+    _assert_inert(page)
+    positions = [page.index(f'<section id="{name}">') for name in SECTIONS]
+    assert positions == sorted(positions)  # summary, focused diagram, aims, design, feasibility, then the rest
+    assert page.index("<h1>") < page.index('<section id="focus">')
+    full = page.split('<section id="full">')[1]
+    assert '<details class="fold" id="diagram">' in full and '<details class="fold" id="analysis">' in full
+    analysis = full.split('id="analysis">')[1].split("</details>\n</section>")[0]
+    paths = analysis.split("<h3>Paths</h3>")[1].split("<h3>")[0]
+    shown = paths.split("<details")[0]
+    assert shown.count("<li>") == 10 and "more</summary>" in paths  # paths collapse after the first ten
+    design = page.split('<section id="design">')[1].split("</section>")[0]
+    for heading in ("Design", "Identification strategy", "Estimand (ICH E9(R1))", "What to measure",
+                    "Adjustment set", "Control groups", "Sample size"):
+        assert f"<h3>{heading}</h3>" in design
+    order = [design.index(f"<h3>{h}</h3>") for h in ("Identification strategy", "Estimand (ICH E9(R1))",
+                                                      "What to measure", "Control groups", "Sample size")]
+    assert order == sorted(order)  # strategy, estimand, measures, controls, sample size
+    feasibility = page.split('<section id="feasibility">')[1].split("</section>")[0]
+    assert "<h3>Feasibility</h3>" in feasibility and "visit schedule" in feasibility
+    focus = page.split('<section id="focus">')[1].split("</section>")[0]
+    assert focus.count('class="node"') <= 10 and 'id="focus-node1"' in focus
+
+
 def test_report_renders_in_chromium_with_sections(browser, mecfs_report, tmp_path):
     res = _chromium(browser, tmp_path, "--dump-dom", mecfs_report.as_uri())
     dom = res.stdout.decode("utf-8", "replace")
     assert "</html>" in dom, f"Chromium exit {res.returncode}: {res.stderr.decode()[-2000:]}"
-    for section in ("diagram", "analysis", "plan", "aims"):
+    for section in SECTIONS:
         assert f'<section id="{section}">' in dom
-    for heading in ("Causal diagram", "Causal analysis", "Study plan", "Specific Aims scaffold"):
+    for heading in ("The study at a glance", "Specific Aims scaffold", "Study design", "Feasibility",
+                    "Full diagram and analysis"):
         assert f"<h2>{heading}</h2>" in dom
-    assert re.search(r'<figure class="diagram"[^>]*>\s*<svg', dom)
+    assert re.search(r'<figure class="diagram focus"[^>]*>\s*<svg', dom)
     assert "Weak NE-driven vasomotion".lower() in html.unescape(dom).lower()
     assert "<table>" in dom  # the plan's tables
     assert "NOT-OD-25-132" in dom and "[AUTHOR:" in dom
 
 
-def test_report_diagram_is_visible_in_a_screenshot(browser, mecfs_report, tmp_path):
+def test_report_first_screen_shows_title_summary_and_focused_diagram(browser, mecfs_report, tmp_path):
     shot = tmp_path / "shot.png"
-    res = _chromium(browser, tmp_path, "--hide-scrollbars", "--window-size=1280,1400", f"--screenshot={shot}",
+    res = _chromium(browser, tmp_path, "--hide-scrollbars", "--window-size=1280,800", f"--screenshot={shot}",
                     mecfs_report.as_uri())
     assert shot.exists(), res.stderr.decode()[-2000:]
     width, channels, rows = _png_pixels(shot.read_bytes())
-    assert width >= 1000
-    # The exposure and outcome node fills are colours only the diagram uses: if they are on screen, it rendered.
-    assert _count_colour(rows, channels, COLOURS["exposure_fill"]) > 50
-    assert _count_colour(rows, channels, COLOURS["outcome_fill"]) > 50
+    assert width == 1280 and len(rows) == 800
+    # The exposure node's fill is a colour only the diagram uses: on the first screen, the diagram is there.
+    assert _count_colour(rows, channels, COLOURS["exposure_fill"]) > 500
+    assert _count_colour(rows, channels, COLOURS["highlight"]) > 50  # the chosen adjustment set
+    # The title (bold ink) and the summary sit above the diagram, in the top third of the screen.
+    assert _count_colour(rows[:300], channels, "#1d1d1f", tolerance=8) > 1000
+
+
+_BBOX_CHECK = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>%s
+<script>
+const out = [];
+for (const g of document.querySelectorAll('g.node')) {
+  const shape = g.querySelector('ellipse, polygon, path');
+  const s = shape.getBBox();
+  for (const t of g.querySelectorAll('text')) {
+    const b = t.getBBox();
+    if (b.x < s.x - 0.5 || b.y < s.y - 0.5 || b.x + b.width > s.x + s.width + 0.5 || b.y + b.height > s.y + s.height + 0.5)
+      out.push(t.textContent);
+  }
+}
+document.body.setAttribute('data-nodes', document.querySelectorAll('g.node').length);
+document.body.setAttribute('data-outside', JSON.stringify(out));
+</script></body></html>"""
+
+
+def test_focused_diagram_text_stays_within_its_nodes(browser, mecfs_report, tmp_path):
+    """The test page (not the report) measures each label's box in Chromium against its node's shape."""
+    page = mecfs_report.read_text(encoding="utf-8")
+    focus = page.split('<section id="focus">')[1].split("</section>")[0]
+    svg = focus[focus.index("<svg"):focus.index("</svg>") + 6]
+    probe = tmp_path / "probe.html"
+    probe.write_text(_BBOX_CHECK % svg, encoding="utf-8")
+    res = _chromium(browser, tmp_path, "--dump-dom", probe.as_uri())
+    dom = html.unescape(res.stdout.decode("utf-8", "replace"))
+    nodes = re.search(r'data-nodes="(\d+)"', dom)
+    assert nodes, res.stderr.decode()[-2000:]
+    assert 2 < int(nodes.group(1)) <= 10
+    assert re.search(r"data-outside='\[\]'|data-outside=\"\[\]\"", dom), re.search(r"data-outside=(.{0,400})", dom)
 
 
 # --- CLI ------------------------------------------------------------------------------------------------------
@@ -243,7 +321,7 @@ def small_file(tmp_path: Path) -> Path:
     from hypoplan.writer import dump_hypothesis
 
     path = tmp_path / "small.yaml"
-    path.write_text(dump_hypothesis(hostile_hypothesis("<script>alert(1)</script> @me")), encoding="utf-8")
+    path.write_text(dump_hypothesis(checkable(hostile_hypothesis("<script>alert(1)</script> @me"))), encoding="utf-8")
     return path
 
 

@@ -216,9 +216,11 @@ def test_jasmin_2003_contradicts_the_pain_threshold_claim() -> None:
     # knockout mice: thermal hyperalgesia yes, mechanical no
     assert any(ev.citation == JASMIN_2002 and ev.direction is Direction.SUPPORTS for ev in thermal.evidence)
     assert any(ev.citation == JASMIN_2002 and ev.direction is Direction.NULL for ev in mechanical.evidence)
-    # the lay summary is there, but only as an uncited secondary item
-    lay = [ev for ev in thermal.evidence if ev.reference and "lay summary" in ev.reference]
-    assert lay and lay[0].citation is None
+    # issue 9: the lay summary conflicts with the papers (brief, section 0), so it never counts as evidence;
+    # it is named in the notes only
+    for edge in (thermal, mechanical):
+        assert not [ev for ev in edge.evidence if "lay summary" in (ev.reference or "")]
+        assert edge.notes and "lay summary" in edge.notes and "not counted as evidence" in " ".join(edge.notes.split())
 
 
 # --- identifiers must come from the brief -------------------------------------------------------

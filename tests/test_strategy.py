@@ -151,10 +151,23 @@ def test_not_identifiable_names_the_latent_node_to_measure():
     assert d["strategy"] == "not_identifiable" and d["estimand_formula"] is None
     assert [c["strategy"] for c in d["considered"]] == ["randomised", "adjustment", "frontdoor", "instrument",
                                                         "id"]
-    assert "measuring L would make a valid adjustment set exist" in d["strategy_reason"]
+    assert ("measuring L (observed, but no catalogued method measures it) would make a valid adjustment set exist"
+            in d["strategy_reason"])
     assert any("not identifiable" in m for m in plan["missing"])
     assert plan["estimand"]["summary"].startswith("none")
     _says_same(plan, md)
+
+
+def test_not_identifiable_names_the_unmeasured_common_cause():
+    plan, _ = _plan(_hyp([("X", "Y")], latent_pairs=(("X", "Y"),)))
+    assert plan["design"]["strategy"] == "not_identifiable"
+    assert "measuring unmeasured common cause of X and Y would" in plan["design"]["strategy_reason"]
+
+
+def test_not_identifiable_names_a_set_when_no_single_node_suffices():
+    h = _hyp([("Z", "X"), ("Z", "Y"), ("X", "Y")], latent_pairs=(("X", "Y"),), costs={"Z": None})
+    reason = _plan(h)[0]["design"]["strategy_reason"]
+    assert "no single node suffices" in reason and "unmeasured common cause of X and Y and Z" in reason
 
 
 # --------------------------------------------------------------------------- property: one adjustment answer

@@ -39,7 +39,7 @@ from .graph import build_graph, find_causal_cycle
 from .loader import HypothesisFile, Repository, is_catalog_path, iter_hypothesis_paths, load_file, resolve
 from .schema import Confidence, EdgeType, Hypothesis, citation_kind
 
-__all__ = ["CheckReport", "check_file", "check_hypothesis", "check_paths"]
+__all__ = ["CheckReport", "check_file", "check_hypothesis", "check_loaded", "check_paths"]
 
 
 @dataclass
@@ -179,6 +179,16 @@ def check_file(hfile: HypothesisFile, repo: Repository, root: Path | None) -> li
     if resolved is not None or not h.extends:
         out.extend(check_hypothesis(h, hfile, resolved))
     return out
+
+
+def check_loaded(hfile: HypothesisFile, repo: Repository, *, named_file: bool = True) -> list[Diagnostic]:
+    """The errors ``check`` reports for one loaded file, for the commands that refuse such a file.
+
+    E024 (an id used twice) needs the whole repository and is left to ``check``; E023 (file name vs id) applies
+    only to a named file, not to text read from stdin.
+    """
+    return [d for d in check_file(hfile, repo, None)
+            if d.severity is Severity.ERROR and (named_file or d.code != "E023")]
 
 
 def check_paths(paths: Iterable[Path], root: Path | None = None,

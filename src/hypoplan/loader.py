@@ -115,6 +115,9 @@ def _diagnostics_from_validation(exc: ValidationError, source: SourceMap) -> lis
 
 def parse_hypothesis(data: Any, source: SourceMap) -> Hypothesis:
     """Validate plain data as a :class:`Hypothesis`, reporting every problem at once."""
+    if data is None:
+        raise LoadError("empty file", [source.diagnostic((), "E011", "empty file: it holds no YAML content",
+                                                         "start with 'id:', 'title:', 'nodes:' and 'edges:'")])
     if not isinstance(data, dict):
         raise LoadError("not a mapping", [source.diagnostic((), "E011", "a hypothesis file must be a YAML mapping",
                                                             "start with 'id:', 'title:', 'nodes:' and 'edges:'")])
@@ -195,9 +198,17 @@ def load_text(text: str, display: str, *, path: Path | None = None, dagitty: boo
 _DAGITTY_HEADER = re.compile(r"^\s*(?:strict\s+)?(?:dag|digraph|graph|pdag|mag|pag)\b[^:\n]*\{", re.IGNORECASE)
 
 
+#: A line that starts with a DAGitty edge (``A -> B``, ``"a b" <-> c``), and a line that starts with a YAML key.
+_DAGITTY_EDGE_LINE = re.compile(r'^\s*(?:"[^"\n]*"|[^\s\[\]{}":#,]+)\s*(?:<->|->|<-|--)', re.MULTILINE)
+_YAML_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[\w.-]+\s*:(?:\s|$)", re.MULTILINE)
+
+
 def looks_like_dagitty(text: str) -> bool:
-    """True for text that starts like a DAGitty graph (``dag {``), as read from stdin."""
-    return bool(_DAGITTY_HEADER.match(text))
+    """True for DAGitty text as read from stdin: a ``dag {`` header, or the headerless statements a ``.dagitty``
+    file may hold (an edge such as ``A -> B``, and no line that starts with a YAML ``key:``)."""
+    if _DAGITTY_HEADER.match(text):
+        return True
+    return bool(_DAGITTY_EDGE_LINE.search(text)) and not _YAML_KEY_LINE.search(text)
 
 
 class Repository:
@@ -207,6 +218,8 @@ class Repository:
         self.root = root.resolve()
         self._by_id: dict[str, HypothesisFile] = {f.hypothesis.id: f for f in files}
         self._index: dict[str, list[Path]] | None = None
+        #: resolved hypotheses by file object (kept alive with it), so a parent is resolved once per repository
+        self._resolved: dict[int, tuple[HypothesisFile, Hypothesis]] = {}
 
     def _paths(self) -> dict[str, list[Path]]:
         if self._index is None:
@@ -247,6 +260,15 @@ def resolve(hfile: HypothesisFile, repo: Repository) -> Hypothesis:
 
 
 def _resolve(hfile: HypothesisFile, repo: Repository, chain: tuple[str, ...]) -> Hypothesis:
+    done = repo._resolved.get(id(hfile))
+    if done is not None and done[0] is hfile:
+        return done[1]
+    resolved = _resolve_once(hfile, repo, chain)
+    repo._resolved[id(hfile)] = (hfile, resolved)
+    return resolved
+
+
+def _resolve_once(hfile: HypothesisFile, repo: Repository, chain: tuple[str, ...]) -> Hypothesis:
     h = hfile.hypothesis
     if h.id in chain:
         loop = " -> ".join(chain + (h.id,))

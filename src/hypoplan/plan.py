@@ -24,13 +24,13 @@ if TYPE_CHECKING:
 
     from .analysis.result import AnalysisResult
     from .design.catalog import Catalog
-    from .design.controls import ControlGroup
+    from .design.controls import ControlGroup, LeftOut
     from .design.estimand import Estimand, Outcomes
     from .design.exclusions import Exclusion
     from .design.feasibility import FeasibilityNote
     from .design.measures import NodeMeasure
     from .design.rivals import Prediction
-    from .design.sizing import SampleSize
+    from .design.sizing import SampleSize, Sizing, SizingOptions
     from .design.strategy import Strategy
     from .loader import Repository
 
@@ -54,12 +54,20 @@ class Plan:
     estimand: Estimand | None = None
     outcomes: Outcomes | None = None
     controls: tuple[ControlGroup, ...] = ()
+    controls_left_out: tuple[LeftOut, ...] = ()
+    criterion_outcomes: tuple[str, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()
     feasibility: tuple[FeasibilityNote, ...] = ()
     sample_size: tuple[SampleSize, ...] = ()
     predictions: tuple[Prediction, ...] = ()
     missing: tuple[str, ...] = ()
     catalog_sources: tuple[str, ...] = field(default=())
+    conditions: tuple[str, ...] = ()  # condition constructs that define the population
+    sizing: Sizing | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as plain data: what ``hypoplan plan --format json`` prints."""
+        return self.to_json()
 
     def to_json(self) -> dict[str, Any]:
         h = self.hypothesis
@@ -74,13 +82,15 @@ class Plan:
             "estimand": self.estimand.to_json() if self.estimand is not None else None,
             "outcomes": (self.outcomes.to_json() if self.outcomes is not None
                          else {"primary": None, "secondary": [], "mechanistic": []}),
-            "measures": [measure_json(m) for m in self.measures],
+            "measures": [measure_json(m, self.conditions) for m in self.measures],
             "adjustment": {"set": list(self.adjustment_set), "cost": self.adjustment_cost,
                            "node_costs": dict(self.node_costs), "note": self.adjustment_note},
             "controls": [c.to_json() for c in self.controls],
+            "controls_left_out": [c.to_json() for c in self.controls_left_out],
             "exclusions": [e.to_json() for e in self.exclusions],
             "feasibility": [f.to_json() for f in self.feasibility],
             "sample_size": [s.to_json() for s in self.sample_size],
+            "sizing": self.sizing.to_json() if self.sizing is not None else None,
             "discriminating_predictions": [p.to_json() for p in self.predictions],
             "missing": list(self.missing),
         }
@@ -94,13 +104,16 @@ class Plan:
         return self.strategy.to_json()
 
 
-def measure_json(m: NodeMeasure) -> dict[str, Any]:
+def measure_json(m: NodeMeasure, conditions: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A measure as JSON; caveats the catalog gives for a population appear only for that population, and the
+    ~0.02 Hz resolution only for a node whose construct is an infraslow oscillation."""
     method = None
     if m.method is not None:
         x = m.method
         method = {"id": x.id, "name": x.name, "invasiveness": x.invasiveness.value, "setting": "/".join(x.setting),
                   "cost_band": x.cost_band.value, "burden": f"{x.burden.value}: {x.burden_text}".rstrip(": "),
-                  "time_resolution": x.time_resolution, "captures": x.captures, "caveats": list(x.caveats),
+                  "time_resolution": x.time_resolution_for(m.needs_infraslow), "captures": x.captures,
+                  "caveats": list(x.caveats_for(conditions)),
                   "references": list(x.references)}
     return {"node": m.node, "label": m.label, "role": m.role, "method": method,
             "alternatives": [a.id for a in m.alternatives], "human_measurable": m.human_measurable, "note": m.note}
@@ -144,7 +157,7 @@ def _adjustment(result: AnalysisResult | None, g: nx.DiGraph, costs: dict[str, f
 
 
 def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, catalog: Catalog | None = None,
-               max_results: int = 100) -> Plan:
+               max_results: int = 100, sizing_options: SizingOptions | None = None) -> Plan:
     """Propose a study for a resolved hypothesis (``extends`` merged).
 
     Without an explicit ``catalog``, the packaged catalog is used, merged with
@@ -154,10 +167,12 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     from .design import exclusions as exc
     from .design import feasibility as fea
     from .design.catalog import default_catalog, load_catalog_for
+    from .design.controls import LeftOut
     from .design.estimand import build_estimand, build_outcomes
+    from .design.evidence import label
     from .design.measures import avoid_drug_disturbed, measure_nodes, measurement_costs
     from .design.rivals import discriminating_predictions, load_rivals
-    from .design.sizing import primary_comparisons
+    from .design.sizing import size_plan
     from .design.strategy import choose_strategy
     from .graph import build_graph
 
@@ -214,11 +229,19 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
             readouts = set(exposure) | set(outcome) | set(mediators)
             measures = tuple(avoid_drug_disturbed(m, study_drug, g.nodes[m.node].get("constructs", ()))
                              if m.node in readouts else m for m in measures)
-    healthy = ctl.healthy_controls(g, catalog, conditions, confounders)
-    disease = ctl.disease_controls(g, catalog, conditions, exposure, outcome)
-    within = ctl.within_subject_controls(g, exposure, outcome)
-    negative = ctl.negative_control_groups(g, result.negative_controls) if result is not None else []
-    controls = tuple(healthy + disease + within + negative)
+    left_out: list[LeftOut] = []
+    overmatched = ctl.overmatching_candidates(g, catalog, exposure, outcome, conditions)
+    left_out.extend(LeftOut(label(g, n), "matching", why) for n, why in overmatched)
+    healthy = ctl.healthy_controls(g, catalog, conditions, confounders, overmatched)
+    circular = ctl.criterion_outcomes(g, catalog, outcome, conditions)
+    within_person = [ctl.within_person_design(g, catalog, y, cond, exposure) for y, cond in circular]
+    disease = ctl.disease_controls(g, catalog, conditions, exposure, outcome, mediators, left_out)
+    skip = {strategy.randomised_node} if strategy is not None and strategy.randomised_node else set()
+    within = ctl.within_subject_controls(g, exposure, outcome, catalog=catalog, measures=measures, skip=skip,
+                                         left_out=left_out)
+    negative = (ctl.negative_control_groups(g, result.negative_controls, measures, left_out)
+                if result is not None else [])
+    controls = tuple(healthy + within_person + disease + within + negative)
 
     manipulated_nodes = [n for n, d in g.nodes(data=True) if d.get("kind") in (NodeKind.DRUG.value,
                                                                                  NodeKind.INTERVENTION.value)
@@ -230,6 +253,7 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
 
     feasibility = tuple(
         fea.population_notes(catalog, conditions, measures)
+        + fea.visit_schedule(catalog, conditions, measures)
         + fea.invasiveness_notes(measures)
         + fea.burden_notes(measures)
         + fea.cost_notes(measures)
@@ -242,11 +266,24 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     crossover = [(d, t) for d in manipulated_nodes for t in g.successors(d) if t in focal - set(outcome)]
     population_name = " and ".join(c.label for c in (catalog.construct(x) for x in conditions) if c) or "participants"
     sizes: tuple[SampleSize, ...] = ()
+    sizing = None
     if exposure and outcome:
-        sizes = tuple(primary_comparisons(
+        rules = [r for r in catalog.population_rules if set(r.applies_to) & set(conditions) and r.attrition is not None]
+        attrition_rule = None
+        if rules:
+            worst = max(rules, key=lambda r: r.attrition or 0.0)
+            attrition_rule = (float(worst.attrition or 0.0),
+                              f"catalog rule {worst.id}: " + "; ".join(worst.references))
+        reliability = {m.node: (m.method.reliability, "; ".join(m.method.reliability_references))
+                       for m in measures if m.method is not None and m.method.reliability is not None}
+        sizing = size_plan(
             g, exposure=exposure, outcome=outcome, condition_nodes=condition_nodes,
             focal=sorted(n for n in mediators), crossover_edges=crossover,
-            disease_groups=len(disease), population=f"people with {population_name}" if conditions else "participants"))
+            disease_groups=len(disease), population=f"people with {population_name}" if conditions else "participants",
+            options=sizing_options, attrition_rule=attrition_rule, reliability=reliability, strategy=strategy)
+        sizes = sizing.comparisons
+        missing.extend(e["note"] for e in sizing.effect_sizes if not e["used_in"] and "no conversion" in e["note"])
+        missing.extend(f"'{u['comparison']}' could not be sized: {u['reason']}" for u in sizing.unsized)
     for s in sizes:
         if s.source == "assumption":
             missing.append(f"no recorded effect size for '{s.comparison}': the sample size rests on an assumption")
@@ -256,7 +293,9 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
         rivals, not_found = load_rivals(hypothesis, repository)
         missing.extend(not_found)
         for rival in rivals:
-            predictions.extend(discriminating_predictions(g, build_graph(rival), rival.id, catalog, species=species))
+            predictions.extend(discriminating_predictions(g, build_graph(rival), rival.id, catalog, species=species,
+                                                          this_id=hypothesis.id, stated_this=hypothesis.predictions,
+                                                          stated_rival=rival.predictions))
 
     for m in measures:
         if m.method is None and not m.explicit and g.nodes[m.node].get("observed", True) \
@@ -274,21 +313,38 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
         estimand = build_estimand(g, strategy, exposure, outcomes, hypothesis.peco, catalog, conditions)
         if strategy.name == "not_identifiable":
             missing.append("the effect is not identifiable from what can be measured: " + strategy.reason)
-    design_type, summary = _design(g, species, conditions, healthy, disease, exposure, outcome, catalog, strategy)
+    design_type, summary = _design(g, species, conditions, healthy, disease, exposure, outcome, catalog, strategy,
+                                   [y for y, _ in circular])
     return Plan(hypothesis, species, design_type, summary, measures, adj_set, adj_cost, adj_note, node_costs,
-                strategy, estimand, outcomes, controls, exclusions, feasibility, sizes, tuple(predictions),
-                tuple(dict.fromkeys(missing)), catalog.sources)
+                strategy, estimand, outcomes, controls, tuple(left_out), tuple(y for y, _ in circular), exclusions,
+                feasibility, sizes, tuple(predictions), tuple(dict.fromkeys(missing)), catalog.sources, conditions,
+                sizing)
+
+
+def _sabv(species: str) -> str:
+    """NIH NOT-OD-15-102: sex is factored into design, analysis and reporting of vertebrate and human studies."""
+    if species == "human":
+        return " Record sex and age in every participant, recruit both sexes and report results by sex (NIH NOT-OD-15-102)."
+    if species in ("mouse", "rat", "primate", "other-animal"):
+        return " Use animals of both sexes and report results by sex (NIH NOT-OD-15-102)."
+    return ""
 
 
 def _design(g: nx.DiGraph, species: str, conditions: tuple[str, ...], healthy: list, disease: list,
             exposure: tuple[str, ...], outcome: tuple[str, ...], catalog: Catalog,
-            strategy: Strategy | None) -> tuple[str, str]:
+            strategy: Strategy | None, circular: list[str] | None = None) -> tuple[str, str]:
     """Name the design that the identification strategy, the controls and the population imply."""
     from .design.evidence import label
 
+    circular = circular or []
     x = ", ".join(label(g, n) for n in exposure) or "the exposure"
     y = ", ".join(label(g, n) for n in outcome) or "the outcome"
+    between = [n for n in outcome if n not in circular]
+    y_between = ", ".join(label(g, n) for n in between)
+    y_circ = ", ".join(label(g, n) for n in circular)
     names = " and ".join(c.label for c in (catalog.construct(c) for c in conditions) if c)
+    refused = (f" {y_circ} defines {names}, so cases are not compared with controls on it: it is measured "
+               "repeatedly within each person instead (see the within-person design)." if circular else "")
     if strategy is not None and strategy.name == "randomised" and strategy.randomised_node is not None:
         node = label(g, strategy.randomised_node)
         who = f"people with {names}" if names else "participants"
@@ -308,17 +364,26 @@ def _design(g: nx.DiGraph, species: str, conditions: tuple[str, ...], healthy: l
             text += f" and {x}, through which {node} acts"
         text += "."
         if conditions and healthy:
-            text += (f" Healthy controls are a secondary, observational comparison of {x} and {y}.")
-        return kind, text
-    if conditions:
+            text += (f" Healthy controls are a secondary, observational comparison of {x}"
+                     + (f" and {y_between}" if y_between else "") + ".")
+        return kind, text + refused + _sabv(species)
+    if conditions and circular and not between:
+        kind = "within-person repeated measures"
+        text = (f"Repeated-measures study within people with {names}: {y_circ} defines the condition, so it is "
+                f"related to {x} within each person over several occasions rather than compared with controls.")
+        if healthy:
+            text += f" Healthy controls are compared on {x} only."
+    elif conditions:
         parts = [f"Case-control study of people with {names}"]
         if healthy:
             parts.append("against healthy controls")
         if disease:
             parts.append(f"and {len(disease)} disease-control group(s)")
         kind, text = "case-control", " ".join(parts) + f", measuring {x} and {y} and the mediators between them."
+        text += refused
     else:
         kind, text = "observational", f"Observational study measuring {x} and {y}."
+    text += _sabv(species)
     if strategy is None:
         return kind, text + " No identification strategy: the causal analysis could not run (see Missing)."
     if strategy.name == "adjustment":

@@ -8,6 +8,7 @@ bounded nesting depth and file size.  The result is plain Python data plus a
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,9 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+#: The parser :func:`parse_yaml` uses when none is named: ``"fast"`` (libyaml) or ``"roundtrip"`` (ruamel).
+DEFAULT_PARSER = "fast"
 
 
 @dataclass
@@ -111,14 +115,30 @@ def _yaml() -> Any:
 
 
 def _prescan(text: str, display: str, limits: Limits) -> None:
-    """Walk the event stream once: refuse tags, too many aliases, too deep nesting or too many values."""
+    """Walk the event stream once: refuse tags, too many aliases, too deep nesting, too many values or complex keys."""
     from ruamel.yaml.error import MarkedYAMLError
-    from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
+    from ruamel.yaml.events import (
+        AliasEvent,
+        CollectionEndEvent,
+        CollectionStartEvent,
+        MappingStartEvent,
+        NodeEvent,
+        ScalarEvent,
+    )
     from ruamel.yaml.reader import ReaderError
 
     depth = aliases = values = 0
+    expecting_key: list[bool | None] = []  # per open collection: a mapping waiting for a key, a value, or a sequence
     try:
         for event in _yaml().parse(text):
+            if isinstance(event, (NodeEvent, AliasEvent)) and expecting_key and expecting_key[-1] is not None:
+                if expecting_key[-1] and not isinstance(event, ScalarEvent):
+                    raise complex_key_error(display, _mark(event.start_mark))
+                expecting_key[-1] = not expecting_key[-1]
+            if isinstance(event, CollectionStartEvent):
+                expecting_key.append(True if isinstance(event, MappingStartEvent) else None)
+            elif isinstance(event, CollectionEndEvent):
+                expecting_key.pop()
             if isinstance(event, AliasEvent):
                 aliases += 1
                 if aliases > limits.max_aliases:
@@ -174,39 +194,82 @@ def _syntax_error(exc: Any, display: str) -> LoadError:
     line, col = _mark(mark)
     problem = (exc.problem or exc.context or "invalid YAML").strip()
     hint = "check the indentation and quoting around this spot"
+    if "'\\t'" in problem or "\t" in problem:
+        hint = "YAML indents with spaces, never tabs: replace the tab with spaces"
     if "duplicate key" in str(exc).lower() or "found duplicate key" in problem:
         hint = "each key may appear once in a mapping; remove or rename the duplicate"
         problem = problem if "duplicate" in problem else "duplicate key"
     return LoadError("syntax", [Diagnostic(display, line, col, "E005", f"YAML syntax: {problem}", hint)])
 
 
-def parse_yaml(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, SourceMap]:
-    """Parse YAML text into plain Python data and a :class:`SourceMap`."""
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+def parse_yaml(text: str, display: str, limits: Limits = DEFAULT_LIMITS, *, parser: str | None = None) -> tuple[Any, SourceMap]:
+    """Parse YAML text into plain Python data and a :class:`SourceMap`.
 
+    ``parser`` is ``"fast"`` (libyaml events, the default for reading) or
+    ``"roundtrip"`` (ruamel's comment-preserving parser, the reference); both
+    give the same data, positions and errors.  ``None`` uses :data:`DEFAULT_PARSER`.
+    """
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
         raise LoadError("too large", [Diagnostic(display, 0, 0, "E002", "text too large", "split the file")])
+    if (parser or DEFAULT_PARSER) == "roundtrip":
+        return _parse_roundtrip(text, display, limits)
+    from . import yamlfast
+
+    return yamlfast.parse(text, display, limits)
+
+
+def _parse_roundtrip(text: str, display: str, limits: Limits) -> tuple[Any, SourceMap]:
+    """The reference path: ruamel's round-trip parser, after a pre-scan of its events for the limits."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     _prescan(text, display, limits)
     try:
-        document = _yaml().load(text)
+        with warnings.catch_warnings():  # a reused anchor is legal YAML (the later one wins), not a console warning
+            warnings.simplefilter("ignore")
+            document = _yaml().load(text)
     except MarkedYAMLError as exc:
         raise _syntax_error(exc, display) from None
     except YAMLError as exc:  # pragma: no cover - defensive
         raise LoadError("yaml", [Diagnostic(display, 0, 0, "E005", f"YAML error: {exc}", "")]) from None
     source = SourceMap(display)
     budget = [limits.max_values]
-    data = _to_plain(document, (), source, budget, display)
+    try:
+        data = _to_plain(document, (), source, budget, display, limits)
+    except RecursionError:
+        raise deep_aliases_error(display, (1, 1), limits) from None
     return data, source
 
 
-def _to_plain(value: Any, loc: tuple[Any, ...], source: SourceMap, budget: list[int], display: str) -> Any:
+def deep_aliases_error(display: str, where: tuple[int, int], limits: Limits) -> LoadError:
+    """Aliases that expand to a structure deeper than the depth limit."""
+    return LoadError("depth", [Diagnostic(display, where[0], where[1], "E004",
+                                          f"aliases expand to more than {limits.max_depth} levels of nesting",
+                                          "write values out instead of using *aliases")])
+
+
+def complex_key_error(display: str, where: tuple[int, int]) -> LoadError:
+    """A collection or an alias used as a mapping key: legal YAML, but no hypothesis field looks like that."""
+    return LoadError("syntax", [Diagnostic(display, where[0], where[1], "E005",
+                                           "YAML syntax: a mapping key must be a plain value, not a list, mapping or alias",
+                                           "write the key as a plain word, e.g. 'label:'")])
+
+
+def expansion_error(display: str, where: tuple[int, int]) -> LoadError:
+    """Aliases that expand to more values than the limit."""
+    return LoadError("expansion", [Diagnostic(display, where[0], where[1], "E004", "aliases expand to too many values",
+                                              "write values out instead of using *aliases")])
+
+
+def _to_plain(value: Any, loc: tuple[Any, ...], source: SourceMap, budget: list[int], display: str,
+              limits: Limits) -> Any:
     """Copy ruamel's round-trip containers into dicts and lists, recording positions on the way."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     budget[0] -= 1
     if budget[0] < 0:
-        raise LoadError("expansion", [Diagnostic(display, *source.at(loc), "E004", "aliases expand to too many values",
-                                                 "write values out instead of using *aliases")])
+        raise expansion_error(display, source.at(loc))
+    if len(loc) > limits.max_depth:
+        raise deep_aliases_error(display, source.at(loc), limits)
     if not loc:
         lc = getattr(value, "lc", None)
         source.positions[()] = (lc.line + 1, lc.col + 1) if lc is not None and lc.line is not None else (1, 1)
@@ -214,15 +277,16 @@ def _to_plain(value: Any, loc: tuple[Any, ...], source: SourceMap, budget: list[
         out: dict[Any, Any] = {}
         for key in value:
             child = value[key]
+            here = loc + (_plain_key(key),)
             try:
                 kline, kcol = value.lc.key(key)
-                source.key_positions[loc + (key,)] = (kline + 1, kcol + 1)
-                if not isinstance(child, (CommentedMap, CommentedSeq)):
+                source.key_positions[here] = (kline + 1, kcol + 1)
+                if not isinstance(child, (CommentedMap, CommentedSeq)) and child is not None:
                     kline, kcol = value.lc.value(key)
-                source.positions[loc + (key,)] = (kline + 1, kcol + 1)
+                source.positions[here] = (kline + 1, kcol + 1)
             except (KeyError, TypeError, AttributeError):
                 pass
-            out[_plain_key(key)] = _to_plain(child, loc + (key,), source, budget, display)
+            out[here[-1]] = _to_plain(child, here, source, budget, display, limits)
         return out
     if isinstance(value, CommentedSeq):
         items = []
@@ -232,7 +296,7 @@ def _to_plain(value: Any, loc: tuple[Any, ...], source: SourceMap, budget: list[
                 source.positions[loc + (i,)] = (iline + 1, icol + 1)
             except (KeyError, TypeError, AttributeError):
                 pass
-            items.append(_to_plain(child, loc + (i,), source, budget, display))
+            items.append(_to_plain(child, loc + (i,), source, budget, display, limits))
         return items
     return _plain_scalar(value)
 

@@ -179,6 +179,15 @@ def _direct(g: nx.DiGraph, x: tuple[str, ...], y: tuple[str, ...], i: tuple[str,
         forced = f" containing the adjusted nodes {', '.join(i)}" if i else ""
         notes.append(f"the direct effect is not identifiable by the single-door criterion{forced}")
     return tuple(found[0]), checked
+#: Analyses already computed in this process, by graph content and question (see :func:`analyze`).
+_MEMO: dict[str, AnalysisResult] = {}
+_MEMO_SIZE = 32
+
+
+def _memo_key(g: nx.DiGraph, *args: object) -> str:
+    """The graph's full content (attributes, insertion order) and the question, as text: equal text, equal answer."""
+    return repr((type(g).__name__, sorted(g.graph.items()), [(n, sorted(d.items())) for n, d in g.nodes(data=True)],
+                 [(u, v, sorted(d.items())) for u, v, d in g.edges(data=True)], args))
 
 
 def analyze(g: nx.DiGraph, *, exposure: Iterable[str] | str | None = None, outcome: Iterable[str] | str | None = None,
@@ -191,7 +200,34 @@ def analyze(g: nx.DiGraph, *, exposure: Iterable[str] | str | None = None, outco
     ``given_set`` (default: ``adjusted`` when non-empty) is checked for validity with reasons.
     Selected nodes (``selected`` node attribute or graph role) are conditioned on everywhere.
     Raises :class:`AnalysisError` for bad requests (unknown node, X = Y, latent exposure, cyclic graph).
+
+    The result is computed once per process for the same graph content and question, so a
+    command whose parts (plan, diagram, aims, report, review) each ask for it pays once; only
+    the minimum-cost set is recomputed for other ``costs``.  Results are immutable.
     """
+    key = _memo_key(g, _as_tuple(exposure), _as_tuple(outcome), None if adjusted is None else _as_tuple(adjusted),
+                    None if given_set is None else _as_tuple(given_set), max_results, direct, all_implications)
+    result = _MEMO.get(key)
+    if result is None:
+        result = _analyze(g, exposure=exposure, outcome=outcome, adjusted=adjusted, given_set=given_set,
+                          costs=None, max_results=max_results, direct=direct, all_implications=all_implications)
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[key] = result
+    if costs is None:
+        return result
+    from dataclasses import replace
+
+    from .adjustment import min_cost_adjustment_set
+
+    min_cost = min_cost_adjustment_set(g, result.exposure, result.outcome, result.adjusted, costs)
+    return replace(result, adjustment=replace(result.adjustment, min_cost=min_cost))
+
+
+def _analyze(g: nx.DiGraph, *, exposure: Iterable[str] | str | None, outcome: Iterable[str] | str | None,
+             adjusted: Iterable[str] | None, given_set: Iterable[str] | None,
+             costs: Mapping[str, float] | None, max_results: int, direct: bool,
+             all_implications: bool) -> AnalysisResult:
     from . import adjustment as adj
     from .implications import all_minimal_implications, basis_implications
     from .paths import enumerate_paths

@@ -59,16 +59,19 @@ def basis_implications(g: nx.DiGraph, *, max_results: int | None = None,
         return desc[v]
 
     observed = frozenset(g) - latent - sel
+    # parent sets built once per node, not once per pair (issue 14: the basis at 100 nodes in a few ms)
+    parents = {u: frozenset(g._pred[u]) for u in g}
+    # parents all observed; with selected nodes a parent set need not separate, so always search
+    usable = set() if sel else {u for u, pa in parents.items() if not (pa & latent)}
     out: list[Implication] = []
     for a, b in observed_pairs(g):
         if keep is not None and (a not in keep or b not in keep):
             continue
         given: frozenset[str] | None = None
-        for u, v in ((a, b), (b, a)) if not sel else ():
-            parents = g._pred[u].keys()
-            if v not in de(u) and not (parents & latent):
-                given = frozenset(parents)
-                break
+        if a in usable and b not in de(a):
+            given = parents[a]
+        elif b in usable and a not in de(b):
+            given = parents[b]
         if given is None:
             p = AdjustmentProblem(g, frozenset({a}), frozenset({b}), frozenset(), observed - {a, b}, frozenset(),
                                   sel)

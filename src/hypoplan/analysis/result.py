@@ -29,6 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..naming import natural_key, natural_sorted
+
 __all__ = [
     "Adjustment",
     "AnalysisResult",
@@ -46,7 +48,11 @@ __all__ = [
 
 
 def _sorted(nodes: Any) -> list[str]:
-    return sorted(str(n) for n in nodes)
+    return natural_sorted(str(n) for n in nodes)
+
+
+def _sets_sorted(sets: Any) -> list[list[str]]:
+    return sorted((_sorted(s) for s in sets), key=lambda s: [natural_key(n) for n in s])
 
 
 @dataclass(frozen=True)
@@ -108,7 +114,7 @@ class Adjustment:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "minimal": sorted(_sorted(s) for s in self.minimal),
+            "minimal": _sets_sorted(self.minimal),
             "canonical": None if self.canonical is None else _sorted(self.canonical),
             "optimal": None if self.optimal is None else _sorted(self.optimal),
             "min_cost": None if self.min_cost is None else self.min_cost.to_json(),
@@ -116,7 +122,7 @@ class Adjustment:
         if self.given is not None:
             out["given"] = self.given.to_json()
         if self.direct is not None:
-            out["direct"] = sorted(_sorted(s) for s in self.direct)
+            out["direct"] = _sets_sorted(self.direct)
         if self.direct_given is not None:
             out["direct_given"] = self.direct_given.to_json()
         if self.selection_bias is not None:
@@ -212,6 +218,10 @@ class AnalysisResult:
     truncated: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     selected: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The analysis as plain data: what ``hypoplan analyze --format json`` prints."""
+        return self.to_json()
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -29,7 +29,7 @@ def aims(
 
     Only what the hypothesis file and its plan contain is filled in; everything else is left as
     [AUTHOR: ...] for you to write (NIH NOT-OD-25-132: sections substantially developed by AI are not
-    the applicant's own work). Warns on stderr when the page is over the one-page word budget.
+    the applicant's own work). Warns on stderr when the page is over the one-page word budget, naming the section(s) to cut.
 
     Examples:
 
@@ -38,7 +38,7 @@ def aims(
         hypoplan aims hypotheses/mecfs-ne-vasomotion.yaml --format docx -o out/aims.docx
     """
     from ..errors import UsageError
-    from ..render.aims import WORD_BUDGET, aims_docx, aims_markdown, build_aims, word_count
+    from ..render.aims import aims_docx, aims_markdown, build_aims
     from .render import load_hypothesis, stdout_is_terminal, try_plan
 
     hypothesis, repo = load_hypothesis(file)
@@ -47,8 +47,7 @@ def aims(
     check_output(output, force=force)
     scaffold = build_aims(hypothesis, try_plan(hypothesis, repo))
     data: str | bytes = aims_docx(scaffold) if format is AimsFormat.docx else aims_markdown(scaffold)
-    words = word_count(scaffold.plain_text())
-    if words > WORD_BUDGET:
-        err(f"warning: about {words} words, over the one-page budget of ~{WORD_BUDGET}; shorten the background "
-            "and aims before submission")
+    warning = scaffold.budget_warning()
+    if warning:
+        err(f"warning: {warning}")
     write_output(output, data, force=force)

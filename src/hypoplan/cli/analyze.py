@@ -88,7 +88,7 @@ def analyze(
 
     if catalog is not None and not catalog.is_file():
         raise UsageError(f"{catalog}: no such catalog file", hint="give a catalog YAML file or leave out --catalog")
-    loaded = load_argument(file)
+    loaded = load_argument(file, checked=False)  # --exposure/--outcome may supply what the file's focus lacks
     hypothesis = loaded.hypothesis
     g = build_graph(hypothesis)
     cost_map = None
@@ -100,8 +100,8 @@ def analyze(
         species = hypothesis.peco.species.value if hypothesis.peco else "human"
         cost_map = measurement_costs(g, cat, species)
     err(f"analysing {hypothesis.id} …")
-    xs = tuple(split_ids(exposure, "--exposure") or g.graph.get("exposure", ()))
-    ys = tuple(split_ids(outcome, "--outcome") or g.graph.get("outcome", ()))
+    xs = tuple(split_ids(exposure, "--exposure", graph=g) or g.graph.get("exposure", ()))
+    ys = tuple(split_ids(outcome, "--outcome", graph=g) or g.graph.get("outcome", ()))
     result: AnalysisResult | StructureResult
     try:
         if not xs or not ys:
@@ -114,7 +114,7 @@ def analyze(
                                        missing=missing)
         else:
             result = run_analysis(g, exposure=xs, outcome=ys,
-                                  adjusted=split_ids(adjust, "--adjust", allow_empty=True),
+                                  adjusted=split_ids(adjust, "--adjust", allow_empty=True, graph=g),
                                   costs=cost_map, max_results=max_results, direct=direct,
                                   all_implications=all_implications)
     except AnalysisError as exc:  # name the file, as every other error does

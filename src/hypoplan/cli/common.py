@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+#: Set to 1 (or pass ``hypoplan --debug``) to print the full traceback of an internal error.
+DEBUG_ENV = "HYPOPLAN_DEBUG"
 
 
 class DiagnosticFormat(str, Enum):
@@ -56,8 +60,71 @@ def handle_errors(func: F) -> F:
             where = f" ({exc.filename})" if exc.filename else ""
             err(f"error: {exc.strerror or exc}{where}")
             raise typer.Exit(EXIT_USAGE) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # typer's own exits and usage errors
+        except Exception as exc:  # noqa: BLE001 - an unexpected exception is a bug: exit 3, never 1 (findings)
+            report_internal_error(exc, "hypoplan " + func.__name__.strip("_").replace("_", "-"))
+            raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def debug_enabled() -> bool:
+    return os.environ.get(DEBUG_ENV, "").strip() not in ("", "0")
+
+
+def report_internal_error(exc: BaseException, command: str = "hypoplan") -> None:
+    """Report a bug in hypoplan itself on stderr: one line saying so, what failed and how to report it.
+
+    The caller exits with :data:`EXIT_INTERNAL` (3), never 1 (findings) or 2 (usage): CI must not read a crash
+    as ordinary findings. The traceback is printed only with ``--debug`` or ``HYPOPLAN_DEBUG=1``.
+    """
+    import traceback
+
+    from .. import __version__
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    at = f" in {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    detail = " ".join(str(exc).split())[:200]
+    what = type(exc).__name__ + (f": {detail}" if detail else "")
+    if debug_enabled():
+        traceback.print_exception(exc, file=sys.stderr)
+    err(f"internal error: '{command}' failed with {what}{at}. This is a bug in hypoplan {__version__}, not a finding "
+        f"about your input: please report it with the command and its input file"
+        + ("" if debug_enabled() else f", adding the traceback from --debug (or {DEBUG_ENV}=1)") + ".")
+
+
+def max_id_length() -> int:
+    """The longest hypothesis id the schema accepts."""
+    from annotated_types import MaxLen
+
+    from ..schema import Hypothesis
+
+    return next(m.max_length for m in Hypothesis.model_fields["id"].metadata if isinstance(m, MaxLen))
+
+
+def check_hypothesis_id(value: str, source: str) -> str:
+    """A hypothesis id the user gave (``source`` says how, e.g. ``--id``): a usage error unless the schema accepts it."""
+    from ..errors import UsageError
+    from ..schema import ID_PATTERN
+
+    if not re.match(ID_PATTERN, value):
+        raise UsageError(f"{source} {value!r} is not a valid id",
+                         hint="ids start with a letter and use letters, digits, '_', '-' or '.'")
+    limit = max_id_length()
+    if len(value) > limit:
+        raise UsageError(f"{source} gives an id of {len(value)} characters; an id has at most {limit}",
+                         hint=f"use at most {limit} characters (a hypothesis file is named after its id: ID.yaml)")
+    return value
+
+
+def warn_if_stem_differs(output: Path | None, hypothesis_id: str) -> None:
+    """A written file whose name differs from its id fails 'check' (E023): say so on stderr, with the fix."""
+    if output is None or str(output) == "-" or output.suffix.lower() not in (".yaml", ".yml"):
+        return
+    if output.stem != hypothesis_id:
+        err(f"warning: the id '{hypothesis_id}' differs from the file name {output.name}, which 'check' reports "
+            f"(E023): rename the file to {hypothesis_id}{output.suffix}")
 
 
 def warn_if_no_files(found: int, paths: Iterable[Path]) -> None:
@@ -90,10 +157,11 @@ def read_stdin() -> str:
     return decode_text(data, STDIN)
 
 
-def split_ids(value: str | None, option: str, *, allow_empty: bool = False) -> list[str] | None:
+def split_ids(value: str | None, option: str, *, allow_empty: bool = False, graph: Any = None) -> list[str] | None:
     """Node ids from a comma list option (``None`` when the option was not given).
 
-    An option given with no ids at all (``--exposure ,``) is a usage error unless ``allow_empty``.
+    An option given with no ids at all (``--exposure ,``) is a usage error unless ``allow_empty``; so is an id
+    that is not a node of ``graph`` (when given), with a did-you-mean hint.
     """
     if value is None:
         return None
@@ -102,21 +170,53 @@ def split_ids(value: str | None, option: str, *, allow_empty: bool = False) -> l
         from ..errors import UsageError
 
         raise UsageError(f"{option} {value!r} names no node", hint="give node ids separated by commas, e.g. A,B")
+    if graph is not None:
+        for node in ids:
+            if node not in graph:
+                from ..errors import UsageError
+
+                raise UsageError(f"{option}: '{node}' is not a node of this hypothesis", hint=suggest_node(node, graph))
     return ids
 
 
-def load_argument(file: str | Path) -> LoadedHypothesis:
-    """The hypothesis a command was given: a YAML or ``.dagitty`` file, or ``-`` for stdin; ``extends`` resolved."""
+def suggest_node(name: str, graph: Any) -> str:
+    """A did-you-mean hint for a node name: the node whose id or label matches regardless of case, else the
+    closest id or label; node ids are what options take."""
+    import difflib
+
+    names: dict[str, str] = {}  # casefolded id or label -> id
+    for node, data in graph.nodes(data=True):
+        if data.get("implicit"):
+            continue  # a confounded pair's unnamed latent node
+        names.setdefault(str(node).casefold(), str(node))
+        if data.get("label"):
+            names.setdefault(" ".join(str(data["label"]).split()).casefold(), str(node))
+    key = " ".join(name.split()).casefold()
+    match = names.get(key)
+    if match is None:
+        close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.6)
+        match = names[close[0]] if close else None
+    if match is None:
+        return "options take node ids: run 'hypoplan export FILE --to json' to list them"
+    label = graph.nodes[match].get("label")
+    return f"did you mean '{match}'" + (f" ({label})" if label and label != match else "") + "?"
+
+
+def load_argument(file: str | Path, *, checked: bool = True) -> LoadedHypothesis:
+    """The hypothesis a command was given: a YAML or ``.dagitty`` file, or ``-`` for stdin; ``extends`` resolved.
+
+    A file that ``check`` rejects is refused (exit 1, with the same located errors) unless ``checked=False``.
+    """
     from ..api import load, load_string
     from ..errors import UsageError
 
     if str(file) == "-":
-        return load_string(read_stdin(), display=STDIN)
+        return load_string(read_stdin(), display=STDIN, check=checked)
     path = Path(file)
     if not path.is_file():
         what = "a folder" if path.is_dir() else "no such file"
         raise UsageError(f"{file}: {what}", hint="give a hypothesis file (YAML or .dagitty), or - for stdin")
-    return load(path, display=display_path(path))
+    return load(path, display=display_path(path), check=checked)
 
 
 def emit_diagnostics(diagnostics: Iterable[Diagnostic], fmt: DiagnosticFormat, summary: dict[str, Any] | None = None,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from ..graph import build_graph
 from . import app
 from .common import display_path, dumps_json, err, handle_errors, load_argument, split_ids
 
@@ -92,7 +93,7 @@ def simulate(
                          hint="add -o data.csv")
     check_output(output, force=force)
     loaded = load_argument(file)
-    g = loaded.graph()
+    g = build_graph(loaded.hypothesis)
     model = _model(g, effect, binary, continuous)
     columns = [n for n in model.order if keep_latent or n not in model.latent]
     if not columns:
@@ -233,7 +234,7 @@ def test_data(
     from .common import write_output
 
     loaded = load_argument(file)
-    g = loaded.graph()
+    g = build_graph(loaded.hypothesis)
     table = read_table(data, display_path(data))
     columns = _columns(table, map_file, g)
     result = test_graph(g, table, columns=columns, alpha=alpha, fdr=fdr, all_implications=all_implications)
@@ -334,7 +335,7 @@ def estimate(
     from ..data.table import read_table
 
     loaded = load_argument(file)
-    g = loaded.graph()
+    g = build_graph(loaded.hypothesis)
     table = read_table(data, display_path(data))
     columns = _columns(table, map_file, g)
     available = {n for n in g if table.has(columns.get(n, n))}
@@ -408,7 +409,7 @@ def diagnose(
     """
     ns = _sizes(n)
     loaded = load_argument(file)
-    g = loaded.graph()
+    g = build_graph(loaded.hypothesis)
     model = _model(g, effect, binary, continuous)
     # the simulated data hold every observed node, so each counts as measured (as estimate treats columns)
     observed = {v for v, d in g.nodes(data=True) if d.get("observed", True) and not d.get("implicit")}
@@ -417,7 +418,6 @@ def diagnose(
     if rival:
         from ..design.rivals import load_rivals
         from ..errors import UsageError
-        from ..graph import build_graph
 
         found, missing = load_rivals(loaded.hypothesis, loaded.repository)
         for m in missing:

@@ -12,6 +12,7 @@ import typer
 from . import app
 from .common import (
     STDIN,
+    check_hypothesis_id,
     check_output,
     display_path,
     dumps_json,
@@ -19,6 +20,7 @@ from .common import (
     handle_errors,
     read_stdin,
     schema_path_for,
+    warn_if_stem_differs,
     write_output,
 )
 
@@ -69,9 +71,10 @@ def import_(
     from ..schema import ID_PATTERN
     from ..writer import dump_hypothesis
 
-    if hypothesis_id is not None and not re.match(ID_PATTERN, hypothesis_id):
-        raise UsageError(f"--id {hypothesis_id!r} is not a valid id",
-                         hint="ids start with a letter and use letters, digits, '_', '-' or '.'")
+    if hypothesis_id is not None:
+        check_hypothesis_id(hypothesis_id, "--id")
+    elif output is not None and str(output) != "-" and re.match(ID_PATTERN, output.stem):
+        check_hypothesis_id(output.stem, f"the file name {output.name!r}")  # never silently cut it
     check_output(output, force=force)
     if file != "-" and Path(file).suffix.lower() in (".yaml", ".yml"):
         raise UsageError(f"{file} is a YAML file; 'import' reads DAGitty diagrams",
@@ -81,6 +84,7 @@ def import_(
         or (path.stem if path is not None else "imported")
     hypothesis, _ = parse_dagitty(text, display, default_id=default_id)
     write_output(output, dump_hypothesis(hypothesis, schema_modeline=schema_path_for(output)), force=force)
+    warn_if_stem_differs(output, hypothesis.id)
     err(f"imported {len(hypothesis.nodes)} node(s) and {len(hypothesis.edges)} edge(s) as '{hypothesis.id}'; "
         "edges are speculative until you add evidence")
 

@@ -48,6 +48,25 @@ def load_lint_config(start: Path) -> Any:
     return LintConfig.from_mapping(table, f"{display_path(path)} [tool.hypoplan.lint]")
 
 
+def sign_conflicts_in_folder(folder: Path) -> dict[str, list[Any]]:
+    """Opposite-sign conflicts between the hypothesis files under ``folder`` (files that do not load are left
+    out: ``check`` reports them), by hypothesis id."""
+    from ..errors import LoadError
+    from ..loader import Repository, iter_hypothesis_paths, load_file
+    from ..registry.conflicts import conflicts_by_hypothesis, sign_conflicts
+    from ..registry.merge import merge_entries
+    from ..registry.model import entries_from_files
+
+    files = []
+    for p in iter_hypothesis_paths([folder]):
+        try:
+            files.append(load_file(p, display=display_path(p)))
+        except LoadError:
+            continue
+    entries, _ = entries_from_files(files, Repository(folder, files))
+    return conflicts_by_hypothesis(sign_conflicts(merge_entries(entries)))
+
+
 @app.command()
 @handle_errors
 def lint(
@@ -56,7 +75,8 @@ def lint(
     fail_on: LintFailOn = typer.Option(LintFailOn.error, "--fail-on", help="Exit 1 when a finding of this severity (or worse) is present."),
     list_rules: bool = typer.Option(False, "--list-rules", help="Print the rules with their codes and documentation, then exit."),
 ) -> None:
-    """Lint hypothesis files: provenance, citations, animal-to-human claims, contradictions, proxies, rivals.
+    """Lint hypothesis files: provenance, citations, animal-to-human claims, contradictions, proxies, rivals,
+    and links another file in the folder draws with the opposite sign (L011).
 
     Configure in pyproject.toml (found by walking up from the working folder):
 
@@ -90,6 +110,16 @@ def lint(
     files = list(iter_hypothesis_paths(paths))
     warn_if_no_files(len(files), paths)
     repos: dict[Path, Any] = {}
+    folder_conflicts: dict[Path, dict[str, list[Any]]] = {}
+
+    def conflicts_in(folder: Path) -> Any:
+        def lookup(hid: str) -> list[Any]:
+            if folder not in folder_conflicts:
+                folder_conflicts[folder] = sign_conflicts_in_folder(folder)
+            return folder_conflicts[folder].get(hid, [])
+
+        return lookup
+
     for path in files:
         try:
             hfile = load_file(path, display=display_path(path))
@@ -106,7 +136,8 @@ def lint(
             found = repo.find(hid)
             return found.hypothesis if found else None
 
-        diagnostics.extend(lint_hypothesis(hfile, resolved, find=find, config=config))
+        diagnostics.extend(lint_hypothesis(hfile, resolved, find=find, conflicts=conflicts_in(path.parent),
+                                           config=config))
     order = ["error", "warning", "note"]
     counts = {s: sum(d.severity.value == s for d in diagnostics) for s in order}
     emit_diagnostics(diagnostics, format,

@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import err, handle_errors, schema_path_for, write_output
+from .common import check_hypothesis_id, err, handle_errors, schema_path_for, warn_if_stem_differs, write_output
 
 
 def stdin_is_terminal() -> bool:
@@ -20,10 +20,13 @@ def stdin_is_terminal() -> bool:
 
 
 def _id_from_name(stem: str, slug: Callable[[str], str]) -> str:
-    """A file name as the hypothesis id: kept when it is a valid id, else made into one (``9 lives`` → ``h-9-lives``)."""
+    """A file name as the hypothesis id: kept when it is a valid id, else made into one (``9 lives`` → ``h-9-lives``).
+
+    A name that is a valid id but too long is a usage error, never a cut id.
+    """
     from ..schema import ID_PATTERN
 
-    return stem if re.match(ID_PATTERN, stem) else slug(stem)
+    return check_hypothesis_id(stem, f"the file name {stem + '.yaml'!r}") if re.match(ID_PATTERN, stem) else slug(stem)
 
 
 @app.command()
@@ -58,12 +61,10 @@ def new(
     """
     from ..errors import UsageError
     from ..review.new import draft, draft_yaml, extract_claims, parse_statement, slug
-    from ..schema import ID_PATTERN
     from ..yamlio import read_text
 
-    if id is not None and not re.match(ID_PATTERN, id):
-        raise UsageError(f"--id {id!r} is not a valid id",
-                         hint="ids start with a letter and use letters, digits, '_', '-' or '.'")
+    if id is not None:
+        check_hypothesis_id(id, "--id")
     exposure, outcome = (exposure or "").strip() or None, (outcome or "").strip() or None
     interactive = stdin_is_terminal() and from_text is None
     if statement is None and not (exposure and outcome) and from_text is None:
@@ -112,5 +113,6 @@ def new(
     target = output if output is not None else Path("hypotheses") / f"{hypothesis_id}.yaml"
     text_out = draft_yaml(d, schema_path=schema_path_for(target))
     write_output(target, text_out, force=force)
+    warn_if_stem_differs(target, hypothesis_id)
     if str(target) != "-":
         err(f"next: edit {target}, then run 'hypoplan check {target}' and 'hypoplan lint {target}'")

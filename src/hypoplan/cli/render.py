@@ -104,9 +104,34 @@ def highlight_set(spec: str | None, analysis: AnalysisResult | None, g: Any) -> 
     return nodes
 
 
+def focused_graph(hypothesis: Hypothesis, repo: Repository | None, g: Any, analysis: AnalysisResult | None,
+                  plan: dict[str, Any] | None) -> tuple[Any, frozenset[str]]:
+    """The focused view of ``g`` (see :mod:`hypoplan.render.focus`) and the adjustment set to highlight in it:
+    the plan's chosen set, else the analysis's optimal or first minimal set."""
+    from ..design.rivals import load_rivals
+    from ..graph import build_graph
+    from ..render.focus import focus_graph, focus_nodes, rival_differences
+
+    adjustment: frozenset[str] = frozenset()
+    if plan is not None:
+        adjustment = frozenset((plan.get("adjustment") or {}).get("set") or ())
+    elif analysis is not None:
+        adj = analysis.adjustment
+        adjustment = frozenset(adj.optimal if adj.optimal is not None else (adj.minimal[0] if adj.minimal else ()))
+    rival_nodes: list[str] = []
+    if hypothesis.rivals:
+        rivals, _ = load_rivals(hypothesis, repo)
+        for rival in rivals:
+            rival_nodes += [n for n in rival_differences(g, build_graph(rival)) if n not in rival_nodes]
+    nodes, left_out = focus_nodes(g, adjustment=adjustment, rival_nodes=rival_nodes)
+    return focus_graph(g, nodes, left_out=left_out), frozenset(n for n in adjustment if n in nodes)
+
+
 def diagram_text(hypothesis: Hypothesis, fmt: str, *, rankdir: str = "LR", group_by_level: bool = False,
-                 highlight: str | None = None, legend: bool = True) -> str:
-    """DOT or Mermaid text of a hypothesis, coloured by its analysis when it can be run."""
+                 highlight: str | None = None, legend: bool = True, focus: bool = False,
+                 repository: Repository | None = None) -> str:
+    """DOT or Mermaid text of a hypothesis, coloured by its analysis when it can be run; with ``focus``, the
+    focused view (no path colouring: the paths of the full graph run through nodes it leaves out)."""
     from ..graph import build_graph
     from ..render.diagram import DiagramOptions
     from ..render.dot import to_dot
@@ -114,6 +139,12 @@ def diagram_text(hypothesis: Hypothesis, fmt: str, *, rankdir: str = "LR", group
 
     g = build_graph(hypothesis)
     analysis = try_analysis(g)
+    if focus:
+        small, adjustment = focused_graph(hypothesis, repository, g, analysis, try_plan(hypothesis, repository)
+                                          if repository is not None else None)
+        options = DiagramOptions(rankdir=rankdir, group_by_level=group_by_level, highlight=adjustment or None,
+                                 legend=legend, compact=True)
+        return (to_mermaid if fmt == "mermaid" else to_dot)(small, None, options)
     chosen = highlight_set(highlight, analysis, g)
     if chosen is not None:
         # colour the paths as they are once the highlighted set is adjusted for
@@ -129,11 +160,12 @@ def render(
     format: RenderFormat = typer.Option(RenderFormat.dot, "--format", "-f", help="Output format."),
     output: Path = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),
-    rankdir: Rankdir = typer.Option(Rankdir.LR, "--rankdir", help="Layout direction."),
+    rankdir: Rankdir = typer.Option(None, "--rankdir", help="Layout direction (default LR; TB with --focus)."),
     group_by_level: bool = typer.Option(False, "--group-by-level", help="Cluster nodes by biological level (molecular → clinical)."),
     highlight_adjustment: str = typer.Option(None, "--highlight-adjustment", metavar="SET",
                                              help="Highlight an adjustment set: minimal, optimal, canonical, min-cost, or node ids separated by commas."),
     legend: bool = typer.Option(True, "--legend/--no-legend", help="Draw a legend."),
+    focus: bool = typer.Option(False, "--focus", help="Draw only exposure, outcome, mediators, the chosen adjustment set and the rival's differing nodes (at most 10)."),
 ) -> None:
     """Draw the causal diagram: exposure and outcome marked, latent nodes dashed, adjusted nodes boxed,
     causal paths green and biasing paths red, edge style by confidence, signs and animal-only badges.
@@ -147,13 +179,18 @@ def render(
         hypoplan render hypotheses/mecfs-ne-vasomotion.yaml -f mermaid --rankdir TB
 
         hypoplan render hypotheses/mecfs-ne-vasomotion.yaml -f svg -o out/mecfs.svg --group-by-level --highlight-adjustment minimal
+
+        hypoplan render hypotheses/mecfs-ne-vasomotion.yaml --focus -f svg -o out/focus.svg
     """
     from ..errors import UsageError
 
-    hypothesis, _ = load_hypothesis(file)
+    hypothesis, repo = load_hypothesis(file)
+    if focus and highlight_adjustment:
+        raise UsageError("--focus highlights the plan's chosen adjustment set; drop --highlight-adjustment")
     text_format = "mermaid" if format is RenderFormat.mermaid else "dot"
-    text = diagram_text(hypothesis, text_format, rankdir=rankdir.value, group_by_level=group_by_level,
-                        highlight=highlight_adjustment, legend=legend)
+    direction = rankdir.value if rankdir is not None else ("TB" if focus else "LR")
+    text = diagram_text(hypothesis, text_format, rankdir=direction, group_by_level=group_by_level,
+                        highlight=highlight_adjustment, legend=legend, focus=focus, repository=repo)
     if format in (RenderFormat.dot, RenderFormat.mermaid):
         write_output(output, text, force=force)
         return

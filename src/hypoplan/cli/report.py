@@ -27,8 +27,9 @@ def report(
     output: Path = typer.Option(None, "--output", "-o", help="The HTML file to write (stdout when omitted)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),
 ) -> None:
-    """Write one self-contained HTML page: inline SVG diagram, causal analysis, the study plan's tables and
-    the Specific Aims scaffold. No external assets or scripts; readable offline and printable.
+    """Write one self-contained HTML page that leads with the study: summary, a focused diagram (at most 10
+    nodes), the Specific Aims scaffold, the design and feasibility; the full diagram and the full causal
+    analysis follow, folded. No external assets or scripts; readable offline and printable.
 
     Without Graphviz the diagram is shown as DOT text.
 
@@ -44,8 +45,8 @@ def report(
     from ..render.diagram import DiagramOptions
     from ..render.dot import to_dot
     from ..render.graphviz import GraphvizMissing, render, svg_for_html
-    from ..render.html import report_html
-    from .render import load_hypothesis, try_analysis, try_plan
+    from ..render.html import prefix_ids, report_html
+    from .render import focused_graph, load_hypothesis, try_analysis, try_plan
 
     check_output(output, force=force)
     hypothesis, repo = load_hypothesis(file)
@@ -53,14 +54,21 @@ def report(
     analysis = try_analysis(g)
     dot = to_dot(g, analysis, DiagramOptions())
     notes: list[str] = []
-    try:
-        svg: str | None = svg_for_html(render(dot, "svg"))
-    except GraphvizMissing:
-        err("note: Graphviz (`dot`) is not installed; the report shows the diagram as DOT text")
-        svg = None
     plan = try_plan(hypothesis, repo)
     if plan is None:
         notes.append("The study planner could not build a plan for this hypothesis.")
+    focus_dot = None
+    if g.graph.get("exposure") and g.graph.get("outcome"):
+        small, adjustment = focused_graph(hypothesis, repo, g, analysis, plan)
+        focus_dot = to_dot(small, None, DiagramOptions(rankdir="TB", highlight=adjustment or None, legend=False,
+                                                        compact=True))
+    try:
+        svg: str | None = svg_for_html(render(dot, "svg"))
+        focus_svg = prefix_ids(svg_for_html(render(focus_dot, "svg")), "focus-") if focus_dot else None
+    except GraphvizMissing:
+        err("note: Graphviz (`dot`) is not installed; the report shows the diagram as DOT text")
+        svg = focus_svg = None
     page = report_html(hypothesis, dot=dot, svg=svg, aims=build_aims(hypothesis, plan), plan=plan,
-                       analysis_markdown=analysis_markdown(g, analysis), notes=tuple(notes), version=__version__)
+                       analysis_markdown=analysis_markdown(g, analysis), notes=tuple(notes), version=__version__,
+                       focus_dot=focus_dot, focus_svg=focus_svg)
     write_output(output, page, force=force)

@@ -86,6 +86,7 @@ class _Model(BaseModel):
 class _Matching(_Model):
     text: str
     references: list[str] = Field(default_factory=list)
+    relevant_to: list[str] = Field(default_factory=list)  # shown only when the hypothesis has one of these
 
 
 class _ConstructModel(_Model):
@@ -96,6 +97,8 @@ class _ConstructModel(_Model):
     synonyms: list[str] = Field(default_factory=list)
     needs_infraslow: bool = False
     matching: _Matching | None = None
+    criterion_of: list[str] = Field(default_factory=list)
+    occasion: str | None = None
 
 
 class _Burden(_Model):
@@ -109,6 +112,19 @@ class _TimeResolution(_Model):
     text: str | None = None
 
 
+class _Reliability(_Model):
+    """Test–retest reliability of one session (ICC), with its source: give it only from a cited study."""
+
+    icc: float = Field(gt=0, le=1)
+    references: list[str] = Field(min_length=1)
+    note: str = ""
+
+
+class _PopulationCaveat(_Model):
+    applies_to: list[str] = Field(min_length=1)
+    text: str
+
+
 class _MethodModel(_Model):
     id: str = Field(pattern=_ID)
     name: str
@@ -116,6 +132,7 @@ class _MethodModel(_Model):
     proxy_for: list[str] = Field(default_factory=list)
     captures: str
     caveats: list[str] = Field(default_factory=list)
+    population_caveats: list[_PopulationCaveat] = Field(default_factory=list)
     species: list[str] = Field(min_length=1)
     invasiveness: Invasiveness
     setting: list[str] = Field(min_length=1)
@@ -126,6 +143,7 @@ class _MethodModel(_Model):
     time_resolution: _TimeResolution = Field(default_factory=_TimeResolution)
     provokes: list[str] = Field(default_factory=list)
     references: list[str] = Field(default_factory=list)
+    reliability: _Reliability | None = None
 
 
 class _DrugModel(_Model):
@@ -172,6 +190,8 @@ class _PopulationRuleModel(_Model):
     prefer_settings: list[str] = Field(default_factory=list)
     intercurrent_events: list[_IntercurrentEventModel] = Field(default_factory=list)
     references: list[str] = Field(min_length=1)
+    attrition: float | None = Field(default=None, ge=0, lt=1,
+                                    description="expected drop-out proportion in this population, from the references")
 
 
 class _CatalogModel(_Model):
@@ -197,6 +217,9 @@ class Construct:
     needs_infraslow: bool = False
     matching_note: str | None = None
     matching_references: tuple[str, ...] = ()
+    criterion_of: tuple[str, ...] = ()  # conditions it is a defining criterion of (circular as a case-control outcome)
+    occasion: str | None = None  # the unit of repeated measurement, e.g. "night" for a morning rating of sleep
+    matching_relevant_to: tuple[str, ...] = ()  # constructs that make the matching note relevant (empty: always)
 
 
 @dataclass(frozen=True)
@@ -222,6 +245,29 @@ class Method:
     time_text: str | None
     provokes: tuple[str, ...]
     references: tuple[str, ...]
+    population_caveats: tuple[tuple[tuple[str, ...], str], ...] = ()
+    reliability: float | None = None  # test–retest ICC of one session
+    reliability_references: tuple[str, ...] = ()
+
+    def caveats_for(self, conditions: Iterable[str] = ()) -> tuple[str, ...]:
+        """The method's caveats, plus those the catalog gives for the population's conditions only."""
+        conds = set(conditions)
+        return self.caveats + tuple(text for applies, text in self.population_caveats if conds & set(applies))
+
+    def time_resolution_for(self, infraslow: bool) -> str:
+        """Time resolution; whether ~0.02 Hz oscillations are resolved only when the construct needs it."""
+        parts = []
+        if self.seconds is not None:
+            parts.append(f"~{self.seconds:g} s")
+        if self.time_text:
+            parts.append(self.time_text)
+        if infraslow:
+            if self.resolves_infraslow is None:
+                parts.append("infraslow resolution not reported")
+            else:
+                parts.append("resolves ~0.02 Hz oscillations" if self.resolves_infraslow
+                             else "cannot resolve ~0.02 Hz oscillations")
+        return "; ".join(parts) or "not reported"
 
     def measures(self, construct: str) -> bool:
         return construct in self.constructs or construct in self.proxy_for
@@ -299,6 +345,7 @@ class PopulationRule:
     prefer_settings: tuple[str, ...]
     references: tuple[str, ...]
     intercurrent_events: tuple[IntercurrentEvent, ...] = ()
+    attrition: float | None = None  # expected drop-out proportion, only with references that give it
 
 
 @dataclass(frozen=True)
@@ -394,10 +441,15 @@ def _check_references(model: _CatalogModel, source: SourceMap, known: dict[str, 
     for i, c in enumerate(model.constructs):
         if c.matching:
             refs(("constructs", i, "matching", "references"), c.matching.references)
+        cons(("constructs", i, "criterion_of"), c.criterion_of)
+        if c.matching:
+            cons(("constructs", i, "matching", "relevant_to"), c.matching.relevant_to)
     for i, m in enumerate(model.methods):
         cons(("methods", i, "constructs"), m.constructs)
         cons(("methods", i, "proxy_for"), m.proxy_for)
         cons(("methods", i, "provokes"), m.provokes)
+        for j, pc in enumerate(m.population_caveats):
+            cons(("methods", i, "population_caveats", j, "applies_to"), pc.applies_to)
         refs(("methods", i, "references"), m.references)
         if not m.constructs and not m.proxy_for:
             diags.append(source.diagnostic(("methods", i), "E062", f"method '{m.id}' measures no construct",
@@ -437,12 +489,17 @@ def _records(model: _CatalogModel, refs: dict[str, str]) -> dict[str, list[Any]]
     return {
         "constructs": [Construct(c.id, c.label, c.description, c.category, tuple(c.synonyms), c.needs_infraslow,
                                  c.matching.text if c.matching else None,
-                                 r(c.matching.references) if c.matching else ()) for c in model.constructs],
+                                 r(c.matching.references) if c.matching else (), tuple(c.criterion_of),
+                                 c.occasion, tuple(c.matching.relevant_to) if c.matching else ())
+                       for c in model.constructs],
         "methods": [Method(m.id, m.name, tuple(m.constructs), tuple(m.proxy_for), m.captures, tuple(m.caveats),
                            tuple(m.species), m.invasiveness, tuple(m.setting), m.cost_band, m.cost_note, m.validity,
                            m.burden.level, m.burden.text, m.time_resolution.seconds,
                            m.time_resolution.resolves_infraslow, m.time_resolution.text, tuple(m.provokes),
-                           r(m.references)) for m in model.methods],
+                           r(m.references), tuple((tuple(pc.applies_to), pc.text) for pc in m.population_caveats),
+                           m.reliability.icc if m.reliability else None,
+                           r(m.reliability.references) if m.reliability else ())
+                    for m in model.methods],
         "drugs": [Drug(d.id, d.name, d.class_, tuple(d.examples), tuple(d.acts_on), tuple(d.methods), d.effect,
                        d.action, d.washout, r(d.references)) for d in model.drugs],
         "disease_controls": [DiseaseControl(d.id, d.name, d.condition, tuple(d.control_for), tuple(d.shares), d.overlap,
@@ -450,7 +507,8 @@ def _records(model: _CatalogModel, refs: dict[str, str]) -> dict[str, list[Any]]
         "population_rules": [PopulationRule(p.id, tuple(p.applies_to), p.topic, p.severity, p.note,
                                             tuple(p.sensitive_to), tuple(p.prefer_settings), r(p.references),
                                             tuple(IntercurrentEvent(e.event, e.strategy, e.why)
-                                                  for e in p.intercurrent_events))
+                                                  for e in p.intercurrent_events),
+                                            p.attrition)
                              for p in model.population_rules],
     }
 
@@ -492,10 +550,29 @@ def _from_data(data: Any, source: SourceMap, base: Catalog | None) -> Catalog:
 
 
 def load_catalog_file(path: Path | str, *, display: str | None = None, base: Catalog | None = None) -> Catalog:
-    """Load a repository catalog file and merge it over ``base`` (the packaged default when ``None``)."""
+    """Load a repository catalog file and merge it over ``base`` (the packaged default when ``None``).
+
+    Parsed once per process while the file is unchanged (same size and modification time).
+    """
     path = Path(path)
+    base = default_catalog() if base is None else base
+    try:
+        stat = path.stat()
+        key: tuple[Any, ...] | None = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, display, id(base))
+    except OSError:
+        key = None
+    cached = _FILES.get(key) if key is not None else None
+    if cached is not None and cached[0] is base:
+        return cached[1]
     data, source, _ = load_yaml_file(path, display or str(path))
-    return _from_data(data, source, default_catalog() if base is None else base)
+    catalog = _from_data(data, source, base)
+    if key is not None:
+        _FILES[key] = (base, catalog)
+    return catalog
+
+
+#: Repository catalogs already read: (file, its size and time, display, base) -> (base, merged catalog).
+_FILES: dict[tuple[Any, ...], tuple[Catalog, Catalog]] = {}
 
 
 _DEFAULT: list[Catalog] = []
@@ -512,15 +589,8 @@ def default_catalog() -> Catalog:
 
 
 def _load_trusted(text: str, display: str) -> Catalog:
-    """The packaged file is trusted: parse it with the fast safe loader, and only re-read it with
-    positions (for a located error) when it does not validate."""
-    from ruamel.yaml import YAML
-
-    try:
-        data = YAML(typ="safe").load(text)
-        return _from_data(data, SourceMap(display), None)
-    except LoadError:
-        return load_catalog_text(text, display)
+    """The packaged file, read by the fast (libyaml) path like every other read, with positions for a located error."""
+    return load_catalog_text(text, display)
 
 
 def find_repository_catalog(folder: Path) -> Path | None:

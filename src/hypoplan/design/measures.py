@@ -54,6 +54,7 @@ class NodeMeasure:
     note: str | None = None
     explicit: str | None = None
     measured: bool = False  # part of the study (a role, a matched confounder or a negative control)
+    needs_infraslow: bool = False  # the node's construct is an infraslow oscillation (time resolution matters)
 
 
 def _sort_key(method: Method, constructs: tuple[str, ...], species: str, needs_infraslow: bool,
@@ -96,16 +97,11 @@ def human_measurable(constructs: Iterable[str], catalog: Catalog) -> bool:
 
 
 def closest_proxies(g: nx.DiGraph, node: str, catalog: Catalog) -> list[Method]:
-    """Human methods nearest to an unmeasurable node: its own proxies, else measures of its graph neighbours."""
+    """Human methods the catalog lists for the node's own constructs (direct or proxy), best first; never
+    methods of other constructs (a method is offered only for the construct the catalog says it measures)."""
     constructs = tuple(g.nodes[node].get("constructs", ()))
     own = [m for c in constructs for m in catalog.methods_for(c) if m.for_species("human")]
-    if own:
-        return _unique(rank_methods(own, constructs, "human"))
-    near: list[Method] = []
-    for other in list(g.predecessors(node)) + list(g.successors(node)):
-        for c in g.nodes[other].get("constructs", ()):
-            near.extend(m for m in catalog.methods_for(c) if is_feasible_human(m, c))
-    return _unique(near)
+    return _unique(rank_methods(own, constructs, "human")) if own else []
 
 
 def _unique(methods: Iterable[Method]) -> list[Method]:
@@ -170,7 +166,8 @@ def measure_node(g: nx.DiGraph, node: str, catalog: Catalog, *, species: str = "
                        and any(c in m.constructs for c in constructs)]
         if direct_high:
             notes.append(f"the direct measure ({direct_high[0].name}) is highly invasive")
-    return NodeMeasure(node, label, role, chosen, alternatives, measurable, proxy, "; ".join(notes) or None, explicit)
+    return NodeMeasure(node, label, role, chosen, alternatives, measurable, proxy, "; ".join(notes) or None, explicit,
+                       needs_infraslow=_needs_infraslow(constructs, catalog))
 
 
 def construct_entry(construct: str) -> str:
@@ -207,9 +204,11 @@ def constructs_hint(node: str, label: str, catalog: Catalog, n: int = 3) -> str:
 def node_cost(g: nx.DiGraph, node: str, catalog: Catalog, species: str = "human") -> float:
     """Cost of measuring a node for minimum-cost adjustment.
 
-    The node's own ``cost`` wins; otherwise the cost band of its best feasible
-    method (low 1, medium 10, high 100: unsourced order-of-magnitude
-    estimates).  A latent node, or one with no feasible method, costs infinity.
+    The node's own ``cost`` wins; otherwise the cost band of the feasible method
+    the plan would choose for it (the best-ranked one short of high invasiveness:
+    low 1, medium 10, high 100, unsourced order-of-magnitude estimates), so the
+    cost is that of the measure the plan proposes.  A latent node, or one with no
+    feasible method, costs infinity.
     """
     data = g.nodes[node]
     if not data.get("observed", True):
@@ -225,7 +224,8 @@ def node_cost(g: nx.DiGraph, node: str, catalog: Catalog, species: str = "human"
     if not feasible:
         # a drug or intervention is recorded by the protocol (dose, timing), not measured
         return CostBand.LOW.units if data.get("kind") in ("drug", "intervention") else math.inf
-    return min(m.cost_band.units for m in feasible)
+    best = rank_methods(_unique(feasible), constructs, species, _needs_infraslow(constructs, catalog))[0]
+    return best.cost_band.units
 
 
 def measurement_costs(g: nx.DiGraph, catalog: Catalog, species: str = "human") -> dict[str, float]:

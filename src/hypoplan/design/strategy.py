@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "STRATEGIES",
     "Strategy",
+    "bypasses",
     "candidate_costs",
     "choose_strategy",
     "is_manipulable",
@@ -83,9 +84,18 @@ def is_manipulable(g: nx.DiGraph, node: str) -> bool:
     return bool(d.get("manipulable")) or d.get("kind") in _MANIPULABLE_KINDS
 
 
-def manipulators(g: nx.DiGraph, exposure: Iterable[str]) -> list[tuple[str, str]]:
+def bypasses(g: nx.DiGraph, node: str, exposure: Iterable[str], outcome: Iterable[str]) -> list[str]:
+    """Outcome nodes ``node`` reaches by a directed path that avoids the exposure (the exclusion restriction
+    of a randomised instrument fails for them)."""
+    h = g.subgraph(n for n in g if n not in set(exposure) or n == node)
+    reach = nx.descendants(h, node) if node in h else set()
+    return sorted(y for y in outcome if y in reach)
+
+
+def manipulators(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str] = ()) -> list[tuple[str, str]]:
     """``(manipulable node, exposure it acts on)``: the exposure itself when manipulable, else a manipulable
-    observed parent of the exposure.  The exposure itself comes first."""
+    observed parent of the exposure, preferring one that reaches the outcome only through the exposure, then
+    one whose direction is known, then the one with more evidence.  The exposure itself comes first."""
     out: list[tuple[str, str]] = []
     for x in exposure:
         if x in g and is_manipulable(g, x):
@@ -98,10 +108,12 @@ def manipulators(g: nx.DiGraph, exposure: Iterable[str]) -> list[tuple[str, str]
             if is_manipulable(g, p) and g.nodes[p].get("observed", True) and (p, x) not in out:
                 parents.append((p, x))
 
-    def strength(pair: tuple[str, str]) -> tuple[int, int, str]:
-        # a known direction first (a manipulation must move the exposure predictably), then more evidence
+    exposure, outcome = list(exposure), list(outcome)
+
+    def strength(pair: tuple[str, str]) -> tuple[bool, bool, int, str]:
         e = g.edges[pair]
-        return (e.get("sign", "unknown") not in ("positive", "negative"), -len(e.get("evidence", ())), pair[0])
+        return (bool(bypasses(g, pair[0], exposure, outcome)), e.get("sign", "unknown") not in ("positive", "negative"),
+                -len(e.get("evidence", ())), pair[0])
 
     return out + sorted(parents, key=strength)
 
@@ -142,6 +154,8 @@ def _randomised(g: nx.DiGraph, pairs: Sequence[tuple[str, str]], outcome: Sequen
                 has_condition: bool) -> Strategy:
     node, target = pairs[0]
     y = ",".join(outcome)
+    other = bypasses(g, node, [target], outcome) if node != target else []
+    sign = g.edges[node, target].get("sign", "unknown") if node != target else "positive"
     crossover = species == "human" and has_condition
     arm = "crossover" if crossover else "parallel"
     if node == target:
@@ -154,6 +168,13 @@ def _randomised(g: nx.DiGraph, pairs: Sequence[tuple[str, str]], outcome: Sequen
                   f"adjustment; the effect of {label(g, target)} itself then rests on {label(g, node)} reaching "
                   f"the outcome only through {label(g, target)} (randomised instrument).")
         formula = f"P({y}|do({node})) = P({y}|{node}) (randomised)"
+        if other:
+            reason += (f" In the graph {label(g, node)} also reaches {_names(g, other)} by paths that avoid "
+                       f"{label(g, target)}, so the randomised contrast is its total effect, not that of "
+                       f"{label(g, target)} alone.")
+        if sign not in ("positive", "negative"):
+            reason += (f" Its direction on {label(g, target)} is not recorded: measure {label(g, target)} in every "
+                       "period to check that the manipulation moved it.")
     if crossover:
         reason += (" Design: randomised AB/BA crossover (each participant their own control) with blinding, a "
                    "washout between periods long enough to return to baseline (duration to be set by the study "
@@ -164,20 +185,44 @@ def _randomised(g: nx.DiGraph, pairs: Sequence[tuple[str, str]], outcome: Sequen
     return Strategy("randomised", reason, (), formula, arm=arm, randomised_node=node)
 
 
+#: Latent nodes tried one at a time when looking for the one whose measurement would identify the effect.
+MAX_LATENT_TRIED = 60
+
+
 def _latent_that_would_identify(g: nx.DiGraph, view: nx.DiGraph, x: Sequence[str], y: Sequence[str]
                                 ) -> list[str]:
-    """Latent nodes (in the measurable view) each of which, if measured, makes a valid adjustment set exist."""
+    """Latent nodes (in the measurable view) each of which, if measured, makes a valid adjustment set exist
+    (only latent ancestors of X or Y can confound; at most ``MAX_LATENT_TRIED`` of them are tried)."""
     from ..analysis.adjustment import canonical_adjustment_set
 
-    found = []
-    for n in sorted(view.nodes):
-        if view.nodes[n].get("observed", True) or n in x or n in y:
-            continue
+    relevant = set(x) | set(y)
+    for v in list(relevant):
+        relevant |= nx.ancestors(view, v)
+    latent = [n for n in sorted(relevant) if not view.nodes[n].get("observed", True) and n not in x and n not in y]
+    def identified_with(nodes: Iterable[str]) -> bool:
         h = view.copy()
-        h.nodes[n]["observed"] = True
-        if canonical_adjustment_set(h, x, y) is not None:
-            found.append(n)
-    return found
+        for v in nodes:
+            h.nodes[v]["observed"] = True
+        return canonical_adjustment_set(h, x, y) is not None
+
+    tried = latent[:MAX_LATENT_TRIED]
+    found = [n for n in tried if identified_with([n])]
+    if found or not tried or not identified_with(tried):
+        return found
+    # no single node suffices but all together do: drop nodes while the rest still suffice (a minimal set)
+    needed = list(tried)
+    for n in tried:
+        if identified_with([v for v in needed if v != n]):
+            needed.remove(n)
+    return needed
+
+
+def _alone(view: nx.DiGraph, x: Sequence[str], y: Sequence[str], node: str) -> bool:
+    from ..analysis.adjustment import canonical_adjustment_set
+
+    h = view.copy()
+    h.nodes[node]["observed"] = True
+    return canonical_adjustment_set(h, x, y) is not None
 
 
 def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, float], *, species: str = "human",
@@ -192,7 +237,7 @@ def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, f
 
     x, y = tuple(result.exposure), tuple(result.outcome)
     considered: list[tuple[str, str]] = []
-    pairs = manipulators(g, x)
+    pairs = manipulators(g, x, y)
     if pairs:
         return _randomised(g, pairs, y, species, has_condition)
     considered.append(("randomised", f"no intervention, drug or node marked manipulable acts on {_names(g, x)}"))
@@ -250,10 +295,20 @@ def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, f
                         tuple(considered), ident.estimand)
     considered.append(("id", ident.reason or "the ID algorithm finds a hedge"))
     latent = _latent_that_would_identify(g, view, x, y)
-    if latent:
-        names = "; ".join(label(g, n) for n in latent)
+    single = bool(latent) and all(_alone(view, x, y, n) for n in latent)
+
+    def what(n: str) -> str:
+        declared = not g.nodes[n].get("observed", True)
+        return label(g, n) + ("" if declared else " (observed, but no catalogued method measures it)")
+
+    if latent and single:
+        names = "; or ".join(what(n) for n in latent)
         reason = (f"the effect is not identifiable from what can be measured; measuring {names} would make a "
                   "valid adjustment set exist.")
+    elif latent:
+        names = " and ".join(what(n) for n in latent)
+        reason = (f"the effect is not identifiable from what can be measured; no single node suffices, but "
+                  f"measuring {names} together would make a valid adjustment set exist.")
     else:
         reason = ("the effect is not identifiable from what can be measured, and measuring no single latent node "
                   "would make it identifiable; an experiment that sets the exposure is needed.")

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..schema import Confidence, Direction, Evidence, Hypothesis
+from ..schema import Confidence, Design, Direction, Evidence, Hypothesis
 from .diagram import is_animal_only
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "POLICY_NOTE",
+    "SECTION_BUDGET",
     "WORD_BUDGET",
     "Aim",
     "AimsScaffold",
@@ -39,6 +40,13 @@ __all__ = [
     "build_aims",
     "focal_edges",
     "focal_nodes",
+    "gap_links",
+    "is_primary",
+    "primary_size",
+    "primary_support",
+    "short_name",
+    "stated_confidence",
+    "treatment_nodes",
     "untested_links",
     "word_count",
 ]
@@ -100,6 +108,29 @@ class AimsScaffold:
             parts += [aim.title, *aim.approach, *aim.expected]
         return "\n".join("".join(str(p) for p in text) for text in parts)
 
+    def section_words(self) -> dict[str, int]:
+        """Words per section, keyed as :data:`SECTION_BUDGET`."""
+        def words(*texts: Text) -> int:
+            return sum(word_count("".join(str(p) for p in t)) for t in texts)
+
+        aims = [t for a in self.aims for t in (a.title, *a.approach, *a.expected)]
+        return {"title": word_count(self.title), "background": words(self.opening), "gap": words(*self.gap),
+                "long-term goal": words(self.long_term_goal), "objective": words(self.objective),
+                "central hypothesis": words(self.central_hypothesis), "rationale": words(*self.rationale),
+                "aims": words(*aims), "impact": words(self.impact)}
+
+    def budget_warning(self) -> str | None:
+        """None within the page budget; else which section(s) to cut, most over their own budget first."""
+        counts = self.section_words()
+        total = sum(counts.values())
+        if total <= WORD_BUDGET:
+            return None
+        over = sorted(((n - SECTION_BUDGET[k], k, n) for k, n in counts.items() if n > SECTION_BUDGET[k]),
+                      reverse=True)
+        cuts = "; ".join(f"the {k} ({n} words, budget {SECTION_BUDGET[k]})" for _, k, n in over)
+        return (f"about {total} words, over the one-page budget of ~{WORD_BUDGET}: cut "
+                + (cuts if cuts else "any section") + ", in whole sentences")
+
 
 def word_count(text: str) -> int:
     """Words as a reader counts them (runs of letters/digits)."""
@@ -124,8 +155,9 @@ def focal_nodes(g: nx.DiGraph, exposure: Sequence[str], outcome: Sequence[str]) 
         if y in observed_edges:
             up |= nx.ancestors(observed_edges, y) | {y}
     members = down & up
+    index = {n: i for i, n in enumerate(g)}  # ties broken by file order, so every run writes the same page
     try:
-        order = list(nx.topological_sort(observed_edges.subgraph(members)))
+        order = list(nx.lexicographical_topological_sort(observed_edges.subgraph(members), key=index.__getitem__))
     except nx.NetworkXUnfeasible:
         order = [n for n in g if n in members]
     return order
@@ -134,25 +166,6 @@ def focal_nodes(g: nx.DiGraph, exposure: Sequence[str], outcome: Sequence[str]) 
 def focal_edges(g: nx.DiGraph, nodes: Sequence[str]) -> list[tuple[str, str, dict[str, Any]]]:
     members = set(nodes)
     return [(u, v, d) for u, v, d in g.edges(data=True) if u in members and v in members and not d.get("implicit")]
-
-
-def untested_links(g: nx.DiGraph, nodes: Sequence[str]) -> list[tuple[str, str, str]]:
-    """Focal edges not yet tested directly: speculative or suggestive confidence, or animal evidence only.
-
-    Returns ``(source, target, why)`` with ``why`` naming the reason(s).
-    """
-    out = []
-    for u, v, d in focal_edges(g, nodes):
-        reasons = []
-        if d.get("confidence") in (Confidence.SPECULATIVE.value, Confidence.SUGGESTIVE.value):
-            reasons.append(f"{d['confidence']} link")
-        if not d.get("evidence"):
-            reasons.append("no evidence recorded")
-        elif is_animal_only(d["evidence"]):
-            reasons.append("animal evidence only")
-        if reasons:
-            out.append((u, v, "; ".join(reasons)))
-    return out
 
 
 def _overall_sign(g: nx.DiGraph, nodes: Sequence[str], exposure: Sequence[str], outcome: Sequence[str]) -> str:
@@ -179,7 +192,10 @@ _VERB = {"+": "increases", "−": "decreases", "±": "changes (in both direction
 
 
 def _label(g: nx.DiGraph, node: str) -> str:
-    return str(g.nodes[node].get("label") or node) if node in g else node
+    """A node's label without parentheticals (the full label is in the plan), for the one-page aims."""
+    text = str(g.nodes[node].get("label") or node) if node in g else node
+    short = re.sub(r"\s*\([^()]*\)", "", text).strip()
+    return short if short else text
 
 
 def _labels(g: nx.DiGraph, nodes: Iterable[str]) -> str:
@@ -211,6 +227,101 @@ def _effect_text(ev: Evidence) -> str | None:
     return text
 
 
+# --- evidence fidelity ----------------------------------------------------------------------------------------
+
+#: Designs that are not evidence of their own (opinion, a review of others' work).
+NOT_PRIMARY_DESIGNS = frozenset({Design.SPECULATION, Design.REVIEW})
+#: Designs that manipulate the cause (an experiment), as against observing an association.
+EXPERIMENTAL_DESIGNS = frozenset({Design.RCT, Design.CROSSOVER, Design.KNOCKOUT, Design.LESION, Design.OPTOGENETIC,
+                                  Design.CHEMOGENETIC, Design.PHARMACOLOGICAL})
+#: Words by which a hypothesis file marks an item as second-hand, lay or press (the brief's [S] mark included).
+_SECONDHAND = re.compile(r"\[S\]|\bsecondary\b|\blay summary\b|\bpress\b|\bnews\b|\bnewspaper\b|\bquoted\b|"
+                         r"\bforum\b|\bblog\b", re.IGNORECASE)
+
+
+def is_primary(ev: Evidence) -> bool:
+    """Evidence that can support a claim: not opinion or review, and not marked secondary, lay or press."""
+    if ev.design in NOT_PRIMARY_DESIGNS:
+        return False
+    note = ev.effect_size.note if ev.effect_size is not None else None
+    return not any(_SECONDHAND.search(t) for t in (ev.reference, ev.citation, ev.finding, note) if t)
+
+
+def primary_support(evidence: Iterable[Evidence]) -> list[Evidence]:
+    """The supporting items a rationale may cite."""
+    return [e for e in evidence if e.direction is Direction.SUPPORTS and is_primary(e)]
+
+
+_WEAKER = {Confidence.ESTABLISHED.value: Confidence.SUPPORTED.value,
+           Confidence.SUPPORTED.value: Confidence.SUGGESTIVE.value,
+           Confidence.SUGGESTIVE.value: Confidence.SPECULATIVE.value,
+           Confidence.SPECULATIVE.value: Confidence.SPECULATIVE.value,
+           Confidence.CONTESTED.value: Confidence.CONTESTED.value}
+
+
+def animal_species(evidence: Iterable[Evidence]) -> list[str]:
+    """The animal species of an edge's primary support when it has no human support (else empty)."""
+    support = primary_support(evidence)
+    if not support or not is_animal_only(support):
+        return []
+    return sorted({e.species.value for e in support if e.species is not None and e.species.is_animal})
+
+
+def stated_confidence(d: dict[str, Any], species: str) -> str:
+    """The edge's confidence as a human aims page may state it: one level weaker when only animals support it."""
+    confidence = str(d.get("confidence") or "unrated")
+    animals = animal_species(d.get("evidence", ()))
+    if species == "human" and animals:
+        return f"{_WEAKER.get(confidence, confidence)} in humans; {confidence} in {', '.join(animals)} only"
+    return confidence
+
+
+def _contested(d: dict[str, Any]) -> bool:
+    return d.get("confidence") == Confidence.CONTESTED.value or any(
+        e.direction is Direction.CONTRADICTS for e in d.get("evidence", ()))
+
+
+def gap_links(g: nx.DiGraph, nodes: Sequence[str], species: str = "human") -> list[tuple[str, str, str, list[Evidence]]]:
+    """Links the recorded evidence does not establish, contested ones first: ``(source, target, why, evidence)``.
+
+    Contested: edges touching a focal node with contradicting evidence (or rated contested).  Then focal edges
+    with animal support only, with no primary support, with no evidence recorded in this file, or rated
+    speculative or suggestive.  ``evidence`` is what the line cites (the contradicting items).
+    """
+    members = set(nodes)
+    contested: list[tuple[str, str, str, list[Evidence]]] = []
+    rest: list[tuple[str, str, str, list[Evidence]]] = []
+    for u, v, d in sorted(g.edges(data=True), key=lambda e: (e[0], e[1])):
+        if d.get("implicit") or not (u in members or v in members):
+            continue
+        evidence = list(d.get("evidence", ()))
+        if _contested(d):
+            against = [e for e in evidence if e.direction is Direction.CONTRADICTS]
+            contested.append((u, v, "contradicted by" if against else "rated contested", against))
+            continue
+        if u not in members or v not in members:
+            continue
+        reasons = []
+        if not evidence:
+            reasons.append("no evidence recorded in this file")
+        elif not primary_support(evidence):
+            reasons.append("no primary supporting evidence recorded")
+        elif species == "human" and (animals := animal_species(evidence)):
+            reasons.append(f"{', '.join(animals)} evidence only")
+        if d.get("confidence") in (Confidence.SPECULATIVE.value, Confidence.SUGGESTIVE.value):
+            reasons.append(f"rated {d['confidence']}")
+        if reasons:
+            rest.append((u, v, "; ".join(reasons), []))
+    order = {n: i for i, n in enumerate(nodes)}
+    rest.sort(key=lambda t: (order.get(t[0], len(order)), order.get(t[1], len(order))))
+    return contested + rest
+
+
+def untested_links(g: nx.DiGraph, nodes: Sequence[str]) -> list[tuple[str, str, str]]:
+    """Focal edges whose recorded evidence does not establish them (see :func:`gap_links`), as ``(u, v, why)``."""
+    return [(u, v, why) for u, v, why, _ in gap_links(g, nodes) if u in nodes and v in nodes]
+
+
 # --- plan helpers ---------------------------------------------------------------------------------------------
 
 
@@ -218,29 +329,59 @@ def _measures(plan: dict[str, Any] | None, role: str) -> list[dict[str, Any]]:
     return [m for m in (plan or {}).get("measures", []) if m.get("role") == role]
 
 
-def _measure_line(items: list[dict[str, Any]]) -> str:
-    out = []
-    for m in items:
-        method = m.get("method") or {}
-        out.append(f"{m.get('label') or m.get('node')}: {method.get('name')}" if method.get("name")
-                   else f"{m.get('label') or m.get('node')}: no catalog method")
-    return "; ".join(out)
+_DO = re.compile(r"do\(([^)]*)\)")
 
 
-def _sample_size_text(entry: dict[str, Any]) -> Text:
-    es = entry.get("effect_size") or {}
-    parts: list[str | Placeholder] = []
-    n_total, n_group = entry.get("n_total"), entry.get("n_per_group")
-    sizes = f"n = {n_total}" + (f" ({n_group} per group)" if n_group else "")
-    parts.append(f"Sample size for {entry.get('comparison') or 'the main comparison'}: {sizes}, "
-                 f"to detect {es.get('measure')} = {es.get('value')} at α = {entry.get('alpha')} "
-                 f"with power {entry.get('power')}")
-    if es.get("source") == "evidence" and es.get("citation"):
-        parts.append(f" (effect size from {es['citation']}).")
-    else:
-        parts.append(" (assumed effect size). ")
-        parts.append(Placeholder("justify the assumed effect size from your pilot data or the literature"))
-    return tuple(parts)
+def treatment_nodes(plan: dict[str, Any] | None) -> list[str]:
+    """The node(s) the design intervenes on, read from the ``do(…)`` of the plan's identification formula."""
+    formula = str(((plan or {}).get("design") or {}).get("estimand_formula") or "")
+    match = _DO.search(formula)
+    return [n.strip() for n in match.group(1).split(",") if n.strip()] if match else []
+
+
+def primary_size(plan: dict[str, Any] | None, labels: dict[str, str], outcome: Sequence[str],
+                 exposure: Sequence[str]) -> dict[str, Any] | None:
+    """The sample-size entry of the design's main comparison: under a randomised strategy the one on the
+    randomised treatment (on the outcome if sized, else on the exposure), else the first entry."""
+    sizes = list((plan or {}).get("sample_size") or [])
+    if not sizes:
+        return None
+    design = (plan or {}).get("design") or {}
+    if design.get("strategy") == "randomised":
+        treated = [labels.get(t, t) for t in treatment_nodes(plan)]
+        on_treatment = [s for s in sizes if any(t in str(s.get("comparison")) for t in treated)]
+        for targets in (outcome, exposure):
+            names = [labels.get(n, n) for n in targets]
+            hit = [s for s in on_treatment if any(n in str(s.get("comparison")) for n in names)]
+            if hit:
+                return hit[0]
+        if on_treatment:
+            return on_treatment[0]
+    return sizes[0]
+
+
+def short_name(name: str) -> str:
+    """A method's name without its trailing parenthetical or comma-clause, for the one-page aims."""
+    short = re.sub(r"\s*\([^()]*\)", "", name)
+    short = re.split(r"\s*[,;]\s", short, maxsplit=1)[0].strip()
+    return short if len(short.split()) >= 2 else name
+
+
+def _method_name(m: dict[str, Any]) -> str:
+    method = (m.get("method") or {}).get("name")
+    return short_name(str(method)) if method else f"a method still to choose for {m.get('label') or m.get('node')}"
+
+
+def _and(items: list[str]) -> str:
+    items = list(dict.fromkeys(items))
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+
+
+# --- word budget ----------------------------------------------------------------------------------------------
+
+#: Words per section of a one-page aims page (sum = :data:`WORD_BUDGET`).
+SECTION_BUDGET = {"title": 20, "background": 120, "gap": 45, "long-term goal": 30, "objective": 40,
+                  "central hypothesis": 40, "rationale": 70, "aims": 150, "impact": 35}
 
 
 # --- the scaffold ---------------------------------------------------------------------------------------------
@@ -256,35 +397,37 @@ def build_aims(hypothesis: Hypothesis, plan: dict[str, Any] | None = None) -> Ai
     mediators = [n for n in nodes if n not in exposure and n not in outcome]
     x_text, y_text = _lower_first(_labels(g, exposure)), _lower_first(_labels(g, outcome))
     peco = hypothesis.peco
+    species = peco.species.value if peco else "human"
     sign = _overall_sign(g, nodes, exposure, outcome) if nodes else "?"
     verb = _VERB[sign]
+    references: list[str] = []
+
+    def tag(ev: Evidence) -> str | None:
+        cite = _cite(ev)
+        if not cite:
+            return None
+        if cite not in references:
+            references.append(cite)
+        return f"[{references.index(cite) + 1}" + (f", {ev.species.value}]" if ev.species else "]")
 
     # Opening: the author's own background (with its citations as written), else the summary.
     if hypothesis.background:
-        opening: Text = (hypothesis.background,)
+        opening: Text = (hypothesis.background.strip(),)
     elif hypothesis.summary:
-        opening = (hypothesis.summary, " ", Placeholder("add what is known, with citations"))
+        opening = (hypothesis.summary.strip(), " ", Placeholder("add what is known, with citations"))
     else:
         opening = (Placeholder("open with what is known about the problem, with citations"),)
 
-    # Gap: the focal links nobody has tested directly.
-    gap: list[Text] = []
-    for u, v, why in untested_links(g, nodes):
-        gap.append((f"{_label(g, u)} → {_label(g, v)}: {why}.",))
-    if not nodes:
-        gap.append((Placeholder("state the gap (the focus names no exposure and outcome joined by a directed path)"),))
-    elif not gap:
-        gap.append((Placeholder("every focal link has direct evidence; state what remains unknown"),))
-
-    long_term: Text = (hypothesis.program_goal,) if hypothesis.program_goal else (
+    long_term: Text = (hypothesis.program_goal.strip(),) if hypothesis.program_goal else (
         Placeholder("state the long-term goal of your research program"),)
 
-    if peco:
-        objective: Text = ((f"Determine whether {_lower_first(peco.exposure)} causes {_lower_first(peco.outcome)} "
-                           f"in {_lower_first(peco.population)}, compared with {_lower_first(peco.comparator)}."),)
+    population = _lower_first(peco.population) if peco else None
+    if nodes:
+        objective: Text = (f"Determine whether {x_text} causes {y_text}" + (f" in {population}." if population else ". "),)
+        if not population:
+            objective += (Placeholder("name the population"),)
     else:
-        objective = (f"Determine whether {x_text or '…'} causes {y_text or '…'} in ",
-                     Placeholder("name the population"), ".")
+        objective = (Placeholder("state the objective: which exposure, which outcome, in whom"),)
 
     central: list[str | Placeholder] = []
     if nodes:
@@ -292,101 +435,124 @@ def build_aims(hypothesis: Hypothesis, plan: dict[str, Any] | None = None) -> Ai
         central.append(f" through {_labels(g, mediators)}." if mediators else ".")
         direct = [d for u, v, d in focal_edges(g, nodes) if u in exposure and v in outcome]
         for d in direct:
-            for ev in d.get("evidence", ()):
+            for ev in primary_support(d.get("evidence", ())):
                 effect = _effect_text(ev)
-                if effect and ev.direction is Direction.SUPPORTS:
-                    central.append(f" Reported effect: {effect}" + (f" ({_cite(ev)})." if _cite(ev) else "."))
+                if effect:
+                    ref = tag(ev)
+                    central.append(f" Reported effect: {effect}" + (f" {ref}." if ref else "."))
     else:
         central.append(Placeholder("state the central hypothesis as a directional claim"))
 
+    # Rationale: per focal link, only primary supporting evidence recorded on that link.
     rationale: list[Text] = []
-    references: list[str] = []
     for u, v, d in focal_edges(g, nodes):
-        groups: dict[str, list[str]] = {}
-        for ev in d.get("evidence", ()):
-            cite = _cite(ev)
-            if not cite:
-                continue
-            if cite not in references:
-                references.append(cite)
-            tag = f"[{references.index(cite) + 1}" + (f", {ev.species.value}]" if ev.species else "]")
-            groups.setdefault(ev.direction.value, []).append(tag)
-        if groups:
-            said = [f"{word} {' '.join(groups[key])}" for key, word in
-                    (("supports", "supported by"), ("contradicts", "contradicted by"), ("null", "null result in"))
-                    if key in groups]
-            rationale.append((f"{_label(g, u)} → {_label(g, v)} ({d.get('confidence')}): {'; '.join(said)}.",))
+        support = primary_support(d.get("evidence", ()))
+        if not support:
+            continue
+        experiments = [t for e in support if e.design in EXPERIMENTAL_DESIGNS and (t := tag(e))]
+        associations = [t for e in support if e.design not in EXPERIMENTAL_DESIGNS and (t := tag(e))]
+        said = ([f"experiments {' '.join(experiments)}"] if experiments else []) + (
+            [f"associations {' '.join(associations)}"] if associations else [])
+        if said:
+            rationale.append(((f"{_label(g, u)} → {_label(g, v)} ({stated_confidence(d, species)}): "
+                              f"{'; '.join(said)}."),))
     if not rationale:
         rationale.append((Placeholder("give the preliminary data or published evidence for the focal links"),))
 
+    # Gap: contested links first, then those the evidence does not establish (at most four, the rest counted).
+    gap: list[Text] = []
+    links = gap_links(g, nodes, species)
+    for u, v, why, against in links[:3]:
+        cites = " ".join(t for e in against if (t := tag(e)))
+        gap.append((f"{_label(g, u)} → {_label(g, v)}: {why}" + (f" {cites}" if cites else "") + ".",))
+    if len(links) > 3:
+        gap.append((f"{len(links) - 3} more in the plan's evidence gaps.",))
+    if not nodes:
+        gap.append((Placeholder("state the gap (the focus names no exposure and outcome joined by a directed path)"),))
+    elif not gap:
+        gap.append((Placeholder("every focal link has primary evidence; state what remains unknown"),))
+
     aims = _aims(hypothesis, plan, g, exposure, outcome, mediators, x_text, y_text, verb)
-    impact: Text = (Placeholder("state the expected impact: what changes for patients or the field if the aims "
-                                "succeed, and what a null result would rule out"),)
+    impact = _impact(hypothesis, nodes, x_text, y_text, verb, population)
     return AimsScaffold(hypothesis.title, hypothesis.id, opening, tuple(gap), long_term, objective, tuple(central),
                         tuple(rationale), tuple(aims), impact, tuple(references))
 
 
+_PURPOSE = re.compile(r"\b(?:so that|in order to|so as to)\b\s+(.+?)[.]?$", re.IGNORECASE | re.DOTALL)
+
+
+def _impact(hypothesis: Hypothesis, nodes: Sequence[str], x_text: str, y_text: str, verb: str,
+            population: str | None) -> Text:
+    """Impact drafted from the file's own text: the claim the aims test and, when the long-term goal states a
+    purpose ("so that …"), that purpose; else a marked placeholder."""
+    if not nodes:
+        return (Placeholder("state the expected impact: what changes for patients or the field if the aims "
+                            "succeed, and what a null result would rule out"),)
+    purpose = _PURPOSE.search(hypothesis.program_goal or "")
+    if purpose:
+        return (f"If the central hypothesis holds, {purpose.group(1).strip()}; if not, the field can set it aside. ",
+                Placeholder("say what changes for patients or the field"))
+    text = f"The aims test whether {x_text} {verb} {y_text}" + (" in this population." if population else ".")
+    return (text, " ", Placeholder("say what changes for patients or the field if the aims succeed"))
+
+
 def _aims(hypothesis: Hypothesis, plan: dict[str, Any] | None, g: nx.DiGraph, exposure: list[str],
           outcome: list[str], mediators: list[str], x_text: str, y_text: str, verb: str) -> list[Aim]:
+    """At most three aims, each a hypothesis, one sentence of approach and one expected outcome: the primary
+    (focal) comparison, the mechanism through the mediators, and the test that discriminates the rival."""
     population = _lower_first(hypothesis.peco.population) if hypothesis.peco else None
     aims: list[Aim] = []
 
-    # Aim 1: the focal link.
-    approach: list[Text] = []
-    if plan:
-        design = plan.get("design") or {}
-        if design.get("summary") or design.get("type"):
-            approach.append((f"Design: {str(design.get('summary') or design.get('type')).rstrip('.')}.",))
-        measured = _measures(plan, "exposure") + _measures(plan, "outcome")
-        if measured:
-            approach.append((f"Measures: {_measure_line(measured)}.",))
-        controls = [c.get("name") for c in plan.get("controls", []) if c.get("name")]
-        if controls:
-            more = f"; and {len(controls) - 3} more in the plan" if len(controls) > 3 else ""
-            approach.append((f"Controls: {'; '.join(controls[:3])}{more}.",))
-        adj = (plan.get("adjustment") or {}).get("set") or []
-        if adj:
-            approach.append((f"Adjust for: {_labels(g, adj)}.",))
-        sizes = plan.get("sample_size") or []
-        if sizes:
-            approach.append(_sample_size_text(sizes[0]))
-    else:
-        approach.append((Placeholder("describe design, measures, controls and sample size (run `hypoplan plan`)"),))
-    title: Text = (f"Determine whether {x_text} {verb} {y_text}" + (f" in {population}." if population else "."),)
-    expected: tuple[Text, ...] = (
-        (f"Support: the outcome changes with the exposure in the predicted direction ({verb}).",),
-        ("Null: no association at the planned sample size, which counts against the focal link. ",
-         Placeholder("say what a null result would mean for the field")),
-    )
     if exposure and outcome:
-        aims.append(Aim("focal", title, tuple(approach), expected))
+        approach: Text
+        if plan:
+            design = plan.get("design") or {}
+            labels = {str(m.get("node")): str(m.get("label") or m.get("node")) for m in plan.get("measures") or []}
+            size = primary_size(plan, labels, outcome, exposure)
+            n = size.get("n_total") if size else None
+            adj = (plan.get("adjustment") or {}).get("set") or []
+            treated = treatment_nodes(plan) if design.get("strategy") == "randomised" else []
+            how = [f"the {role} by {_method_name(m)}" for role in ("exposure", "outcome") for m in _measures(plan, role)]
+            sentence = (f"A {design.get('type') or 'study'}"
+                        + (f" of {_labels(g, treated)}" if treated else "")
+                        + (f" (n = {n})" if n else "")
+                        + (f" measures {' and '.join(how)}" if how else "")
+                        + (f", adjusted for {len(adj)} confounder(s)" if adj and not treated else "") + ".")
+            approach = (sentence[0].upper() + sentence[1:],)
+            if size and (size.get("effect_size") or {}).get("source") != "evidence":
+                approach += (" ", Placeholder("justify the assumed effect size"))
+        else:
+            approach = (Placeholder("describe design, measures, controls and sample size (run `hypoplan plan`)"),)
+        title: Text = (f"Determine whether {x_text} {verb} {y_text}"
+                       + (" in the population above." if population else "."),)
+        expected: Text = ((f"{y_text[:1].upper() + y_text[1:]} changes as predicted; a null result at the planned "
+                          "sample size counts against the focal link."),)
+        aims.append(Aim("focal", title, (approach,), (expected,)))
 
-    # Aim 2: the mechanism through the mediator(s).
     if mediators:
-        approach = []
         measured = _measures(plan, "mediator")
         if measured:
-            approach.append((f"Measures: {_measure_line(measured)}.",))
+            m_approach: Text = ("In the same participants, measure the mediators by "
+                                + _and([_method_name(m) for m in measured]) + ".",)
         elif plan is not None:
-            approach.append((f"No measure of {_labels(g, mediators)} in the plan. ",
-                             Placeholder("choose how to measure the mediator")))
-        aims.append(Aim("mechanism",
-                        (f"Test whether {_labels(g, mediators)} carries the effect of {x_text} on {y_text}.",),
-                        tuple(approach),
-                        ((("Support: the exposure shifts the mediator(s), which account for part of its association "
-                          "with the outcome."),),
-                         ("Null: the association holds without the mediator(s), pointing to another pathway.",))))
+            m_approach = (f"No measure of {_labels(g, mediators)} in the plan. ",
+                          Placeholder("choose how to measure the mediator"))
+        else:
+            m_approach = (Placeholder("say how the mediators will be measured"),)
+        through = _labels(g, mediators) if len(mediators) <= 2 else f"its {len(mediators)} mediators"
+        aims.append(Aim("mechanism", (f"Test whether the effect on {y_text} runs through {through}.",), (m_approach,),
+                        ((("The mediators move with the exposure and account for part of its effect; if not, another "
+                          "pathway carries it."),),)))
 
-    # Aim 3: the test against the rival(s).
     predictions = (plan or {}).get("discriminating_predictions") or []
     if predictions:
         rivals = list(dict.fromkeys(p.get("rival") for p in predictions if p.get("rival")))
-        lines: list[Text] = [((f"{p.get('measurement')}: this hypothesis predicts {p.get('this_predicts')}; "
-                              f"the rival predicts {p.get('rival_predicts')}."),) for p in predictions[:2]]
-        aims.append(Aim("rival", (f"Discriminate this hypothesis from its rival ({', '.join(rivals)}).",),
-                        tuple(lines),
-                        ((("The pattern of results above says which hypothesis the data favour; a pattern matching "
-                          "neither calls for a revised model."),),)))
+        p = predictions[0]
+        line: Text = ((f"Measure {p.get('measurement')}: this hypothesis predicts {p.get('this_predicts')}; "
+                      f"the rival, {p.get('rival_predicts')}."),)
+        aims.append(Aim("rival", (f"Discriminate this hypothesis from its rival ({', '.join(rivals)}).",), (line,),
+                        ((("The result favours one hypothesis; a pattern matching neither calls for a revised "
+                          "model."),),)))
     elif hypothesis.rivals:
         aims.append(Aim("rival", (f"Discriminate this hypothesis from its rival ({', '.join(hypothesis.rivals)}).",),
                         ((Placeholder("name a measurement on which the two hypotheses predict different results"),),)))

@@ -11,6 +11,7 @@ import itertools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from ..naming import natural_key, natural_sorted
 from .escape import markdown_text, one_line
 
 if TYPE_CHECKING:
@@ -46,11 +47,14 @@ def adjustment_sentence(result: AnalysisResult) -> str:
         if result.adjusted:
             return f"The adjusted nodes alone ({', '.join(result.adjusted)}) suffice: no further adjustment is needed."
         return "The empty set suffices: no adjustment is needed for the total effect."
+    if "adjustment.minimal" in result.truncated:
+        return (f"Valid adjustment sets exist{forced}; there are more minimal ones than the {len(adj.minimal)} "
+                "listed below.")
     return f"Valid adjustment sets exist{forced}; each minimal one is listed below."
 
 
 def _set(nodes: Iterable[str]) -> str:
-    items = sorted(nodes)
+    items = natural_sorted(nodes)
     return "{" + ", ".join(items) + "}" if items else "{} (the empty set)"
 
 
@@ -83,7 +87,7 @@ def _sections(result: AnalysisResult, g: nx.DiGraph | None) -> list[tuple[str, l
     lines = [adjustment_sentence(result)]
     if adj.minimal:
         lines.append("Minimal sufficient adjustment sets:")
-        lines += [f"  - {_set(s)}" for s in sorted(adj.minimal, key=lambda s: (len(s), sorted(s)))]
+        lines += [f"  - {_set(s)}" for s in sorted(adj.minimal, key=lambda s: (len(s), [natural_key(n) for n in natural_sorted(s)]))]
     lines.append(f"Canonical set: {_set(adj.canonical) if adj.canonical is not None else 'none (no valid set)'}")
     lines.append("Optimal set O (Henckel et al. 2022): "
                  + (_set(adj.optimal) if adj.optimal is not None else "not available (see Notes)"))
@@ -138,7 +142,7 @@ def _sections(result: AnalysisResult, g: nx.DiGraph | None) -> list[tuple[str, l
     sections.append(("Negative-control candidates", lines or ["No negative-control candidate."]))
 
     if result.implications:
-        lines = [f"  - {i.x} ⫫ {i.y}" + (f" | {', '.join(sorted(i.given))}" if i.given else "")
+        lines = [f"  - {i.x} ⫫ {i.y}" + (f" | {', '.join(natural_sorted(i.given))}" if i.given else "")
                  for i in result.implications]
     else:
         lines = ["The graph implies no testable conditional independence among observed nodes."]

@@ -65,6 +65,7 @@ class DiagramOptions:
     group_by_level: bool = False
     highlight: frozenset[str] | None = None
     legend: bool = True
+    compact: bool = False  # tighter rank and node spacing (the focused view)
 
     def __post_init__(self) -> None:
         if self.rankdir not in RANKDIRS:
@@ -80,6 +81,7 @@ class DiagramNode:
     label: str
     roles: frozenset[str]  # exposure, outcome, adjusted, selected, latent, highlight
     level: str | None = None
+    pos: tuple[float, float] | None = None  # DAGitty coordinates (x right, y down), when the file gives them
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class DiagramEdge:
     confidence: str
     animal_only: bool = False
     path: str | None = None  # "causal" | "biasing" | None
+    via: int = 0  # focused view: a directed path through this many nodes left out
 
     @property
     def badges(self) -> tuple[str, ...]:
@@ -106,6 +109,8 @@ class DiagramEdge:
     @property
     def label(self) -> str:
         """The edge text: the sign (directed edges only) and bracketed badges."""
+        if self.via:
+            return f"via {self.via}"
         parts = [] if self.bidirected else [self.sign]
         parts += [f"[{b}]" for b in self.badges]
         return " ".join(parts)
@@ -134,7 +139,7 @@ class Diagram:
         """The node roles and edge kinds that occur, in a fixed order, for the legend."""
         roles = set().union(*(n.roles for n in self.nodes)) if self.nodes else set()
         node_items: list[str] = [r for r in ("exposure", "outcome", "adjusted", "highlight", "latent", "selected") if r in roles]
-        confidences = {e.confidence for e in self.edges if not e.bidirected}
+        confidences = {e.confidence for e in self.edges if not e.bidirected and not e.via}
         edge_items: list[str] = [c.value for c in Confidence if c.value in confidences]
         if any(e.bidirected for e in self.edges):
             edge_items.append("confounded")
@@ -143,6 +148,8 @@ class Diagram:
                 edge_items.append(path)
         if any(e.animal_only for e in self.edges):
             edge_items.append("animal")
+        if any(e.via for e in self.edges):
+            edge_items.append("via")
         return {"nodes": node_items, "edges": edge_items}
 
 
@@ -238,8 +245,10 @@ def build_diagram(g: nx.DiGraph, analysis: AnalysisResult | None = None,
                                              ("selected", selected), ("highlight", highlight)) if key in members}
         if not data.get("observed", True):
             roles.add("latent")
+        pos = data.get("pos")
         nodes.append(DiagramNode(gen, str(key), str(data.get("label") or key), frozenset(roles),
-                                 data.get("level") if options.group_by_level else None))
+                                 data.get("level") if options.group_by_level else None,
+                                 (float(pos[0]), float(pos[1])) if pos else None))
 
     colours = _path_edges(g, analysis)
     edges = []
@@ -248,7 +257,8 @@ def build_diagram(g: nx.DiGraph, analysis: AnalysisResult | None = None,
             continue
         edges.append(DiagramEdge(ids[u], ids[v], False, _sign_symbol(data.get("sign", "unknown")),
                                  data.get("confidence", Confidence.SPECULATIVE.value),
-                                 is_animal_only(data.get("evidence", ())), colours.get((u, v))))
+                                 is_animal_only(data.get("evidence", ())), colours.get((u, v)),
+                                 int(data.get("via", 0))))
     for key, data in g.nodes(data=True):
         if not data.get("implicit"):
             continue

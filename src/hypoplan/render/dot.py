@@ -26,6 +26,7 @@ ALLOWED_ATTRIBUTES = frozenset({
     "label", "shape", "style", "color", "fillcolor", "fontcolor", "fontname", "fontsize", "penwidth",
     "peripheries", "dir", "arrowhead", "arrowtail", "constraint", "rankdir", "labelloc", "labeljust",
     "width", "height", "margin", "nodesep", "ranksep", "compound", "newrank", "charset", "rank",
+    "layout", "pos", "pin", "splines",
 })
 
 _SAFE_CONSTANT = re.compile(r"^[A-Za-z0-9#.,_ -]*$")
@@ -100,6 +101,8 @@ def _edge_attrs(edge: DiagramEdge) -> dict[str, str]:
     if edge.bidirected:
         style, colour = "dashed", COLOURS["confounded"]
         attrs.update(dir="both", constraint="false")
+    if edge.via:
+        style, colour = "dotted", COLOURS["latent"]
     if edge.path:
         colour = COLOURS[edge.path]
         width = f"{float(width) + 1.3:.1f}"
@@ -124,7 +127,8 @@ def _legend(diagram: Diagram, indent: str) -> list[str]:
     edge_names = {"established": "established", "supported": "supported", "suggestive": "suggestive",
                   "speculative": "speculative", "contested": "contested", "confounded": "confounded (latent U)",
                   "causal": "open causal path",
-                  "biasing": "open biasing path" + (" (listed paths only)" if diagram.paths_truncated else ""), "animal": "[animal] animal evidence only"}
+                  "biasing": "open biasing path" + (" (listed paths only)" if diagram.paths_truncated else ""), "animal": "[animal] animal evidence only",
+                  "via": "via N: path through N nodes not shown"}
     for i, kind in enumerate(items["edges"]):
         if kind in ("causal", "biasing"):
             sample = DiagramEdge("a", "b", False, "", "supported", path=kind)
@@ -132,6 +136,8 @@ def _legend(diagram: Diagram, indent: str) -> list[str]:
             sample = DiagramEdge("a", "b", True, "", "speculative")
         elif kind == "animal":
             sample = DiagramEdge("a", "b", False, "", "supported")
+        elif kind == "via":
+            sample = DiagramEdge("a", "b", False, "", "speculative", via=1)
         else:
             sample = DiagramEdge("a", "b", False, "", kind)
         attrs = _edge_attrs(sample)
@@ -151,11 +157,37 @@ def _legend(diagram: Diagram, indent: str) -> list[str]:
     return lines
 
 
+def pinned_positions(diagram: Diagram) -> dict[str, tuple[float, float]] | None:
+    """Graphviz positions (inches, as neato reads ``pos``; y up) of every node when each has DAGitty coordinates.
+
+    DAGitty's ``pos`` is the user's own layout (x right, y down, any unit): it is kept, flipped to Graphviz's
+    y-up and scaled so that the drawing's longer side spans 2.4 inches per square root of the node count (at
+    least 2). Grouping by level asks for a ranked layout instead, so it ignores the positions (``None``).
+    """
+    if not diagram.nodes or diagram.options.group_by_level or any(n.pos is None for n in diagram.nodes):
+        return None
+    xs = [n.pos[0] for n in diagram.nodes if n.pos]
+    ys = [n.pos[1] for n in diagram.nodes if n.pos]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    scale = max(2.0, 2.4 * len(diagram.nodes) ** 0.5) / span
+    return {n.id: ((n.pos[0] - min(xs)) * scale, (max(ys) - n.pos[1]) * scale) for n in diagram.nodes if n.pos}
+
+
 def diagram_to_dot(diagram: Diagram) -> str:
-    """The DOT text of a decided :class:`~hypoplan.render.diagram.Diagram`."""
+    """The DOT text of a decided :class:`~hypoplan.render.diagram.Diagram`.
+
+    When every node has DAGitty coordinates they are kept: neato with pinned positions (``layout=neato``,
+    ``pos``, ``pin``), the legend pinned below the drawing.
+    """
     opts = diagram.options
+    pinned = pinned_positions(diagram)
+    graph_attrs = {"rankdir": opts.rankdir, "label": _Text.lines(diagram.title), "labelloc": "t", "fontsize": "16",
+                   "fontname": "Helvetica", "nodesep": "0.25" if opts.compact else "0.35",
+                   "ranksep": "0.25" if opts.compact else "0.5", "charset": "UTF-8"}
+    if pinned is not None:
+        graph_attrs.update({"layout": "neato", "splines": "true"})
     out = ["digraph hypothesis {",
-           f'  graph {_attrs({"rankdir": opts.rankdir, "label": _Text.lines(diagram.title), "labelloc": "t", "fontsize": "16", "fontname": "Helvetica", "nodesep": "0.35", "ranksep": "0.5", "charset": "UTF-8"})};',
+           f"  graph {_attrs(graph_attrs)};",
            *(['  graph [newrank="true"];'] if opts.group_by_level else []),
            '  node [shape="ellipse", fontname="Helvetica", fontsize="12"];',
            '  edge [fontname="Helvetica", fontsize="11", arrowhead="normal"];']
@@ -165,12 +197,33 @@ def diagram_to_dot(diagram: Diagram) -> str:
         out.append(f'    {_attrs({"label": _Text.lines(level), "style": "rounded,dashed", "color": "#bbbbbb", "fontcolor": "#666666", "fontsize": "11"})[1:-1].replace(", ", "; ")};')
         out += [f"    {n.id} {_attrs(_node_attrs(n))};" for n in members]
         out.append("  }")
-    out += [f"  {n.id} {_attrs(_node_attrs(n))};" for n in diagram.nodes if n.id not in grouped]
+    out += [f"  {n.id} {_attrs(_node_attrs(n) | _pin(pinned, n.id))};" for n in diagram.nodes if n.id not in grouped]
     out += [f"  {e.source} -> {e.target} {_attrs(_edge_attrs(e))};" for e in diagram.edges]
     if opts.legend:
-        out += _legend(diagram, "  ")
+        legend = _legend(diagram, "  ")
+        out += _pin_legend(legend, pinned) if pinned is not None else legend
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _pin(pinned: dict[str, tuple[float, float]] | None, node: str) -> dict[str, str]:
+    if pinned is None:
+        return {}
+    x, y = pinned[node]
+    return {"pos": f"{x:.2f},{y:.2f}", "pin": "true"}
+
+
+def _pin_legend(lines: list[str], pinned: dict[str, tuple[float, float]]) -> list[str]:
+    """Pin the legend's sample nodes in rows below the drawing (neato would otherwise scatter them)."""
+    left, bottom = min(x for x, _ in pinned.values()), min(y for _, y in pinned.values())
+
+    def pin(m: re.Match[str]) -> str:
+        start, kind, i = m.group(1), m.group(2), int(m.group(3))
+        x = left + {"legend_a": 0.0, "legend_b": 1.4, "legend_node": 4.0}[kind]
+        return f'{start}{kind}{i} [pos="{x:.2f},{bottom - 0.9 - 0.45 * i:.2f}", pin="true", '
+
+    # node statements only (a line's start or after "; "), never the "legend_a0 -> legend_b0 [" edge
+    return [re.sub(r"(^\s*|;\s+)(legend_a|legend_b|legend_node)(\d+) \[", pin, line) for line in lines]
 
 
 def to_dot(g: nx.DiGraph, analysis: AnalysisResult | None = None, options: DiagramOptions | None = None) -> str:

@@ -82,7 +82,7 @@ def _legend(diagram: Diagram) -> list[str]:
                   "contested": "orange: contested", "confounded": "dotted, two heads: confounded",
                   "causal": "green: open causal path",
                   "biasing": "red: open biasing path" + (" (listed paths only)" if diagram.paths_truncated else ""),
-                  "animal": "[animal]: animal evidence only"}
+                  "animal": "[animal]: animal evidence only", "via": "via N: path through N nodes not shown"}
     lines = ['  subgraph legend["Legend"]', "    direction TB"]
     for i, role in enumerate(items["nodes"]):
         lines.append(f'    legend{i}("{mermaid_label(names[role])}")')

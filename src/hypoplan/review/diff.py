@@ -2,7 +2,9 @@
 
 :func:`diff_hypotheses` compares two :class:`~hypoplan.schema.Hypothesis`
 objects (either may be ``None`` for an added or deleted file) and returns
-:class:`Change` records: nodes and edges added or removed, label, kind and
+:class:`Change` records: nodes renamed (same label, edges and evidence under a
+new id: one change, not a removal and an addition), nodes and edges added or
+removed, label, kind and
 observed changes, sign flips, confidence changes, evidence added or removed
 (with citations), focus, ``extends`` and ``rivals`` changes, and metadata.
 
@@ -10,7 +12,8 @@ Each change has a severity for the review's exit policy:
 
 * ``warning`` — a change a reviewer must look at: a confidence raised with no
   new evidence, a sign flipped with no new evidence, evidence removed while
-  the confidence stayed or rose;
+  the confidence stayed or rose, contradicting evidence removed (how
+  cherry-picking looks);
 * ``notice`` — every other change.
 
 Load or check errors of the new version are ``error`` (added by the caller).
@@ -21,9 +24,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..schema import Confidence, Edge, EdgeType, Evidence, Hypothesis, Node, Sign
+from ..schema import Confidence, Direction, Edge, EdgeType, Evidence, Hypothesis, Node, Sign
 
-__all__ = ["SEVERITY_ORDER", "Change", "diff_hypotheses", "edge_text", "evidence_key"]
+__all__ = ["SEVERITY_ORDER", "Change", "diff_hypotheses", "edge_text", "evidence_key", "find_renames"]
 
 #: Severities, most important first.
 SEVERITY_ORDER = ("error", "warning", "notice")
@@ -107,11 +110,73 @@ def diff_hypotheses(old: Hypothesis | None, new: Hypothesis | None) -> list[Chan
     if old is None and new is None:
         return out
     out.extend(_diff_meta(old, new))
+    if old is not None and new is not None:
+        renames = find_renames(old, new)
+        if renames:
+            positions = {n.id: i for i, n in enumerate(new.nodes)}
+            for before, after in sorted(renames.items()):
+                label = next(n.display for n in new.nodes if n.id == after)
+                out.append(Change("node-renamed", f"node {before} renamed to {after} ({label}): same label, edges "
+                                  "and evidence", loc=("nodes", positions[after], "id"), nodes=(after,),
+                                  before=before, after=after))
+            old = _with_ids_renamed(old, renames)
     a, b = _index(old), _index(new)
     out.extend(_diff_nodes(a, b))
     out.extend(_diff_edges(a, b))
     out.extend(_diff_focus(old, new))
     return out
+
+
+def find_renames(old: Hypothesis, new: Hypothesis) -> dict[str, str]:
+    """Nodes that only changed their id: ``{old id: new id}``.
+
+    A node that disappears and a node that appears form a rename when they have the same label, kind and
+    observed status, the pairing is unambiguous both ways, and the edges touching them (type, other end, sign,
+    confidence and evidence) are the same once every rename is applied, so that adjacent renames are found too.
+    """
+    a, b = _index(old), _index(new)
+    gone = [nid for nid in a.nodes if nid not in b.nodes]
+    came = [nid for nid in b.nodes if nid not in a.nodes]
+
+    def ident(node: Node) -> tuple[Any, ...]:
+        return (" ".join(node.display.split()).casefold(), node.kind, node.observed)
+
+    candidates: dict[str, str] = {}
+    for r in gone:
+        matches = [n for n in came if ident(b.nodes[n][1]) == ident(a.nodes[r][1])]
+        if len(matches) == 1 and sum(ident(a.nodes[o][1]) == ident(b.nodes[matches[0]][1]) for o in gone) == 1:
+            candidates[r] = matches[0]
+    while candidates:  # drop pairs whose edges differ, until the remaining renames explain each other
+        kept = {r: n for r, n in candidates.items()
+                if _incident(old, r, candidates) == _incident(new, n, {})}
+        if kept == candidates:
+            break
+        candidates = kept
+    return candidates
+
+
+def _incident(h: Hypothesis, nid: str, rename: dict[str, str]) -> frozenset[tuple[Any, ...]]:
+    """The edges touching ``nid``, with ids renamed, as comparable facts (evidence by identity)."""
+    out = set()
+    for e in h.edges:
+        if nid in (e.source, e.target):
+            s, t = rename.get(e.source, e.source), rename.get(e.target, e.target)
+            if e.type is EdgeType.CONFOUNDED:
+                s, t = sorted((s, t))
+            out.add((e.type, s, t, e.sign, e.confidence, frozenset(evidence_key(ev) for ev in e.evidence)))
+    return frozenset(out)
+
+
+def _with_ids_renamed(h: Hypothesis, rename: dict[str, str]) -> Hypothesis:
+    """``h`` with node ids replaced everywhere they occur (nodes, edges, focus)."""
+    def ren(nid: str) -> str:
+        return rename.get(nid, nid)
+
+    nodes = tuple(n.model_copy(update={"id": ren(n.id)}) for n in h.nodes)
+    edges = tuple(e.model_copy(update={"source": ren(e.source), "target": ren(e.target)}) for e in h.edges)
+    focus = h.focus.model_copy(update={role: tuple(ren(n) for n in getattr(h.focus, role))
+                                       for role in ("exposure", "outcome", "adjusted", "selected")})
+    return h.model_copy(update={"nodes": nodes, "edges": edges, "focus": focus})
 
 
 _META_FIELDS = ("id", "title", "status", "summary", "background", "program_goal", "peco", "tags", "authors")
@@ -225,6 +290,11 @@ def _diff_edge(old: Edge, new: Edge, i: int, key: tuple[str, str, str]) -> list[
                           loc=("edges", i, "evidence", j), nodes=ends, edge=key, after=ev.citation))
     for k in removed:
         ev = old_ev[k]
+        if ev.direction is Direction.CONTRADICTS:  # dropping the evidence against a claim is how cherry-picking looks
+            out.append(Change("evidence-removed", f"{text}: contradicting evidence removed — {evidence_text(ev)}; "
+                              "say why in the pull request, or keep it", severity="warning",
+                              loc=("edges", i, "evidence"), nodes=ends, edge=key, before=ev.citation))
+            continue
         out.append(Change("evidence-removed", f"{text}: evidence removed — {evidence_text(ev)}",
                           loc=("edges", i, "evidence"), nodes=ends, edge=key, before=ev.citation))
     for k in new_ev.keys() & old_ev.keys():

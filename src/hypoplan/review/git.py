@@ -22,6 +22,7 @@ __all__ = [
     "list_files_at",
     "merge_base",
     "read_at",
+    "read_many_at",
     "repo_root",
     "run_git",
     "split_rev_path",
@@ -101,6 +102,42 @@ def read_at(rev: str, path: str, cwd: Path) -> str | None:
         return None
     data = run_git(["cat-file", "blob", f"{rev}:{rel}"], cwd)
     return data
+
+
+def read_many_at(rev: str, paths: list[str], cwd: Path) -> dict[str, str | None]:
+    """The texts of ``paths`` at ``rev`` read by one ``git cat-file --batch`` (``None`` where there is no blob)."""
+    _check_rev(rev)
+    rels = [p.replace(os.sep, "/").lstrip("/") for p in paths]
+    if not rels:
+        return {}
+    if any("\n" in r or "\r" in r for r in rels):  # cannot be named on a --batch line: one by one
+        return {p: read_at(rev, p, cwd) for p in paths}
+    request = "".join(f"{rev}:{r}\n" for r in rels).encode("utf-8", "surrogateescape")
+    env = {**os.environ, **_ENV_OVERRIDES}
+    try:
+        proc = subprocess.run(["git", "cat-file", "--batch"], cwd=cwd, input=request, capture_output=True, env=env,
+                              check=False, timeout=120)
+    except FileNotFoundError:
+        raise GitError("git is not installed", hint="install git, or compare two files with 'hypoplan diff OLD NEW'") from None
+    except subprocess.TimeoutExpired:
+        raise GitError("git cat-file timed out", hint="try again, or compare files directly") from None
+    if proc.returncode != 0:
+        raise GitError("git cat-file failed", hint="check the revision name and that this is a git repository")
+    out: dict[str, str | None] = {}
+    data, at = proc.stdout, 0
+    for path in paths:
+        end = data.index(b"\n", at)
+        header = data[at:end].split(b" ")
+        at = end + 1
+        found = len(header) == 3 and header[2].isdigit() and all(c in b"0123456789abcdef" for c in header[0])
+        if found:
+            size = int(header[2])
+            body = data[at:at + size]
+            at += size + 1
+            out[path] = body.decode("utf-8", "surrogateescape") if header[1] == b"blob" else None
+        else:  # "<name> missing" or "ambiguous"
+            out[path] = None
+    return out
 
 
 def list_files_at(rev: str, folder: str, cwd: Path) -> list[str]:

@@ -3,8 +3,9 @@
 ``check`` reports what is *wrong* (the file cannot be analysed); ``lint``
 reports what a careful reviewer would question: claims without provenance,
 evidence without persistent citations, animal evidence behind a human claim,
-contradictions not reflected in the confidence, unmeasurable focal nodes, and
-rivals that do not answer each other.
+contradictions not reflected in the confidence, unmeasurable focal nodes,
+rivals that do not answer each other, and links another file draws with the
+opposite sign (L011, from the registry map).
 
 Each rule is a small function registered with :func:`rule`; its docstring is
 its documentation (``hypoplan lint --list-rules`` prints it).  Codes never
@@ -22,9 +23,9 @@ and per file with a comment line such as ``# hypoplan: disable=L004,L008``
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -32,6 +33,9 @@ from ..errors import Diagnostic, Severity, UsageError
 from ..graph import build_graph
 from ..loader import HypothesisFile
 from ..schema import Confidence, Direction, EdgeType, Hypothesis, NodeKind, Species, citation_kind
+
+if TYPE_CHECKING:
+    from ..registry.conflicts import Conflict
 
 __all__ = [
     "RULES",
@@ -63,6 +67,8 @@ class LintContext:
     resolved: Hypothesis
     graph: nx.DiGraph
     find: Callable[[str], Hypothesis | None] = lambda _id: None
+    #: Registry conflicts (:class:`hypoplan.registry.conflicts.Conflict`) naming a hypothesis id, across the folder.
+    conflicts: Callable[[str], Sequence[Conflict]] = lambda _id: ()
 
     @property
     def hypothesis(self) -> Hypothesis:
@@ -277,6 +283,26 @@ def established_on_one_study(ctx: LintContext) -> Iterator[Finding]:
                           "cite the replications, or use 'supported'")
 
 
+@rule("L011", "opposite-sign-across-files", Severity.WARNING)
+def opposite_sign_across_files(ctx: LintContext) -> Iterator[Finding]:
+    """An edge that another hypothesis file in the folder draws with the opposite sign, nodes matched as
+    ``hypoplan map`` matches them (the same ``constructs`` set, or ``same_as``; never the id alone). The
+    registry contradicts itself: one of the two files is wrong, or the two mean different things by a node."""
+    own = ctx.hypothesis
+    for c in ctx.conflicts(own.id):
+        if c.kind != "opposite-sign":
+            continue
+        others = sorted(h for h in c.hypotheses if h != own.id)
+        for hid, i in c.places:
+            if hid == own.id and i < len(own.edges):
+                e = own.edges[i]
+                yield Finding(("edges", i, "sign"),
+                              f"edge {e.source} -> {e.target} ({e.sign.value}) is drawn with the opposite sign in "
+                              + ", ".join(others),
+                              "settle the sign with evidence in both files, or tell the nodes apart (different "
+                              "constructs)")
+
+
 # --- configuration and running -----------------------------------------------------------------------------------
 
 _SEVERITY_NAMES = {"error": Severity.ERROR, "warning": Severity.WARNING, "note": Severity.NOTE, "notice": Severity.NOTE,
@@ -337,10 +363,13 @@ def file_directives(text: str) -> frozenset[str]:
 
 def lint_hypothesis(hfile: HypothesisFile, resolved: Hypothesis | None = None, *,
                     find: Callable[[str], Hypothesis | None] | None = None,
+                    conflicts: Callable[[str], Sequence[Conflict]] | None = None,
                     config: LintConfig = LintConfig()) -> list[Diagnostic]:
-    """Run every enabled rule on one loaded file; diagnostics are located in the file."""
+    """Run every enabled rule on one loaded file; diagnostics are located in the file.  ``conflicts`` gives
+    the registry conflicts of a hypothesis id (rule L011); without it, cross-file rules find nothing."""
     resolved = resolved or hfile.hypothesis
-    ctx = LintContext(hfile, resolved, build_graph(resolved), find or (lambda _id: None))
+    ctx = LintContext(hfile, resolved, build_graph(resolved), find or (lambda _id: None),
+                      conflicts or (lambda _id: ()))
     disabled = config.disable | file_directives(hfile.text)
     out: list[Diagnostic] = []
     for code, r in sorted(RULES.items()):

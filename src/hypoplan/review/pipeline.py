@@ -158,7 +158,7 @@ def review_versions(old: Version, new: Version, status: str, *, with_plan: bool 
         changes=tuple(changes), before=before, after=after,
         consequence_changes=tuple(compare_consequences(before, after)),
         problems=tuple(dict.fromkeys(problems)),
-        labels=_labels(old_h, new_h),
+        labels=_labels(old.resolved, old_h, new.resolved, new_h),  # resolved: nodes inherited through extends
     )
 
 
@@ -173,18 +173,51 @@ def _labels(*versions: Any) -> dict[str, str]:
 
 def _git_repository(rev: str, folder: str, cwd: Path) -> Repository:
     """The hypotheses of ``folder`` as they were at ``rev`` (for resolving ``extends`` on the old side)."""
-    files = []
-    for path in git.list_files_at(rev, folder, cwd):
-        if PurePosixPath(path).parent != PurePosixPath(folder) or not is_hypothesis_path(path):
-            continue
-        text = git.read_at(rev, path, cwd)
-        if text is None:
-            continue
-        try:
-            files.append(load_text(text, f"{rev}:{path}", path=Path(path)))
-        except LoadError:
-            continue
-    return Repository(cwd / ".hypoplan-no-such-folder", files)
+    return _GitRepository(rev, folder, cwd)
+
+
+class _GitRepository(Repository):
+    """A repository at a git revision, read lazily: a hypothesis is fetched when ``extends``/``rivals`` names it.
+
+    A file named after the id is tried first; when no such file holds that id, every hypothesis of the
+    folder is read at once (one ``git cat-file --batch``), as an eager repository would have held them.
+    """
+
+    def __init__(self, rev: str, folder: str, cwd: Path):
+        super().__init__(cwd / ".hypoplan-no-such-folder")
+        self._rev, self._folder, self._cwd = rev, folder, cwd
+        self._listing: list[str] | None = None
+        self._all = False
+
+    def _hypothesis_paths(self) -> list[str]:
+        if self._listing is None:
+            self._listing = [p for p in git.list_files_at(self._rev, self._folder, self._cwd)
+                             if PurePosixPath(p).parent == PurePosixPath(self._folder) and is_hypothesis_path(p)]
+        return self._listing
+
+    def _load(self, texts: dict[str, str | None]) -> list[HypothesisFile]:
+        out = []
+        for path, text in texts.items():
+            if text is None:
+                continue
+            try:
+                out.append(load_text(text, f"{self._rev}:{path}", path=Path(path)))
+            except LoadError:
+                continue
+        return out
+
+    def find(self, hypothesis_id: str) -> HypothesisFile | None:
+        if hypothesis_id in self._by_id or self._all:
+            return self._by_id.get(hypothesis_id)
+        named = [p for p in self._hypothesis_paths() if PurePosixPath(p).stem == hypothesis_id]
+        for hf in self._load(git.read_many_at(self._rev, named, self._cwd)):
+            if hf.hypothesis.id == hypothesis_id:
+                self._by_id[hypothesis_id] = hf
+                return hf
+        self._all = True
+        for hf in self._load(git.read_many_at(self._rev, self._hypothesis_paths(), self._cwd)):
+            self._by_id[hf.hypothesis.id] = hf
+        return self._by_id.get(hypothesis_id)
 
 
 def load_spec(spec: str, cwd: Path, *, severity: Severity = Severity.ERROR) -> Version:
