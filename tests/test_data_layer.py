@@ -245,7 +245,7 @@ def shipped_mecfs() -> nx.DiGraph:
 
     from hypoplan.api import load
 
-    return load(HYPOTHESES / "mecfs-ne-vasomotion.yaml").graph()
+    return build_graph(load(HYPOTHESES / "mecfs-ne-vasomotion.yaml").hypothesis)
 
 
 # --- estimators ---------------------------------------------------------------------------------------------

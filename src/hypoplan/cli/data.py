@@ -79,9 +79,9 @@ def simulate(
 
         hypoplan simulate h.yaml -n 200 -o d.csv --format json > model.json
 
-        hypoplan simulate h.yaml -n 400 --randomise zolpidem -o trial.csv   # data of the randomised study
+        hypoplan simulate h.yaml -n 400 --randomise drug -o trial.csv   # data of the randomised study
 
-        hypoplan simulate h.yaml -n 40 --randomise zolpidem --crossover -o crossover.csv
+        hypoplan simulate h.yaml -n 40 --randomise drug --crossover -o crossover.csv
     """
     import numpy as np
 
@@ -147,7 +147,7 @@ def _crossover_rows(model: SCM, people: int, rng: Any, node: str | None, columns
 
     if node is None:
         raise UsageError("--crossover needs --randomise NODE (the node given in both periods)",
-                         hint="e.g. --randomise zolpidem --crossover")
+                         hint="e.g. --randomise DRUG_NODE --crossover")
     clash = [c for c in ("participant", "period") if c in model.order]
     if clash:
         raise UsageError(f"--crossover adds a column {clash[0]!r}, which is also a node id", hint="rename the node")
