@@ -49,15 +49,19 @@ class RegistryMap:
         """The indices of a file's own edges that take part in a conflict."""
         return {i for c in self.conflicts_of(hypothesis_id) for h, i in c.places if h == hypothesis_id}
 
+    def summary(self) -> dict[str, int]:
+        """The counts (the JSON's ``summary``), without building the rest of the JSON."""
+        shared_nodes = sum(1 for n in self.graph.nodes.values() if len(n.declared_in) >= 2)
+        return {"hypotheses": len(self.entries), "nodes": len(self.graph.nodes),
+                "shared_nodes": shared_nodes, "links": len(self.graph.links),
+                "shared_links": len(self.shared_links), "conflicts": len(self.conflicts),
+                "rival_pairs": len(self.rival_pairs), "citations": len(self.citations),
+                **{f"evidence_{k}": v for k, v in self.evidence.to_json().items() if k != "links"}}
+
     def to_json(self) -> dict[str, object]:
-        shared_nodes = [n for n in self.graph.nodes.values() if len(n.declared_in) >= 2]
         return {
             "files": {e.id: e.display for e in self.entries},
-            "summary": {"hypotheses": len(self.entries), "nodes": len(self.graph.nodes),
-                        "shared_nodes": len(shared_nodes), "links": len(self.graph.links),
-                        "shared_links": len(self.shared_links), "conflicts": len(self.conflicts),
-                        "rival_pairs": len(self.rival_pairs), "citations": len(self.citations),
-                        **{f"evidence_{k}": v for k, v in self.evidence.to_json().items() if k != "links"}},
+            "summary": self.summary(),
             "nodes": [n.to_json() for n in self.graph.nodes.values()],
             "shared_links": [link.to_json() for link in self.shared_links],
             "conflicts": [c.to_json() for c in self.conflicts],

@@ -144,6 +144,7 @@ def _hlink(hid: str, text: str | None = None, depth: int = 0) -> str:
 def index_pages(m: RegistryMap, rows: list[Row], *, version: str = "") -> dict[str, str]:
     """The index, once per sort order (file name → HTML)."""
     out = {}
+    s = m.summary()
     for fname, _, key in SORTS:
         ordered = sorted(rows, key=key)
         heads = []
@@ -159,8 +160,6 @@ def index_pages(m: RegistryMap, rows: list[Row], *, version: str = "") -> dict[s
                 f'<td><span class="badge">{h(r.status)}</span></td><td>{h(r.focus) or "–"}</td>'
                 f'<td class="num">{r.evidence_edges} of {r.edges}</td><td class="num">{r.contested}</td>'
                 f'<td>{h(r.changed) if r.changed else "–"}</td></tr>')
-        s = m.to_json()["summary"]
-        assert isinstance(s, dict)
         body = (f"<h1>Hypothesis registry</h1>\n<p class=\"meta\">{len(rows)} hypotheses · {s['shared_nodes']} "
                 f"shared nodes · {s['conflicts']} conflicts · {s['rival_pairs']} rival pairs. Click a column "
                 "header to sort by it.</p>\n"
