@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..schema import Edge, EdgeType, Node
 from .model import Entry
@@ -92,8 +93,9 @@ class MergedGraph:
     node_of: dict[Instance, str]          # declared node → merged node id
     entries: tuple[Entry, ...]
 
-    @property
+    @cached_property
     def entries_by_id(self) -> dict[str, Entry]:
+        """The entries by hypothesis id (built once: the site looks ids up per conflict and per page)."""
         return {e.id: e for e in self.entries}
 
     def merged(self, entry: Entry, node_id: str) -> str:
