@@ -45,6 +45,30 @@ class RegistryMap:
         """The conflicts naming a hypothesis, in map order (indexed once, not searched per hypothesis)."""
         return self._by_hypothesis.get(hypothesis_id, [])
 
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for e in self.entries:
+            for parent in dict.fromkeys(e.hypothesis.extends):
+                out.setdefault(parent, []).append(e.id)
+        return out
+
+    @cached_property
+    def _named_as_rival(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for e in self.entries:
+            for rival in dict.fromkeys(e.hypothesis.rivals):
+                out.setdefault(rival, []).append(e.id)
+        return out
+
+    def extended_by(self, hypothesis_id: str) -> list[str]:
+        """The hypotheses that extend this one, in map order (indexed once for the whole map)."""
+        return list(self._children.get(hypothesis_id, []))
+
+    def rivalled_by(self, hypothesis_id: str) -> list[str]:
+        """The hypotheses that name this one among their ``rivals``, in map order."""
+        return list(self._named_as_rival.get(hypothesis_id, []))
+
     def conflicted_edges(self, hypothesis_id: str) -> set[int]:
         """The indices of a file's own edges that take part in a conflict."""
         return {i for c in self.conflicts_of(hypothesis_id) for h, i in c.places if h == hypothesis_id}

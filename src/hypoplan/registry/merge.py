@@ -40,9 +40,9 @@ class MergedNode:
     sources: tuple[Instance, ...]  # every (hypothesis, node id) merged here, sorted
     files: tuple[str, ...]          # hypotheses that use it (declared, inherited or drawn in an edge)
 
-    @property
+    @cached_property
     def declared_in(self) -> tuple[str, ...]:
-        """The hypotheses that declare it themselves (not only inherit it)."""
+        """The hypotheses that declare it themselves (not only inherit it); computed once per node."""
         return tuple(sorted({h for h, _ in self.sources}))
 
     def to_json(self) -> dict[str, object]:

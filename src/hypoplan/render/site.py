@@ -263,8 +263,8 @@ def registry_section(m: RegistryMap, entry: Entry) -> str:
     def links(ids: list[str]) -> str:
         return ", ".join(_hlink(i, depth=1) if i in by_id else f"{h(i)} (not in the registry)" for i in ids) or "–"
 
-    extended_by = [e.id for e in m.entries if entry.id in e.hypothesis.extends]
-    rivalled_by = [e.id for e in m.entries if entry.id in e.hypothesis.rivals and e.id not in entry.hypothesis.rivals]
+    extended_by = m.extended_by(entry.id)
+    rivalled_by = [hid for hid in m.rivalled_by(entry.id) if hid not in entry.hypothesis.rivals]
     rows = [("Extends", links(list(entry.hypothesis.extends))), ("Extended by", links(extended_by)),
             ("Rivals", links(list(entry.hypothesis.rivals))), ("Named as a rival by", links(rivalled_by))]
     parts = ['<section id="registry"><h2>In the registry</h2><table><tbody>']
