@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from .citations import CitationEntry, EvidenceSummary, citation_index, evidence_summary
 from .conflicts import Conflict, conflicts_by_hypothesis, find_conflicts
@@ -47,19 +47,11 @@ class RegistryMap:
 
     @cached_property
     def _children(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for e in self.entries:
-            for parent in dict.fromkeys(e.hypothesis.extends):
-                out.setdefault(parent, []).append(e.id)
-        return out
+        return _named_by(self.entries, "extends")
 
     @cached_property
     def _named_as_rival(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for e in self.entries:
-            for rival in dict.fromkeys(e.hypothesis.rivals):
-                out.setdefault(rival, []).append(e.id)
-        return out
+        return _named_by(self.entries, "rivals")
 
     def extended_by(self, hypothesis_id: str) -> list[str]:
         """The hypotheses that extend this one, in map order (indexed once for the whole map)."""
@@ -92,6 +84,15 @@ class RegistryMap:
             "citations": [c.to_json() for c in self.citations],
             "experiments": [{"rank": i + 1, **x.to_json()} for i, x in enumerate(self.experiments)],
         }
+
+
+def _named_by(entries: Sequence[Entry], field: Literal["extends", "rivals"]) -> dict[str, list[str]]:
+    """Hypothesis id → the entries whose ``field`` (``extends`` or ``rivals``) names it, in map order."""
+    out: dict[str, list[str]] = {}
+    for e in entries:
+        for hid in dict.fromkeys(getattr(e.hypothesis, field)):
+            out.setdefault(hid, []).append(e.id)
+    return out
 
 
 def build_map(entries: Sequence[Entry], catalog: Catalog, *, experiments: int | None = 50) -> RegistryMap:
