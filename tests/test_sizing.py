@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -184,19 +185,76 @@ def test_anova_converts_d_when_one_group_differs():
     assert s["n_per_group"] == math.ceil(raw / 3)
 
 
-def test_holm_over_primary_comparisons_only():
+def test_one_primary_needs_no_adjustment_and_secondaries_stay_at_the_family_alpha():
+    """Issue 10 follow-up: a mediator's and the exposure's patient-vs-control differences are secondary, so the
+    one primary comparison (the exposure–outcome test on the primary outcome) is not Holm-adjusted."""
     h = hyp([{"source": "dx", "target": "x"}, {"source": "x", "target": "m"}, {"source": "m", "target": "y"},
              {"source": "dx", "target": "m", "evidence": [ev("d", 0.5)]}],
             extra_nodes=[{"id": "m", "constructs": ["glymphatic_clearance"]}])
     plan = plan_json(h)
+    (primary,) = [s for s in plan["sample_size"] if s["primary"]]
+    assert primary["alpha"] == 0.05 and primary["design"] == "correlation"
+    assert primary["comparison"].startswith("association of x with y") and "(the test of the claim)" in primary["comparison"]
+    secondary = [s for s in plan["sample_size"] if not s["primary"]]
+    assert secondary and all(s["alpha"] == 0.05 and s["note"].startswith("Secondary:") for s in secondary)
+    assert "no adjustment is needed" in plan["sizing"]["alpha_note"]
+
+
+def test_holm_over_the_primary_comparisons_only():
+    h = Hypothesis.model_validate({
+        "id": "h2", "title": "t",
+        "nodes": [{"id": "dx", "kind": "condition", "constructs": ["mecfs_diagnosis"]},
+                  {"id": "x", "constructs": ["central_ne_turnover"]}, {"id": "x2", "constructs": ["age"]},
+                  {"id": "y", "kind": "outcome", "constructs": ["unrefreshing_sleep"]}],
+        "edges": [{"source": "dx", "target": "x", "evidence": [ev("d", 0.5)]}, {"source": "x", "target": "y"},
+                  {"source": "x2", "target": "y"}],
+        "focus": {"exposure": ["x", "x2"], "outcome": ["y"]}})
+    plan = plan_json(h)
     primary = [s for s in plan["sample_size"] if s["primary"]]
     secondary = [s for s in plan["sample_size"] if not s["primary"]]
+    assert len(primary) == 2 and all(s["alpha"] == pytest.approx(0.025) for s in primary)
     assert secondary and all(s["alpha"] == 0.05 for s in secondary)
-    k = len(primary)
-    assert k >= 2 and all(s["alpha"] == pytest.approx(0.05 / k) for s in primary)
-    assert f"over {k} primary" in plan["sizing"]["alpha_note"]
+    assert "over 2 primary" in plan["sizing"]["alpha_note"]
     bonf = plan_json(h, sizing_options=SizingOptions(alpha_adjust="bonferroni"))
     assert "Bonferroni" in bonf["sizing"]["alpha_note"]
+
+
+def test_fm_plan_sizes_one_primary_the_randomised_test_on_the_primary_outcome():
+    """The FM plan once sized six 'primary' comparisons at alpha/6; its one primary is the randomised NE vs
+    placebo crossover on the primary outcome, and the crossover on the criterion outcome is secondary."""
+    out = CliRunner().invoke(app, ["plan", str(HYP / "fm-sympathetic-pain.yaml"), "--format", "json"])
+    plan = json.loads(out.stdout[out.stdout.index("{"):])
+    primary_outcome = plan["outcomes"]["primary"]["label"]
+    (primary,) = [s for s in plan["sample_size"] if s["primary"]]
+    assert primary_outcome in primary["comparison"] and "randomised test of the claim" in primary["comparison"]
+    assert primary["design"] == "paired" and primary["alpha"] == 0.05
+    crit = [s for s in plan["sample_size"] if "Fibromyalgia pain" in s["comparison"] and s["design"] == "paired"]
+    assert crit and not crit[0]["primary"] and "defining criterion" in crit[0]["note"]
+    budget = plan["sizing"]["budget"]
+    assert budget["n_total"] == primary["n_total"]
+    assert {b["comparison"] for b in budget["secondary"]} == {s["comparison"] for s in plan["sample_size"]
+                                                               if not s["primary"]}
+    hc = next(b for b in budget["secondary"] if "healthy controls on NE-evoked" in b["comparison"])
+    assert not hc["within_budget"] and "healthy controls" in hc["note"]
+
+
+def test_a_criterion_outcome_is_never_compared_between_groups():
+    h = hyp([{"source": "dx", "target": "x"}, {"source": "x", "target": "y"},
+             {"source": "dx", "target": "y", "evidence": [ev("d", 0.8)]}])
+    data = h.model_dump(mode="json", exclude_none=True)
+    data["nodes"][2]["constructs"] = ["glymphatic_clearance"]  # not a criterion of ME/CFS in the catalog
+    plan = plan_json(Hypothesis.model_validate(data))
+    assert any("healthy controls on y" in s["comparison"] for s in plan["sample_size"])
+    data["nodes"][2]["criterion_of"] = ["mecfs_diagnosis"]
+    plan = plan_json(Hypothesis.model_validate(data))
+    assert not any("healthy controls on y" in s["comparison"] for s in plan["sample_size"])
+
+
+def test_plan_numbers_read_as_a_statistician_writes_them():
+    md = CliRunner().invoke(app, ["plan", str(HYP / "fm-sympathetic-pain.yaml")]).stdout
+    section = md[md.index("## Sample size"):md.index("### Recorded effect sizes")]
+    assert "d = 0.518 |" in section and "0.517583" not in section
+    assert not re.search(r"\d\.\d{5,}", section), re.findall(r"\S*\d\.\d{5,}\S*", section)
 
 
 def test_attrition_comes_from_the_catalog_rule_or_is_said_absent():
@@ -221,16 +279,23 @@ def test_attrition_comes_from_the_catalog_rule_or_is_said_absent():
     assert "10% attrition (given)" in over["sizing"]["attrition_note"]
 
 
-def test_budget_takes_each_groups_largest_need():
+def test_budget_takes_each_groups_largest_need_over_the_primary_comparisons():
     h = hyp([{"source": "dx", "target": "x", "evidence": [ev("d", 0.5)]}, {"source": "x", "target": "y"}])
     plan = plan_json(h)
     budget = plan["sizing"]["budget"]
     need: dict[str, int] = {}
     for s in plan["sample_size"]:
-        for grp in s["groups"]:
-            need[grp] = max(need.get(grp, 0), s["n_per_group"] or s["n_total"])
+        if s["primary"]:
+            for grp in s["groups"]:
+                need[grp] = max(need.get(grp, 0), s["n_per_group"] or s["n_total"])
     assert {g["group"]: g["n"] for g in budget["groups"]} == need
     assert budget["n_total"] == sum(need.values())
+    secondary = {b["comparison"]: b for b in budget["secondary"]}
+    for s in plan["sample_size"]:
+        if not s["primary"]:
+            b = secondary[s["comparison"]]
+            assert b["n_needed"] == (s["n_per_group"] or s["n_total"])
+            assert b["within_budget"] == all(need.get(grp, 0) >= b["n_needed"] for grp in s["groups"])
 
 
 def test_reliability_suggests_k_sessions_by_spearman_brown():

@@ -111,7 +111,7 @@ class PowerResult:
     def sentence(self) -> str:
         """One sentence a plan or a terminal can show."""
         tail = "" if self.sides is None else (", two-sided" if self.sides == 2 else ", one-sided")
-        what = f"{self.effect_measure} = {self.effect_size:.4g} at alpha = {self.alpha:g}{tail}"
+        what = f"{self.effect_measure} = {self.effect_size:.3g} at alpha = {self.alpha:.4g}{tail}"
         pct = f"{self.power * 100:g}%"
         if self.n_per_group is not None:
             k = self.groups or 2

@@ -315,7 +315,7 @@ def size_comparison(g: nx.DiGraph, comparison: str, design: str, edges: Sequence
                     groups: int = 2, alpha: float = 0.05, power: float = 0.8, why_assumed: str | None = None,
                     plan_on: str = "lower", rho: float = 0.5, rho_source: str = "", primary: bool = True,
                     group_names: tuple[str, ...] = (), attrition: float | None = None,
-                    assumed: tuple[str, float] | None = None) -> SampleSize:
+                    assumed: tuple[str, float] | None = None, caveat: str | None = None) -> SampleSize:
     """Size one comparison: the recorded effect on ``edges`` (converted) if there is one, else the stated
     assumption; with its sensitivity rows, and sized on the ``plan_on`` row."""
     from .effectsize import attrition_inflate, paired_dz
@@ -393,6 +393,10 @@ def size_comparison(g: nx.DiGraph, comparison: str, design: str, edges: Sequence
     note += f". Planned on the {chosen} row{fallback}: {result.sentence()}"
     if warning:
         note += f" ⚠ {warning[0].upper()}{warning[1:]}."
+    if caveat:
+        note += f" ⚠ {caveat[0].upper()}{caveat[1:]}."
+    if not primary:
+        note = "Secondary: " + note
     enrol_per = enrol_total = None
     if attrition is not None:
         if result.n_per_group is not None:
@@ -451,40 +455,97 @@ class _Spec:
     groups: tuple[str, ...]
     k: int = 2
     why_assumed: str | None = None
+    caveat: str | None = None
 
 
-def _strategy_specs(g: nx.DiGraph, strategy: Any, outcome: Sequence[str], population: str) -> list[_Spec]:
-    """The comparison that tests the claim under the chosen identification strategy (issue 9's
-    ``plan.strategy``): for a randomised design, the randomised node against placebo on each outcome —
-    a paired t for a crossover, a two-sample t for parallel groups."""
-    if strategy is None or getattr(strategy, "name", None) != "randomised" or not strategy.randomised_node:
-        return []
-    r = strategy.randomised_node
-    if r not in g:
-        return []
-    out = []
-    for y in outcome:
-        why = f"no effect of {label(g, r)} on {label(g, y)} recorded"
-        if strategy.arm == "crossover":
-            out.append(_Spec(f"{label(g, r)} vs placebo crossover on {label(g, y)} (the randomised test of the claim)",
-                             "paired", ((r, y),), True, (population,), why_assumed=why))
-        else:
-            out.append(_Spec(f"{label(g, r)} vs placebo, parallel groups, on {label(g, y)} (the randomised test of "
-                             "the claim)", "two-sample", ((r, y),), True, (f"{population}: {label(g, r)} arm",
-                                                                           f"{population}: placebo arm"),
-                             why_assumed=why))
+def _strategy_how(g: nx.DiGraph, strategy: Any) -> str:
+    """How the chosen strategy estimates the exposure's effect, for the primary comparison's label."""
+    name = getattr(strategy, "name", None)
+
+    def names(nodes: Iterable[str]) -> str:
+        return ", ".join(label(g, n) for n in nodes if n in g)
+
+    if name == "adjustment":
+        adj = names(getattr(strategy, "adjustment_set", ()))
+        return f"adjusted for {adj}" if adj else "with no adjustment needed"
+    if name == "frontdoor":
+        return f"by the front-door formula through {names(getattr(strategy, 'mediators', ()))}"
+    if name == "instrument" and getattr(strategy, "instrument", None) in g:
+        return f"instrumented by {label(g, strategy.instrument)}"
+    if name == "id":
+        return "by the plan's identification formula"
+    if name == "not_identifiable":
+        return "not identifiable from what can be measured, so an association only"
+    return ""
+
+
+def _strategy_specs(g: nx.DiGraph, strategy: Any, exposure: Sequence[str], outcome: Sequence[str],
+                    primary_outcomes: Sequence[str], criterion: Sequence[str], population: str) -> list[_Spec]:
+    """The comparisons that test the claim under the chosen identification strategy (issue 9's ``plan.strategy``).
+
+    One primary comparison per primary outcome (ICH E9 2.2.2: the primary variable gives the most relevant
+    evidence on the primary objective; others are secondary).  Randomised: the randomised node against
+    placebo on each outcome — a paired t for a crossover, a two-sample t for parallel groups — primary on a
+    primary outcome, secondary on the others.  Any other strategy: the exposure–outcome effect under that
+    strategy on each primary outcome, sized as a correlation (the partial correlation after adjustment)."""
+    name = getattr(strategy, "name", None)
+    out: list[_Spec] = []
+    r = getattr(strategy, "randomised_node", None)
+    if name == "randomised" and r and r in g:
+        for y in outcome:
+            primary = y in primary_outcomes
+            why = f"no effect of {label(g, r)} on {label(g, y)} recorded"
+            tag = "the randomised test of the claim" if primary else "secondary outcome"
+            caveat = None
+            if not primary and y in criterion and strategy.arm == "crossover":
+                caveat = (f"{label(g, y)} is a defining criterion of the condition, a trait that one crossover period "
+                          "may not change: a secondary comparison only")
+            if strategy.arm == "crossover":
+                out.append(_Spec(f"{label(g, r)} vs placebo crossover on {label(g, y)} ({tag})", "paired",
+                                 ((r, y),), primary, (population,), why_assumed=why, caveat=caveat))
+            else:
+                out.append(_Spec(f"{label(g, r)} vs placebo, parallel groups, on {label(g, y)} ({tag})", "two-sample",
+                                 ((r, y),), primary, (f"{population}: {label(g, r)} arm",
+                                                      f"{population}: placebo arm"), why_assumed=why))
+        return out
+    how = _strategy_how(g, strategy)
+    for x in exposure:
+        for y in primary_outcomes:
+            if x in g and y in g:
+                out.append(_Spec(f"association of {label(g, x)} with {label(g, y)}" + (f", {how}" if how else "")
+                                 + " (the test of the claim)", "correlation", ((x, y),), True, (population,),
+                                 why_assumed=_association_why(g, x, y)))
     return out
+
+
+def _association_why(g: nx.DiGraph, x: str, y: str) -> str | None:
+    """Why no recorded effect sizes the association of ``x`` with ``y`` (``None`` when one does or none is due)."""
+    if not nx.has_path(g, x, y):  # never cite an edge that does not exist
+        return (f"the graph claims {label(g, x)} has no effect on {label(g, y)}: no directed path leads from "
+                "one to the other, so no effect size can be recorded for it; the study must detect this size "
+                "to refute the claim")
+    if effect_from_edges(g, [(x, y)], "correlation") is None:
+        on = (nx.descendants(g, x) | {x}) & (nx.ancestors(g, y) | {y})
+        link = effect_from_edges(g, [(u, v) for u, v in g.edges if u in on and v in on], "correlation")
+        if link is not None:
+            return (f"no effect recorded between {label(g, x)} and {label(g, y)}; {link[0].describe(g)} is one "
+                    "link of the chain and is not used for the whole chain")
+    return None
 
 
 def _specs(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str], condition_nodes: Sequence[str],
            focal: Sequence[str], crossover_edges: Sequence[tuple[str, str]], disease_groups: int,
-           population: str, strategy: Any = None) -> list[_Spec]:
-    """The comparisons of the proposed design, each with the edges whose recorded effects can size it."""
-    specs: list[_Spec] = _strategy_specs(g, strategy, outcome, population)
-    randomised = bool(specs)
+           population: str, strategy: Any = None, primary_outcomes: Sequence[str] | None = None,
+           criterion: Sequence[str] = ()) -> list[_Spec]:
+    """The comparisons of the proposed design, each with the edges whose recorded effects can size it.
+
+    Only the strategy's test on a primary outcome is primary; case-vs-control differences, crossovers on
+    mediators, other associations and secondary outcomes are secondary.  A between-group comparison on a
+    defining criterion of the condition (``criterion``) is circular and never sized."""
     exposure = [x for x in exposure if x in g]
     outcome = [y for y in outcome if y in g]
-    claim = set(exposure) | set(outcome)
+    primary_outcomes = [y for y in (outcome[:1] if primary_outcomes is None else primary_outcomes) if y in g]
+    specs: list[_Spec] = _strategy_specs(g, strategy, exposure, outcome, primary_outcomes, criterion, population)
     if condition_nodes:
         cases, controls = population, "healthy controls"
         # the exposure, the mediators, and every observed node with a recorded patients-vs-controls difference:
@@ -494,7 +555,7 @@ def _specs(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str], co
         with_effect = [v for v in g.nodes if g.nodes[v].get("observed", True) and v not in condition_nodes
                        and g.nodes[v].get("kind") not in ("drug", "intervention")
                        and any(e[1] == v for e in case_control)]
-        targets = list(dict.fromkeys(list(exposure) + list(focal) + with_effect))
+        targets = [t for t in dict.fromkeys(list(exposure) + list(focal) + with_effect) if t not in criterion]
         for t in targets:
             edges = tuple((c, t) for c in condition_nodes if g.has_edge(c, t))
             if t not in exposure and t not in focal:
@@ -503,36 +564,30 @@ def _specs(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str], co
                 continue
             why = None if edges else (f"no edge joins the condition to {label(g, t)} in the graph, so no recorded "
                                       "effect applies to this comparison")
-            specs.append(_Spec(f"{cases} vs {controls} on {label(g, t)}", "two-sample", edges, t in claim,
+            specs.append(_Spec(f"{cases} vs {controls} on {label(g, t)}", "two-sample", edges, False,
                                (cases, controls), why_assumed=why))
-        if disease_groups and exposure:
+        if disease_groups and exposure and exposure[0] not in criterion:
             edges = tuple((c, x) for c in condition_nodes for x in exposure if g.has_edge(c, x))
             why = None if edges else (f"no edge joins the condition to {label(g, exposure[0])} in the graph, so no "
                                       "recorded effect applies to this comparison")
             specs.append(_Spec(f"{cases} vs one disease-control group vs {controls} on {label(g, exposure[0])}",
-                               "anova", edges, True, (cases, "disease controls", controls), k=3, why_assumed=why))
+                               "anova", edges, False, (cases, "disease controls", controls), k=3, why_assumed=why))
     for d, t in crossover_edges:
         if any(sp.design == "paired" and sp.edges == ((d, t),) for sp in specs):
             continue
         specs.append(_Spec(f"{label(g, d)} vs placebo crossover on {label(g, t)}", "paired", ((d, t),),
-                           t in claim, (population,)))
+                           False, (population,)))
+    tested = {sp.edges[0] for sp in specs if sp.primary and sp.design == "correlation"}
+    has_primary = any(sp.primary for sp in specs)
     for x in exposure:
         for y in outcome:
-            why = None
-            if not nx.has_path(g, x, y):  # never cite an edge that does not exist
-                why = (f"the graph claims {label(g, x)} has no effect on {label(g, y)}: no directed path leads from "
-                       "one to the other, so no effect size can be recorded for it; the study must detect this size "
-                       "to refute the claim")
-            elif effect_from_edges(g, [(x, y)], "correlation") is None:
-                on = (nx.descendants(g, x) | {x}) & (nx.ancestors(g, y) | {y})
-                link = effect_from_edges(g, [(u, v) for u, v in g.edges if u in on and v in on], "correlation")
-                if link is not None:
-                    rec = link[0]
-                    why = (f"no effect recorded between {label(g, x)} and {label(g, y)}; {rec.describe(g)} is one "
-                           "link of the chain and is not used for the whole chain")
-            # under randomisation the randomised comparison tests the claim; the association is secondary
+            if (x, y) in tested:
+                continue
+            # the strategy's test on the primary outcome is primary; an association is primary only when the
+            # strategy gives no test (no strategy chosen, or nothing to randomise) and it is on a primary outcome
+            primary = not has_primary and y in primary_outcomes
             specs.append(_Spec(f"association of {label(g, x)} with {label(g, y)}", "correlation", ((x, y),),
-                               not randomised, (population,), why_assumed=why))
+                               primary, (population,), why_assumed=_association_why(g, x, y)))
     return specs
 
 
@@ -574,32 +629,54 @@ def _same_effect(rec: Recorded, s: SampleSize, sp: _Spec) -> bool:
 
 
 def _budget(sizes: Sequence[SampleSize]) -> dict[str, Any]:
-    """Each group's n is the largest any comparison asks of it; the total is their sum."""
+    """The primary comparisons drive the budget: each group's n is the largest any primary comparison asks of
+    it, the total their sum.  Each secondary comparison is reported with what it would need, and whether the
+    primary budget already answers it (every group it uses is enrolled at least that large)."""
+    primary = [s for s in sizes if s.primary] or list(sizes)
     need: dict[str, int] = {}
     enrol: dict[str, int] = {}
-    for s in sizes:
+    for s in primary:
         per = s.n_per_group if s.n_per_group is not None else s.n_total
         per_enrol = s.n_enrol_per_group or s.n_enrol_total or per
         for grp in s.groups:
             need[grp] = max(need.get(grp, 0), per)
             enrol[grp] = max(enrol.get(grp, 0), per_enrol)
     rows = [{"group": grp, "n": n, "n_enrol": enrol[grp]} for grp, n in need.items()]
+    secondary = []
+    for s in sizes:
+        if s in primary:
+            continue
+        per = s.n_per_group if s.n_per_group is not None else s.n_total
+        missing = [grp for grp in s.groups if grp not in need]
+        short = [grp for grp in s.groups if grp in need and need[grp] < per]
+        if missing:
+            verdict = f"needs groups the primary budget does not enrol ({', '.join(missing)}), {per} each"
+        elif short:
+            verdict = f"needs {per} in {', '.join(short)}, more than the primary budget gives ({need[short[0]]})"
+        else:
+            verdict = "answerable within the primary budget"
+        secondary.append({"comparison": s.comparison, "n_needed": per, "groups": list(s.groups),
+                          "within_budget": not missing and not short, "note": f"{s.comparison}: {verdict}"})
     return {"groups": rows, "n_total": sum(need.values()), "n_enrol_total": sum(enrol.values()),
-            "note": "each group's size is the largest that any comparison needs from it, assuming every participant "
-                    "takes part in every comparison of their group (a comparison within one group, such as a "
-                    "crossover or an association, uses that group)"}
+            "secondary": secondary,
+            "note": "driven by the primary comparison(s): each group's size is the largest that a primary comparison "
+                    "needs from it (a comparison within one group, such as a crossover or an association, uses that "
+                    "group); secondary comparisons are listed with what they would need"}
 
 
 def size_plan(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str], condition_nodes: Sequence[str],
               focal: Sequence[str], crossover_edges: Sequence[tuple[str, str]], disease_groups: int,
               population: str, options: SizingOptions | None = None,
               attrition_rule: tuple[float, str] | None = None,
-              reliability: dict[str, tuple[float, str]] | None = None, strategy: Any = None) -> Sizing:
+              reliability: dict[str, tuple[float, str]] | None = None, strategy: Any = None,
+              primary_outcomes: Sequence[str] | None = None, criterion: Sequence[str] = ()) -> Sizing:
     """Size every comparison of the design: see the module docstring for the rules.
 
     ``attrition_rule`` is (rate, source) from the catalog's population rule, ``reliability`` maps a node to
     (test–retest reliability of one session, source) from its catalog method, and ``strategy`` is the plan's
-    identification strategy (a randomised design adds the randomised comparison on the outcome).
+    identification strategy (its test on each primary outcome is the primary comparison), ``primary_outcomes``
+    the plan's primary outcomes (default: the first outcome) and ``criterion`` the outcomes that define the
+    condition (never compared between groups).
     """
     from .effectsize import spearman_brown
     from .power import adjusted_alpha, mediation_sample_size, minimal_detectable_effect
@@ -607,11 +684,14 @@ def size_plan(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str],
     options = options or SizingOptions()
     specs = _specs(g, exposure=exposure, outcome=outcome, condition_nodes=condition_nodes, focal=focal,
                    crossover_edges=crossover_edges, disease_groups=disease_groups, population=population,
-                   strategy=strategy)
+                   strategy=strategy, primary_outcomes=primary_outcomes, criterion=criterion)
     k = sum(1 for s in specs if s.primary)
     alpha_primary, alpha_note = adjusted_alpha(options.alpha, max(k, 1), options.alpha_adjust)
-    if k > 1 and any(not sp.primary for sp in specs):
-        alpha_note += "; secondary comparisons (mediators and other recorded differences) at the family alpha"
+    if k == 1:
+        alpha_note = "one primary comparison (the test of the claim on the primary outcome): no adjustment is needed"
+    if any(not sp.primary for sp in specs):
+        alpha_note += ("; secondary comparisons (other outcomes, group differences, associations, mediators) are "
+                       f"each tested at the family alpha ({options.alpha:.4g}), unadjusted, and labelled secondary")
     rho = options.rho if options.rho is not None else 0.5
     rho_source = ("given" if options.rho is not None
                   else "assumed: no within-person correlation recorded; at ρ = 0.5 dz equals d; override with --rho")
@@ -637,7 +717,7 @@ def size_plan(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str],
                 alpha=alpha_primary if sp.primary else options.alpha, power=options.power,
                 why_assumed=sp.why_assumed, plan_on=options.plan_on, rho=rho,
                 rho_source="given" if options.rho is not None else "assumed, override with --rho",
-                primary=sp.primary, group_names=sp.groups, attrition=attrition))
+                primary=sp.primary, group_names=sp.groups, attrition=attrition, caveat=sp.caveat))
             sized_specs.append(sp)
         except UsageError as exc:  # a recorded effect no sample size can detect (or absurdly large): say so
             unsized.append({"comparison": sp.comparison, "reason": exc.message,
