@@ -38,10 +38,13 @@ __all__ = [
     "SensitivityRow",
     "Sizing",
     "SizingOptions",
+    "binary_design",
     "effect_from_edges",
+    "is_binary",
     "normalise_measure",
     "primary_comparisons",
     "recorded_effects",
+    "size_binary",
     "size_comparison",
     "size_plan",
 ]
@@ -409,6 +412,151 @@ def size_comparison(g: nx.DiGraph, comparison: str, design: str, edges: Sequence
                       warning, group_names, enrol_per, enrol_total)
 
 
+# --------------------------------------------------------------------------- binary endpoints
+
+#: Node kinds that are binary (present/absent) unless the node gives another ``scale`` (as the data layer).
+BINARY_KINDS = frozenset({"condition", "intervention", "drug"})
+#: The baseline event rate assumed when none is given (``--baseline-p``): the rate at which a binary outcome's
+#: variance p(1 − p) is largest, so a stated, overridable assumption rather than a finding.
+ASSUMED_BASELINE_P = 0.5
+
+
+def is_binary(g: nx.DiGraph, node: str) -> bool:
+    """A node measured as present/absent: ``scale: binary``, or a condition, intervention or drug with no other
+    scale given (the same rule as the data layer's logistic link, :func:`hypoplan.data.scm.binary_nodes`)."""
+    d = g.nodes[node]
+    return d.get("scale") == "binary" or (d.get("kind") in BINARY_KINDS and not d.get("scale"))
+
+
+def binary_design(g: nx.DiGraph, design: str, edges: Sequence[tuple[str, str]]) -> str:
+    """The test for a comparison whose outcome (the target of its edges) is binary: two proportions for two
+    groups or a binary exposure, logistic regression for a continuous exposure; otherwise ``design``."""
+    if not edges or not all(v in g for _, v in edges) or not is_binary(g, edges[0][1]):
+        return design
+    if design == "two-sample":
+        return "proportions"
+    if design == "correlation":
+        return "proportions" if is_binary(g, edges[0][0]) else "logistic"
+    return design
+
+
+def _binary_caveat(g: nx.DiGraph, sp: _Spec) -> str | None:
+    """A binary endpoint sized by a test for a continuous one (a crossover's paired t, a 3-group ANOVA)."""
+    if not sp.edges or sp.edges[0][1] not in g or not is_binary(g, sp.edges[0][1]) or sp.design not in ("paired",
+                                                                                                        "anova"):
+        return None
+    test = ("McNemar's test needs the discordant proportions" if sp.design == "paired"
+            else "a chi-square test needs the proportions in every group")
+    return (f"{label(g, sp.edges[0][1])} is binary: this size treats it as continuous, an approximation; {test}, "
+            "which are not recorded")
+
+
+def _p_from_or(p0: float, odds_ratio: float) -> float:
+    """The event rate whose odds are ``odds_ratio`` times those of ``p0``."""
+    return p0 * odds_ratio / (1.0 - p0 + p0 * odds_ratio)
+
+
+def size_binary(g: nx.DiGraph, comparison: str, design: str, edges: Sequence[tuple[str, str]], *,
+                alpha: float = 0.05, power: float = 0.8, baseline_p: float | None = None, plan_on: str = "lower",
+                primary: bool = True, group_names: tuple[str, ...] = (), attrition: float | None = None,
+                why_assumed: str | None = None) -> SampleSize:
+    """Size a comparison on a binary outcome, on the log-odds scale.
+
+    ``proportions``: two proportions, Cohen's h between the baseline rate and the rate at the effect's odds
+    ratio, statsmodels ``NormalIndPower``.  ``logistic``: a continuous exposure, Hsieh, Bloch & Larsen 1998
+    (:func:`hypoplan.design.power.logistic_sample_size`), with the log OR per SD of the exposure.
+    A recorded OR is used as is; a recorded d (or r, converted to d) becomes a log OR by Chinn 2000 for two
+    groups, and, for a continuous exposure, equals the log OR per within-group SD when the exposure is normal
+    with equal SDs in both outcome groups (the logistic slope of that model is the mean difference / σ²).
+    Without a recorded effect, Cohen's (1988) medium h = 0.5 (two proportions) or d = 0.5 (logistic) is assumed.
+    """
+    from .power import cohens_h, logistic_sample_size, sample_size
+
+    if plan_on not in PLAN_ON:
+        raise UsageError(f"plan-on must be one of {', '.join(PLAN_ON)}, got {plan_on!r}")
+    p0 = ASSUMED_BASELINE_P if baseline_p is None else baseline_p
+    if not 0 < p0 < 1:
+        raise UsageError(f"the baseline proportion must lie strictly between 0 and 1, got {p0:g}")
+    p_note = (f"baseline event rate {p0:g} (given)" if baseline_p is not None else
+              f"baseline event rate {p0:g} assumed: none recorded; give it with --baseline-p")
+    wanted = set(edges)
+    rec_or = next((r for r in recorded_effects(g) if r.edge in wanted and r.key == "or" and r.value > 0
+                   and r.value != 1), None)
+    found = None if rec_or is not None else effect_from_edges(g, edges, "two-sample")
+    ci: tuple[float, float] | None = None
+    source, citation, conversion = "assumption", COHEN_1988, None
+    if rec_or is not None:
+        log_or, note = abs(math.log(rec_or.value)), rec_or.describe(g)
+        source, citation = "evidence", cite(rec_or.evidence)
+        note += "; no CI: a CI of an OR needs more than n (e.g. the cell counts or the SE)"
+    elif found is not None:
+        rec, conv = found
+        source, citation = "evidence", cite(rec.evidence)
+        scale = math.pi / math.sqrt(3.0) if design == "proportions" else 1.0
+        conversion = ("ln(OR) = d·π/√3 (Chinn 2000)" if design == "proportions" else
+                      "log OR per SD = d (normal exposure, equal SDs in both outcome groups)")
+        log_or = conv.value * scale
+        ci = (conv.ci[0] * scale, conv.ci[1] * scale) if conv.ci else None
+        note = f"{rec.describe(g)}, converted: {conv.formula + '; ' if conv.formula else ''}{conversion}"
+        note += f"; {conv.ci_note}"
+    elif design == "proportions":  # Cohen's medium h at the baseline rate, as an odds ratio
+        p1 = math.sin(math.asin(math.sqrt(p0)) + 0.25) ** 2
+        log_or = abs(math.log(p1 / (1 - p1)) - math.log(p0 / (1 - p0)))
+        note = f"assumed h = 0.5 (Cohen's medium effect; {why_assumed or 'no effect size recorded'})"
+    else:
+        log_or = 0.5
+        note = (f"assumed log OR per SD = 0.5 (Cohen's medium d = 0.5 as the log OR per SD of a normal exposure; "
+                f"{why_assumed or 'no effect size recorded'})")
+    note += f"; {p_note}"
+
+    def n_at(lo: float | None) -> tuple[Any, float | None, str]:
+        if lo is None or lo <= 0:
+            return None, None, "no finite n"
+        try:
+            if design == "proportions":
+                h = abs(cohens_h(_p_from_or(p0, math.exp(lo)), p0))
+                res = sample_size("proportions", h, alpha=alpha, power=power)
+                return (res.n_per_group, res.n_total, res.sentence()), h, ""
+            _, n = logistic_sample_size(lo, p0, alpha=alpha, power=power)
+            sentence = (f"Logistic regression (Hsieh, Bloch & Larsen 1998): {n} participants give {power:.0%} power "
+                        f"to detect a log OR of {lo:.3g} per SD (OR {math.exp(lo):.3g}) at event rate {p0:g}, "
+                        f"alpha = {alpha:.4g}, two-sided.")
+            return (None, n, sentence), lo, ""
+        except UsageError as exc:
+            return None, None, exc.message
+
+    values = {"point": log_or, "lower": ci[0] if ci else None, "half": log_or / 2.0}
+    rows, results, shown = [], {}, {}
+    for row in PLAN_ON:
+        res, v, why = n_at(values[row])
+        if row == "lower" and values[row] is None:
+            why = "no CI (see the note)" if source == "evidence" else "an assumed effect has no CI"
+        results[row], shown[row] = res, v
+        rows.append(SensitivityRow(row, v, res[0] if res else None, res[1] if res else None, why))
+    chosen = plan_on if results.get(plan_on) else next((r for r in ("point", "half") if results.get(r)), None)
+    if chosen is None:
+        raise UsageError(rows[0].note or "no finite n")
+    per, total, sentence = results[chosen]
+    value = shown[chosen]
+    assert value is not None
+    note += f". Planned on the {chosen} row: {sentence}"
+    if not primary:
+        note = "Secondary: " + note
+    enrol_per = enrol_total = None
+    if attrition is not None:
+        from .effectsize import attrition_inflate
+
+        if per is not None:
+            enrol_per = attrition_inflate(per, attrition)
+            enrol_total = 2 * enrol_per
+        else:
+            enrol_total = attrition_inflate(total, attrition)
+    measure = "h" if design == "proportions" else "log OR per SD"
+    return SampleSize(comparison, design, measure, float(value), source, citation, alpha, power, per, total, note,
+                      primary, shown["point"], ci, conversion, chosen, tuple(rows), contradiction_warning(g, edges),
+                      group_names, enrol_per, enrol_total)
+
+
 # --------------------------------------------------------------------------- the whole plan
 
 
@@ -422,6 +570,7 @@ class SizingOptions:
     alpha_adjust: str = "holm"
     rho: float | None = None  # within-person correlation for paired/crossover comparisons
     attrition: float | None = None  # overrides the catalog's population rule
+    baseline_p: float | None = None  # event rate of a binary endpoint in the reference group (else assumed)
 
 
 @dataclass(frozen=True)
@@ -636,7 +785,7 @@ def _budget(sizes: Sequence[SampleSize]) -> dict[str, Any]:
     need: dict[str, int] = {}
     enrol: dict[str, int] = {}
     for s in primary:
-        per = s.n_per_group if s.n_per_group is not None else s.n_total
+        per = s.n_per_group if s.n_per_group is not None and len(s.groups) > 1 else s.n_total
         per_enrol = s.n_enrol_per_group or s.n_enrol_total or per
         for grp in s.groups:
             need[grp] = max(need.get(grp, 0), per)
@@ -646,7 +795,7 @@ def _budget(sizes: Sequence[SampleSize]) -> dict[str, Any]:
     for s in sizes:
         if s in primary:
             continue
-        per = s.n_per_group if s.n_per_group is not None else s.n_total
+        per = s.n_per_group if s.n_per_group is not None and len(s.groups) > 1 else s.n_total
         missing = [grp for grp in s.groups if grp not in need]
         short = [grp for grp in s.groups if grp in need and need[grp] < per]
         if missing:
@@ -711,13 +860,22 @@ def size_plan(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str],
     sized_specs: list[_Spec] = []
     unsized: list[dict[str, Any]] = []
     for sp in specs:
+        design = binary_design(g, sp.design, sp.edges)
         try:
+            if design != sp.design:
+                sizes.append(size_binary(
+                    g, sp.comparison, design, sp.edges, alpha=alpha_primary if sp.primary else options.alpha,
+                    power=options.power, baseline_p=options.baseline_p, plan_on=options.plan_on, primary=sp.primary,
+                    group_names=sp.groups, attrition=attrition, why_assumed=sp.why_assumed))
+                sized_specs.append(sp)
+                continue
             sizes.append(size_comparison(
                 g, sp.comparison, sp.design, sp.edges, groups=sp.k,
                 alpha=alpha_primary if sp.primary else options.alpha, power=options.power,
                 why_assumed=sp.why_assumed, plan_on=options.plan_on, rho=rho,
                 rho_source="given" if options.rho is not None else "assumed, override with --rho",
-                primary=sp.primary, group_names=sp.groups, attrition=attrition, caveat=sp.caveat))
+                primary=sp.primary, group_names=sp.groups, attrition=attrition,
+                caveat=sp.caveat or _binary_caveat(g, sp)))
             sized_specs.append(sp)
         except UsageError as exc:  # a recorded effect no sample size can detect (or absurdly large): say so
             unsized.append({"comparison": sp.comparison, "reason": exc.message,
