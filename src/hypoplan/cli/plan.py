@@ -45,6 +45,9 @@ def plan(
                                     "catalog's population rule, else none)."),
     alpha_adjust: AlphaAdjust = typer.Option(AlphaAdjust.holm, "--alpha-adjust", help="Multiplicity adjustment "
                                              "across the primary comparisons."),
+    mediation: str = typer.Option("joint", "--mediation", help="Test of a single mediator's indirect effect: "
+                                  "joint (joint significance, MacKinnon et al. 2002) or monte-carlo (Monte Carlo "
+                                  "CI, Schoemann et al. 2017; chains always use it)."),
     baseline_p: float = typer.Option(None, "--baseline-p", help="Event rate of a binary endpoint in the reference "
                                      "group (default: 0.5, stated as an assumption)."),
 ) -> None:
@@ -77,10 +80,12 @@ def plan(
         paired_dz(0.5, rho)  # validates: -1 < rho < 1
     if attrition is not None:
         attrition_inflate(1, attrition)  # validates: 0 <= attrition < 1
+    if mediation not in ("joint", "monte-carlo"):
+        raise UsageError(f"--mediation must be joint or monte-carlo, got {mediation!r}")
     if baseline_p is not None and not 0 < baseline_p < 1:
         raise UsageError(f"--baseline-p must lie strictly between 0 and 1, got {baseline_p:g}")
     options = SizingOptions(plan_on=plan_on.value, rho=rho, attrition=attrition, alpha_adjust=alpha_adjust.value,
-                            baseline_p=baseline_p)
+                            baseline_p=baseline_p, mediation=mediation)
     loaded = load_argument(file)
     hypothesis, repo = loaded.hypothesis, loaded.repository
     cat = load_catalog_for(repo.root, catalog, display=display_path)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import networkx as nx
@@ -53,6 +54,7 @@ __all__ = [
 ASSUMED = {"two-sample": ("d", 0.5), "paired": ("dz", 0.5), "anova": ("f", 0.25), "correlation": ("r", 0.3)}
 COHEN_1988 = "Cohen 1988, Statistical Power Analysis for the Behavioral Sciences (conventional medium effect)"
 PLAN_ON = ("point", "lower", "half")
+MEDIATION_METHODS = ("joint", "monte-carlo")
 
 #: Reported measure spellings → a canonical key.
 _MEASURES = {
@@ -571,6 +573,7 @@ class SizingOptions:
     rho: float | None = None  # within-person correlation for paired/crossover comparisons
     attrition: float | None = None  # overrides the catalog's population rule
     baseline_p: float | None = None  # event rate of a binary endpoint in the reference group (else assumed)
+    mediation: str = "joint"  # joint | monte-carlo: the test of a single mediator's indirect effect
 
 
 @dataclass(frozen=True)
@@ -831,6 +834,8 @@ def size_plan(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str],
     from .power import adjusted_alpha, mediation_sample_size, minimal_detectable_effect
 
     options = options or SizingOptions()
+    if options.mediation not in MEDIATION_METHODS:
+        raise UsageError(f"mediation must be one of {', '.join(MEDIATION_METHODS)}, got {options.mediation!r}")
     specs = _specs(g, exposure=exposure, outcome=outcome, condition_nodes=condition_nodes, focal=focal,
                    crossover_edges=crossover_edges, disease_groups=disease_groups, population=population,
                    strategy=strategy, primary_outcomes=primary_outcomes, criterion=criterion)
@@ -881,7 +886,8 @@ def size_plan(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str],
             unsized.append({"comparison": sp.comparison, "reason": exc.message,
                             "edges": [list(e) for e in sp.edges]})
     specs = sized_specs
-    mediation = _mediation(g, exposure, outcome, focal, alpha_primary, options.power, mediation_sample_size)
+    mediation = _mediation(g, exposure, outcome, focal, options.alpha, options.power, mediation_sample_size,
+                           options.mediation)
     rel_rows: list[dict[str, Any]] = []
     for s, sp in zip(sizes, specs):
         node = sp.edges[0][1] if sp.edges else None
@@ -905,35 +911,63 @@ def size_plan(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str],
                   _budget(sizes), tuple(mediation), tuple(rel_rows), options, tuple(unsized))
 
 
+def _path_r(g: nx.DiGraph, edge: tuple[str, str]) -> tuple[float, str]:
+    """A standardised path: the recorded effect on ``edge`` as r, else Cohen's medium r = 0.3 (stated)."""
+    found = effect_from_edges(g, [edge], "correlation")
+    if found is None:
+        return ASSUMED["correlation"][1], f"{label(g, edge[0])} → {label(g, edge[1])}: assumed r = 0.3 (Cohen's medium effect)"
+    return found[1].value, f"{label(g, edge[0])} → {label(g, edge[1])}: r = {found[1].value:.3g} from {found[0].describe(g)}"
+
+
+def _mediation_chains(g: nx.DiGraph, x: str, y: str, mediators: Sequence[str]) -> list[list[str]]:
+    """The directed paths from ``x`` to ``y`` whose inner nodes are all mediators (one or more)."""
+    sub = g.subgraph([x, y, *[m for m in mediators if m in g and m not in (x, y)]])
+    chains = [p for p in nx.all_simple_paths(sub, x, y, cutoff=6) if len(p) > 2]
+    return sorted(chains, key=len)[:10]
+
+
 def _mediation(g: nx.DiGraph, exposure: Sequence[str], outcome: Sequence[str], mediators: Sequence[str],
-               alpha: float, power: float, solve: Any) -> list[dict[str, Any]]:
-    """The indirect effect through each mediator that lies directly between an exposure and an outcome."""
+               alpha: float, power: float, solve: Any, method: str = "joint") -> list[dict[str, Any]]:
+    """The indirect effect along each chain of mediators from an exposure to an outcome (a secondary question,
+    at the family alpha): one mediator by the joint-significance test (MacKinnon et al. 2002) unless
+    ``method`` is ``monte-carlo``; a chain of several, whose joint test has no closed form here, always by
+    the Monte Carlo CI (Schoemann, Boulton & Short 2017), seeded."""
+    from .power import MONTE_CARLO_METHOD, mediation_sample_size_monte_carlo
+
     out = []
     for x in exposure:
         for y in outcome:
-            for m in mediators:
-                if not (g.has_edge(x, m) and g.has_edge(m, y)):
-                    continue
-                paths = []
-                for edge in ((x, m), (m, y)):
-                    found = effect_from_edges(g, [edge], "correlation")
-                    if found is None:
-                        paths.append((ASSUMED["correlation"][1], "assumed r = 0.3 (Cohen's medium effect)"))
+            if x not in g or y not in g:
+                continue
+            for chain in _mediation_chains(g, x, y, mediators):
+                paths = [_path_r(g, edge) for edge in pairwise(chain)]
+                values = [v for v, _ in paths]
+                where = " → ".join(label(g, n) for n in chain)
+                sources = "; ".join(src for _, src in paths)
+                try:
+                    if len(chain) == 3 and method == "joint":
+                        raw, n = solve(values[0], values[1], alpha=alpha, power=power)
+                        how = ("joint-significance test (MacKinnon et al. 2002): power = product of the two path "
+                               "tests' powers, statsmodels FTestPowerF2")
                     else:
-                        paths.append((found[1].value, f"r = {found[1].value:.3g} from {found[0].describe(g)}"))
-                (a, a_src), (b, b_src) = paths
-                raw, n = solve(a, b, alpha=alpha, power=power)
-                out.append({"exposure": x, "mediator": m, "outcome": y, "a": a, "b": b, "n_total": n, "raw": raw,
-                            "alpha": alpha, "power": power,
-                            "method": "joint-significance test (MacKinnon et al. 2002): power = product of the two "
-                                      "path tests' powers, statsmodels FTestPowerF2",
-                            "note": f"indirect effect {label(g, x)} → {label(g, m)} → {label(g, y)}: a: {a_src}; "
-                                    f"b: {b_src}; {n} participants give {power:.0%} power by the joint-significance "
-                                    "test (MacKinnon et al. 2002; statsmodels FTestPowerF2 for each path)"})
+                        n = mediation_sample_size_monte_carlo(values, alpha=alpha, power=power)
+                        raw = float(n)
+                        how = MONTE_CARLO_METHOD + " (400 replicates of 1000 draws, seed 0)"
+                except UsageError as exc:
+                    out.append({"exposure": x, "mediator": chain[1], "mediators": chain[1:-1], "outcome": y,
+                                "n_total": None, "note": f"indirect effect {where} not sized: {exc.message}"})
+                    continue
+                entry: dict[str, Any] = {"exposure": x, "mediator": chain[1], "mediators": chain[1:-1], "outcome": y,
+                                         "paths": values, "n_total": n, "raw": raw, "alpha": alpha, "power": power,
+                                         "method": how,
+                                         "note": f"secondary: indirect effect {where}: {sources}; {n} participants "
+                                                 f"give {power:.0%} power at alpha = {alpha:.4g} by the {how}"}
+                if len(chain) == 3:
+                    entry["a"], entry["b"] = values
+                out.append(entry)
     if exposure and outcome and mediators and not out:
-        out.append({"note": "the indirect effect is not sized: no single mediator lies directly between the exposure "
-                            "and the outcome (the indirect effect along a chain of mediators needs a simulation)",
-                    "n_total": None})
+        out.append({"note": "the indirect effect is not sized: no chain of mediators leads from the exposure to the "
+                            "outcome", "n_total": None})
     return out
 
 
