@@ -451,3 +451,19 @@ def test_a_cohort_d_is_not_taken_for_a_patient_control_difference():
     plan = plan_json(h)
     assert not any("healthy controls on y" in s["comparison"] for s in plan["sample_size"])
     assert comparison(plan, "association")["effect_size"]["source"] == "evidence"
+
+
+def test_a_within_person_arm_without_periods_is_sized_as_paired():
+    """Issue 9's split-body assignment (within-person randomisation, no periods) is sized as paired, like a
+    crossover; parallel groups by a two-sample t."""
+    from hypoplan.design.sizing import size_plan
+    from hypoplan.design.strategy import Strategy
+
+    g = build_graph(hyp([{"source": "drug", "target": "x"}, {"source": "x", "target": "y"}],
+                        extra_nodes=[{"id": "drug", "kind": "drug"}]))
+    for arm, design in (("split-body", "paired"), ("crossover", "paired"), ("parallel", "two-sample")):
+        sizing = size_plan(g, exposure=["x"], outcome=["y"], condition_nodes=[], focal=[], crossover_edges=[],
+                           disease_groups=0, population="participants",
+                           strategy=Strategy("randomised", "r", arm=arm, randomised_node="drug"))
+        (primary,) = [s for s in sizing.comparisons if s.primary]
+        assert primary.design == design and "the randomised test of the claim" in primary.comparison

@@ -637,7 +637,8 @@ def _strategy_specs(g: nx.DiGraph, strategy: Any, exposure: Sequence[str], outco
 
     One primary comparison per primary outcome (ICH E9 2.2.2: the primary variable gives the most relevant
     evidence on the primary objective; others are secondary).  Randomised: the randomised node against
-    placebo on each outcome — a paired t for a crossover, a two-sample t for parallel groups — primary on a
+    placebo on each outcome — a paired t for a within-person arm (a crossover, or a split-body assignment
+    with no periods), a two-sample t for parallel groups — primary on a
     primary outcome, secondary on the others.  Any other strategy: the exposure–outcome effect under that
     strategy on each primary outcome, sized as a correlation (the partial correlation after adjustment)."""
     name = getattr(strategy, "name", None)
@@ -649,11 +650,13 @@ def _strategy_specs(g: nx.DiGraph, strategy: Any, exposure: Sequence[str], outco
             why = f"no effect of {label(g, r)} on {label(g, y)} recorded"
             tag = "the randomised test of the claim" if primary else "secondary outcome"
             caveat = None
-            if not primary and y in criterion and strategy.arm == "crossover":
-                caveat = (f"{label(g, y)} is a defining criterion of the condition, a trait that one crossover period "
-                          "may not change: a secondary comparison only")
-            if strategy.arm == "crossover":
-                out.append(_Spec(f"{label(g, r)} vs placebo crossover on {label(g, y)} ({tag})", "paired",
+            within = strategy.arm != "parallel"  # a crossover, or a within-person arm with no periods (split-body)
+            if not primary and y in criterion and within:
+                caveat = (f"{label(g, y)} is a defining criterion of the condition, a trait that one within-person "
+                          "comparison may not change: a secondary comparison only")
+            if within:
+                arm = "crossover" if strategy.arm in (None, "crossover") else f"within-person ({strategy.arm})"
+                out.append(_Spec(f"{label(g, r)} vs placebo {arm} on {label(g, y)} ({tag})", "paired",
                                  ((r, y),), primary, (population,), why_assumed=why, caveat=caveat))
             else:
                 out.append(_Spec(f"{label(g, r)} vs placebo, parallel groups, on {label(g, y)} ({tag})", "two-sample",
