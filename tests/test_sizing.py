@@ -255,6 +255,9 @@ def test_plan_numbers_read_as_a_statistician_writes_them():
     section = md[md.index("## Sample size"):md.index("### Recorded effect sizes")]
     assert "d = 0.518 |" in section and "0.517583" not in section
     assert not re.search(r"\d\.\d{5,}", section), re.findall(r"\S*\d\.\d{5,}\S*", section)
+    protocol = CliRunner().invoke(app, ["protocol", str(HYP / "fm-sympathetic-pain.yaml")]).stdout
+    sizes = protocol[protocol.index("Sample size."):protocol.index("Sample size.") + 4000]
+    assert "d = 0.518 at alpha = 0.05" in sizes and "0.517583" not in sizes
 
 
 def test_attrition_comes_from_the_catalog_rule_or_is_said_absent():
