@@ -127,3 +127,12 @@ def test_baseline_p_is_usage_checked():
     fm = Path(__file__).resolve().parents[1] / "hypotheses" / "fm-sympathetic-pain.yaml"
     out = CliRunner().invoke(app, ["plan", str(fm), "--baseline-p", "1.5"])
     assert out.exit_code == 2 and "baseline-p" in out.output
+
+
+def test_a_recorded_h_sizes_two_proportions_directly():
+    from statsmodels.stats.power import NormalIndPower
+
+    g = build_graph(hyp([{"source": "dx", "target": "y", "evidence": [ev("h", 0.4)]}, {"source": "x", "target": "y"}]))
+    s = size_binary(g, "dx vs hc on y", "proportions", [("dx", "y")], baseline_p=0.3, plan_on="point")
+    assert s.source == "evidence" and s.value == pytest.approx(0.4)
+    assert s.n_per_group == math.ceil(NormalIndPower().solve_power(effect_size=0.4, alpha=0.05, power=0.8, ratio=1.0))

@@ -484,10 +484,17 @@ def size_binary(g: nx.DiGraph, comparison: str, design: str, edges: Sequence[tup
     wanted = set(edges)
     rec_or = next((r for r in recorded_effects(g) if r.edge in wanted and r.key == "or" and r.value > 0
                    and r.value != 1), None)
-    found = None if rec_or is not None else effect_from_edges(g, edges, "two-sample")
+    rec_h = next((r for r in recorded_effects(g) if r.edge in wanted and r.key == "h" and r.value != 0
+                  and design == "proportions"), None)
+    found = None if rec_or is not None or rec_h is not None else effect_from_edges(g, edges, "two-sample")
     ci: tuple[float, float] | None = None
     source, citation, conversion = "assumption", COHEN_1988, None
-    if rec_or is not None:
+    if rec_h is not None and rec_or is None:  # Cohen's h, as the odds ratio it implies at the baseline rate
+        p1 = math.sin(min(math.asin(math.sqrt(p0)) + abs(rec_h.value) / 2.0, math.pi / 2 - 1e-9)) ** 2
+        log_or = abs(math.log(p1 / (1 - p1)) - math.log(p0 / (1 - p0)))
+        source, citation = "evidence", cite(rec_h.evidence)
+        note = f"{rec_h.describe(g)}; no CI: a CI of h needs the cell counts"
+    elif rec_or is not None:
         log_or, note = abs(math.log(rec_or.value)), rec_or.describe(g)
         source, citation = "evidence", cite(rec_or.evidence)
         note += "; no CI: a CI of an OR needs more than n (e.g. the cell counts or the SE)"
@@ -804,12 +811,12 @@ def _budget(sizes: Sequence[SampleSize]) -> dict[str, Any]:
         per = s.n_per_group if s.n_per_group is not None and len(s.groups) > 1 else s.n_total
         missing = [grp for grp in s.groups if grp not in need]
         short = [grp for grp in s.groups if grp in need and need[grp] < per]
+        each = f"{per} per group" if len(s.groups) > 1 else str(per)
+        gaps = []
         if missing:
-            verdict = f"needs groups the primary budget does not enrol ({', '.join(missing)}), {per} each"
-        elif short:
-            verdict = f"needs {per} in {', '.join(short)}, more than the primary budget gives ({need[short[0]]})"
-        else:
-            verdict = "answerable within the primary budget"
+            gaps.append(f"{', '.join(missing)}, which the primary budget does not enrol")
+        gaps += [f"{grp}, which the primary budget gives {need[grp]}" for grp in short]
+        verdict = (f"needs {each}: " + "; ".join(gaps)) if gaps else f"answerable within the primary budget ({each})"
         secondary.append({"comparison": s.comparison, "n_needed": per, "groups": list(s.groups),
                           "within_budget": not missing and not short, "note": f"{s.comparison}: {verdict}"})
     return {"groups": rows, "n_total": sum(need.values()), "n_enrol_total": sum(enrol.values()),
