@@ -470,3 +470,21 @@ def test_a_within_person_arm_without_periods_is_sized_as_paired():
                            strategy=Strategy("randomised", "r", arm=arm, randomised_node="drug"))
         (primary,) = [s for s in sizing.comparisons if s.primary]
         assert primary.design == design and "the randomised test of the claim" in primary.comparison
+
+
+def test_a_secondary_outcome_the_randomised_node_cannot_reach_is_not_sized():
+    from hypoplan.design.sizing import size_plan
+    from hypoplan.design.strategy import Strategy
+
+    h = hyp([{"source": "drug", "target": "x"}, {"source": "x", "target": "y"}, {"source": "w", "target": "y2"},
+             {"source": "x", "target": "w2"}],
+            extra_nodes=[{"id": "drug", "kind": "drug"}, {"id": "w"}, {"id": "w2"}, {"id": "y2", "kind": "outcome"}])
+    g = build_graph(h)
+    sizing = size_plan(g, exposure=["x"], outcome=["y", "y2"], condition_nodes=[], focal=[], crossover_edges=[],
+                       disease_groups=0, population="participants",
+                       strategy=Strategy("randomised", "r", arm="crossover", randomised_node="drug"))
+    assert not any("placebo" in s.comparison and "y2" in s.comparison for s in sizing.comparisons)
+    (skipped,) = [u for u in sizing.unsized if "y2" in u["comparison"]]
+    assert "no directed path leads from drug to y2" in skipped["reason"]
+    assert [s.comparison for s in sizing.comparisons if s.primary] == [
+        "drug vs placebo crossover on y (the randomised test of the claim)"]

@@ -287,7 +287,8 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
             criterion=[y for y, _ in circular])
         sizes = sizing.comparisons
         missing.extend(e["note"] for e in sizing.effect_sizes if not e["used_in"] and "no conversion" in e["note"])
-        missing.extend(f"'{u['comparison']}' could not be sized: {u['reason']}" for u in sizing.unsized)
+        missing.extend(f"'{u['comparison']}' could not be sized: {u['reason']}" for u in sizing.unsized
+                       if not u.get("skipped"))
     for s in sizes:
         if s.source == "assumption":
             missing.append(f"no recorded effect size for '{s.comparison}': the sample size rests on an assumption")

@@ -615,6 +615,7 @@ class _Spec:
     k: int = 2
     why_assumed: str | None = None
     caveat: str | None = None
+    skip: str | None = None  # why the comparison is not sized at all
 
 
 def _strategy_how(g: nx.DiGraph, strategy: Any) -> str:
@@ -654,6 +655,13 @@ def _strategy_specs(g: nx.DiGraph, strategy: Any, exposure: Sequence[str], outco
     if name == "randomised" and r and r in g:
         for y in outcome:
             primary = y in primary_outcomes
+            if not primary and not nx.has_path(g, r, y):
+                # the graph says the randomised node cannot change this outcome: nothing to size
+                out.append(_Spec(f"{label(g, r)} vs placebo on {label(g, y)} (secondary outcome)", "paired", (),
+                                 False, (population,), skip=f"no directed path leads from {label(g, r)} to "
+                                                            f"{label(g, y)}: the graph says randomising it cannot "
+                                                            "change this outcome, so it is not sized"))
+                continue
             why = f"no effect of {label(g, r)} on {label(g, y)} recorded"
             tag = "the randomised test of the claim" if primary else "secondary outcome"
             caveat = None
@@ -849,7 +857,7 @@ def size_plan(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str],
     specs = _specs(g, exposure=exposure, outcome=outcome, condition_nodes=condition_nodes, focal=focal,
                    crossover_edges=crossover_edges, disease_groups=disease_groups, population=population,
                    strategy=strategy, primary_outcomes=primary_outcomes, criterion=criterion)
-    k = sum(1 for s in specs if s.primary)
+    k = sum(1 for s in specs if s.primary and not s.skip)
     alpha_primary, alpha_note = adjusted_alpha(options.alpha, max(k, 1), options.alpha_adjust)
     if k == 1:
         alpha_note = "one primary comparison (the test of the claim on the primary outcome): no adjustment is needed"
@@ -875,6 +883,9 @@ def size_plan(g: nx.DiGraph, *, exposure: Sequence[str], outcome: Sequence[str],
     sized_specs: list[_Spec] = []
     unsized: list[dict[str, Any]] = []
     for sp in specs:
+        if sp.skip:
+            unsized.append({"comparison": sp.comparison, "reason": sp.skip, "edges": [], "skipped": True})
+            continue
         design = binary_design(g, sp.design, sp.edges)
         try:
             if design != sp.design:

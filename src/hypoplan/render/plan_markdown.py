@@ -241,6 +241,9 @@ def _sizing_lines(plan: dict[str, Any]) -> list[str]:
                    + f" ({_t(budget['note'])}).")
         for sec in budget.get("secondary", ()):
             out.append(f"  - secondary: {_t(sec['note'])}")
+    for u in sizing.get("unsized", ()):
+        if u.get("skipped"):
+            out.append(f"- **Not sized:** {_t(u['comparison'])}: {_t(u['reason'])}.")
     for m in sizing["mediation"]:
         out.append(f"- **Mediation:** {_t(m['note'])}.")
     for r in sizing["reliability"]:
