@@ -469,7 +469,8 @@ def size_binary(g: nx.DiGraph, comparison: str, design: str, edges: Sequence[tup
     (:func:`hypoplan.design.power.logistic_sample_size`), with the log OR per SD of the exposure.
     A recorded OR is used as is; a recorded d (or r, converted to d) becomes a log OR by Chinn 2000 for two
     groups, and, for a continuous exposure, equals the log OR per within-group SD when the exposure is normal
-    with equal SDs in both outcome groups (the logistic slope of that model is the mean difference / σ²).
+    with equal SDs in both outcome groups (the logistic slope of that model is the mean difference / σ²); Hsieh's
+    β* is per SD of the whole sample, which is a little larger, so this errs towards a larger n.
     Without a recorded effect, Cohen's (1988) medium h = 0.5 (two proportions) or d = 0.5 (logistic) is assumed.
     """
     from .power import cohens_h, logistic_sample_size, sample_size
@@ -503,7 +504,8 @@ def size_binary(g: nx.DiGraph, comparison: str, design: str, edges: Sequence[tup
         source, citation = "evidence", cite(rec.evidence)
         scale = math.pi / math.sqrt(3.0) if design == "proportions" else 1.0
         conversion = ("ln(OR) = d·π/√3 (Chinn 2000)" if design == "proportions" else
-                      "log OR per SD = d (normal exposure, equal SDs in both outcome groups)")
+                      "log OR per within-group SD = d (normal exposure, equal SDs in both outcome groups; "
+                      "conservative for Hsieh's per-SD β*)")
         log_or = conv.value * scale
         ci = (conv.ci[0] * scale, conv.ci[1] * scale) if conv.ci else None
         note = f"{rec.describe(g)}, converted: {conv.formula + '; ' if conv.formula else ''}{conversion}"
