@@ -267,6 +267,11 @@ def _setting(f: _Facts) -> Text:
     return _author("describe the study settings and list the sites and countries")
 
 
+def _sig(value: Any, digits: int) -> Any:
+    """A number to ``digits`` significant figures, as a statistician writes it (anything else unchanged)."""
+    return f"{value:.{digits}g}" if isinstance(value, float) else value
+
+
 def _sample_size(f: _Facts) -> Text:
     if not f.sizes:
         return _author("give the sample size and how it was determined (no sample size in the plan)")
@@ -275,8 +280,8 @@ def _sample_size(f: _Facts) -> Text:
         es = s.get("effect_size") or {}
         line = (f"{s.get('comparison')}: n = {s.get('n_total')}"
                 + (f" ({s.get('n_per_group')} per group)" if s.get("n_per_group") else "")
-                + f", {s.get('design')}, to detect {es.get('measure')} = {es.get('value')} at alpha = "
-                f"{s.get('alpha')} with power {s.get('power')}")
+                + f", {s.get('design')}, to detect {es.get('measure')} = {_sig(es.get('value'), 3)} at alpha = "
+                f"{_sig(s.get('alpha'), 4)} with power {s.get('power')}")
         if es.get("source") == "evidence" and es.get("citation"):
             parts.append(line + f" (effect size from {es.get('citation')}). ")
         else:
