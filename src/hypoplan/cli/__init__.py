@@ -164,13 +164,27 @@ def _collect_less_often() -> None:
     gc.set_threshold(max(GC_THRESHOLD0, threshold0), threshold1, threshold2)
 
 
+def _exit_without_final_collection() -> None:
+    """Freeze every object as the process is about to exit, so that Python's shutdown skips its final walk.
+
+    At exit the interpreter runs one last full collection over every object before it tears the modules
+    down; for ``check`` or ``analyze`` on a few files that walk cost about a quarter of the CPU time
+    (issue 14).  Frozen objects are still freed as the modules are torn down and ``atexit`` handlers
+    still run; only cyclic garbage left at exit is not collected, which the operating system reclaims.
+    """
+    import gc
+
+    gc.freeze()
+
+
 def main() -> None:
     """Console-script entry point: registers only the command that runs (all of them for --help or a typo).
 
     Pydantic's plugin discovery (a scan of every installed package's entry points) is skipped
     unless ``PYDANTIC_DISABLE_PLUGINS`` is set otherwise: hypoplan's own models use no plugin.
     An exception that escapes a command is an internal error (exit 3), never a traceback or exit 1.
-    The cyclic garbage collector runs less often (:func:`_collect_less_often`).
+    The cyclic garbage collector runs less often (:func:`_collect_less_often`) and not at exit
+    (:func:`_exit_without_final_collection`).
     """
     import os
 
@@ -188,3 +202,5 @@ def main() -> None:
 
         report_internal_error(exc)
         sys.exit(EXIT_INTERNAL)
+    finally:
+        _exit_without_final_collection()
