@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from hypoplan import cli
 
@@ -32,3 +33,52 @@ def test_help_and_unknown_commands_register_everything():
     everything = {f"hypoplan.cli.{m}" for m in cli.COMMAND_MODULES} | {"hypoplan.cli.common"}
     assert _modules_after(["--help"]) == everything
     assert _modules_after(["chek"]) == everything
+
+
+def _run_code(code: str, *argv: str) -> str:
+    out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True)
+    return out.stderr.strip().splitlines()[-1]
+
+
+def test_the_console_script_collects_garbage_less_often_but_importing_the_cli_does_not():
+    """main() raises the collector's first threshold for its own process only (issue 14: start-up speed)."""
+    default = __import__("gc").get_threshold()
+    on_import = "import gc, sys\nfrom hypoplan.cli import app\nprint(gc.get_threshold(), file=sys.stderr)"
+    assert _run_code(on_import) == str(default)
+    in_main = ("import gc, sys\nsys.argv = ['hypoplan', 'check', '--help']\nfrom hypoplan.cli import main\n"
+               "try:\n    main()\nexcept SystemExit:\n    pass\nprint(gc.get_threshold(), file=sys.stderr)")
+    assert _run_code(in_main) == str((cli.GC_THRESHOLD0, *default[1:]))
+
+
+def test_check_on_many_files_keeps_memory_bounded_with_the_raised_threshold(tmp_path):
+    """Cycles are still collected: checking a folder of files stays far under the 300 MB target of issue 14."""
+    import os
+    import shutil
+
+    shipped = sorted((Path(__file__).parent.parent / "hypotheses").glob("*.yaml"))
+    for i in range(60):
+        src = shipped[i % len(shipped)]
+        shutil.copyfile(src, tmp_path / f"{src.stem}-{i:03d}.yaml")
+    code = "import sys\nsys.argv = ['hypoplan', *sys.argv[1:]]\nfrom hypoplan.cli import main\nmain()"
+    proc = subprocess.Popen([sys.executable, "-c", code, "check", str(tmp_path), "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    assert proc.returncode == 1  # the copies' ids differ from their file names (E023)
+    assert usage.ru_maxrss / 1024 < 300
+
+
+def test_the_console_script_exits_without_a_final_collection_but_runs_exit_handlers():
+    """main() freezes the objects as it exits (the shutdown's full collection cost ~25% of a short command);
+    atexit handlers still run, and the exit code is unchanged."""
+    code = ("import atexit, gc, os, sys\nsys.argv = ['hypoplan', *sys.argv[1:]]\n"
+            "atexit.register(lambda: os.write(2, b'handler ran'))\n"
+            "from hypoplan.cli import main\n"
+            "try:\n    main()\nexcept SystemExit as exc:\n"
+            "    print(f'frozen={gc.get_freeze_count() > 0} code={exc.code}', file=sys.stderr)\n    raise\n")
+    shipped = str(Path(__file__).parent.parent / "hypotheses" / "mecfs-ne-vasomotion.yaml")
+    for argv, code_expected in ((["check", shipped], 0), (["check", "no/such/file"], 2)):
+        out = subprocess.run([sys.executable, "-c", code, *argv], check=False, capture_output=True, text=True)
+        assert out.returncode == code_expected
+        assert f"frozen=True code={code_expected}" in out.stderr
+        assert out.stderr.rstrip().endswith("handler ran")

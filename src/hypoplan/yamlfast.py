@@ -58,7 +58,8 @@ _TIMESTAMP = re.compile(r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
 _SIMPLE_INT = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
 _SIMPLE_FLOAT = re.compile(r"^-?[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$|^-?\.[0-9]+$")
 _SPECIAL_FIRST = frozenset("-+0123456789.~nNtTfF<=")
-#: Characters YAML allows in a stream (YAML 1.2, 5.1); ruamel's reader refuses the others.
+#: Characters YAML allows in a stream (YAML 1.2, 5.1); ruamel's reader refuses the others.  The very class
+#: PyYAML's reader compiles: re's cache compiles it once a process (~5 ms), not twice.
 _NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 #: Tabs (ruamel refuses some that libyaml accepts) and NEL, LS, PS (line breaks to libyaml's YAML 1.1, not to
 #: ruamel's YAML 1.2), and a BOM inside the text: a file holding one is read by the round-trip parser.
