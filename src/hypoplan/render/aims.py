@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..schema import Confidence, Design, Direction, Evidence, Hypothesis
+from ..schema import Confidence, Design, Direction, Evidence, Hypothesis, Source, source_from_text
 from .diagram import is_animal_only
 
 if TYPE_CHECKING:
@@ -217,8 +217,10 @@ def _cite(ev: Evidence) -> str:
 
 
 def _effect_text(ev: Evidence) -> str | None:
+    """The item's effect size as reported, unless its note marks the number itself as second-hand (a press
+    figure attached to a primary finding is not quoted as the study's result)."""
     es = ev.effect_size
-    if es is None:
+    if es is None or source_from_text(es.note) is not Source.PRIMARY:
         return None
     text = f"{es.measure} = {es.value:g}"
     n = es.n or ev.n
@@ -234,17 +236,11 @@ NOT_PRIMARY_DESIGNS = frozenset({Design.SPECULATION, Design.REVIEW})
 #: Designs that manipulate the cause (an experiment), as against observing an association.
 EXPERIMENTAL_DESIGNS = frozenset({Design.RCT, Design.CROSSOVER, Design.KNOCKOUT, Design.LESION, Design.OPTOGENETIC,
                                   Design.CHEMOGENETIC, Design.PHARMACOLOGICAL})
-#: Words by which a hypothesis file marks an item as second-hand, lay or press (the brief's [S] mark included).
-_SECONDHAND = re.compile(r"\[S\]|\bsecondary\b|\blay summary\b|\bpress\b|\bnews\b|\bnewspaper\b|\bquoted\b|"
-                         r"\bforum\b|\bblog\b", re.IGNORECASE)
-
-
 def is_primary(ev: Evidence) -> bool:
-    """Evidence that can support a claim: not opinion or review, and not marked secondary, lay or press."""
-    if ev.design in NOT_PRIMARY_DESIGNS:
-        return False
-    note = ev.effect_size.note if ev.effect_size is not None else None
-    return not any(_SECONDHAND.search(t) for t in (ev.reference, ev.citation, ev.finding, note) if t)
+    """Evidence that can support a claim: not opinion or review, and read in the study itself (its ``source``
+    is primary; for files without the field, :func:`hypoplan.schema.source_from_text` infers it from the words
+    '[S]', 'secondary', 'lay summary', 'forum', 'press', 'news' or 'quoted' in the item)."""
+    return ev.design not in NOT_PRIMARY_DESIGNS and ev.source_type is Source.PRIMARY
 
 
 def primary_support(evidence: Iterable[Evidence]) -> list[Evidence]:
