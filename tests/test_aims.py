@@ -163,12 +163,10 @@ def test_shipped_aims_fit_or_name_the_section_to_cut(path):
     h = resolve(hfile, repo)
     s = build_aims(h, build_plan(h, repository=repo).to_json())
     counts = s.section_words()
-    warning = s.budget_warning()
-    if sum(counts.values()) <= WORD_BUDGET:
-        assert warning is None
-    else:
-        over = [k for k, n in counts.items() if n > SECTION_BUDGET[k]]
-        assert warning is not None and over and all(f"the {k} ({counts[k]} words" in warning for k in over)
+    # We wrote the shipped files, so they fit: the page within ~550 words and the author's own background within
+    # its budget (test_word_budget checks that an over-budget page names the sections to cut).
+    assert sum(counts.values()) <= WORD_BUDGET and s.budget_warning() is None, counts
+    assert counts["background"] <= SECTION_BUDGET["background"], counts
     assert 2 <= len(s.aims) <= 3 and next(a.kind for a in s.aims) == "focal"
     md = aims_markdown(s)
     assert "not been tested" not in md and "untested" not in md.lower()
