@@ -16,7 +16,7 @@ from hypoplan.schema import Hypothesis
 ROOT = Path(__file__).resolve().parents[1]
 OTHER = Path(__file__).parent / "data" / "other_field"
 KEYS = ["hypothesis", "peco", "design", "estimand", "outcomes", "measures", "adjustment", "controls", "controls_left_out", "exclusions", "feasibility",
-        "sample_size", "discriminating_predictions", "missing"]
+        "sample_size", "sizing", "discriminating_predictions", "missing"]
 
 
 def _plan(path: Path) -> dict:

@@ -76,6 +76,7 @@ def build_graph(hypothesis: Hypothesis) -> nx.DiGraph:
             cost=node.cost,
             manipulable=node.manipulable,
             criterion_of=tuple(node.criterion_of),
+            same_as=tuple(node.same_as),
             notes=node.notes,
             pos=(node.pos.x, node.pos.y) if node.pos else None,
             implicit=False,
