@@ -338,10 +338,12 @@ def treatment_nodes(plan: dict[str, Any] | None) -> list[str]:
 def primary_size(plan: dict[str, Any] | None, labels: dict[str, str], outcome: Sequence[str],
                  exposure: Sequence[str]) -> dict[str, Any] | None:
     """The sample-size entry of the design's main comparison: under a randomised strategy the one on the
-    randomised treatment (on the outcome if sized, else on the exposure), else the first entry."""
+    randomised treatment (on the outcome if sized, else on the exposure), else the first entry; among the
+    entries the plan marks ``primary`` when it marks any."""
     sizes = list((plan or {}).get("sample_size") or [])
     if not sizes:
         return None
+    sizes = [s for s in sizes if s.get("primary")] or sizes
     design = (plan or {}).get("design") or {}
     if design.get("strategy") == "randomised":
         treated = [labels.get(t, t) for t in treatment_nodes(plan)]

@@ -357,7 +357,7 @@ def _missing_data(f: _Facts) -> Text:
 def _inference(f: _Facts) -> Text:
     if not f.sizes:
         return _author("give the significance threshold, tails and the correction for multiple comparisons")
-    return (_multiplicity(f), " ", Placeholder("say whether tests are one- or two-sided"))
+    return (*_multiplicity(f), " ", Placeholder("say whether tests are one- or two-sided"))
 
 
 # --- the estimator ----------------------------------------------------------------------------------------------
@@ -376,17 +376,35 @@ def _repeated_nights(f: _Facts) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _multiplicity(f: _Facts) -> str:
-    """One primary test (the design's main comparison in the plan's sample-size table); the other comparisons
-    form one secondary family under Holm's step-down procedure, which keeps its family-wise error rate at alpha."""
-    k = len(f.sizes)
-    primary = primary_size(f.plan, f.label, f.outcome, f.exposure) or {}
-    alpha = primary.get("alpha")
-    text = f"Multiplicity: one primary test ({primary.get('comparison')}) at alpha = {alpha}"
-    if k > 1:
-        text += (f"; the other {k - 1} comparisons of the plan's sample-size table form a secondary family "
-                 f"corrected by Holm's step-down procedure (family-wise alpha = {alpha})")
-    return text + "; mediation and rival analyses are reported as exploratory."
+#: The multiplicity procedures ``hypoplan plan --alpha-adjust`` can record (``sizing.alpha_adjust``).
+_ADJUSTMENT_NAMES = {"holm": "Holm's step-down procedure (Holm 1979)", "bonferroni": "the Bonferroni correction (Dunn 1961)"}
+
+
+def _multiplicity(f: _Facts) -> Text:
+    """Multiplicity as the plan sized it: the primary comparisons (``primary`` in the sample-size table) under
+    the procedure the plan records (``sizing.alpha_adjust`` and its ``alpha_note``, from ``hypoplan plan
+    --alpha-adjust``).  A plan that records none leaves the method to the author: it is a choice, not a fact."""
+    sizing = f.plan.get("sizing") or {}
+    method = sizing.get("alpha_adjust")
+    note = str(sizing.get("alpha_note") or "").strip().rstrip(".")
+    primaries = [s for s in f.sizes if s.get("primary")] or [
+        primary_size(f.plan, f.label, f.outcome, f.exposure) or f.sizes[0]]
+    k, others = len(primaries), len(f.sizes) - len(primaries)
+    first = primaries[0]
+    if k == 1:
+        text = f"Multiplicity: one primary test ({first.get('comparison')}) at alpha = {first.get('alpha')}"
+    else:
+        text = (f"Multiplicity: {k} primary tests (the plan's sample-size rows marked primary, sized at alpha = "
+                f"{first.get('alpha')} each)")
+    if method in _ADJUSTMENT_NAMES and note:
+        family = sizing.get("alpha_family")
+        return (text + (f", under {_ADJUSTMENT_NAMES[method]} at family-wise alpha = {family}" if k > 1 else "")
+                + f". As the plan records it: {note}.",)
+    if k == 1 and not others:
+        return (text + "; the plan has no other comparison, so no adjustment is needed.",)
+    return (text + f"; the plan sizes {others + k - 1} other comparison(s) and records no multiplicity procedure. ",
+            Placeholder("choose the multiplicity procedure (e.g. Holm or Bonferroni, `hypoplan plan --alpha-adjust`) "
+                        "and say which comparisons form the primary family"))
 
 
 def estimator(f: _Facts) -> Text:
@@ -443,7 +461,7 @@ def estimator(f: _Facts) -> Text:
         parts.append(" Repeated measures: none of the exposure, outcome or mediator measures records repeated "
                      "nights; one value per participant and measure" + (" and period." if crossover else "."))
     if f.sizes:
-        parts.append(" " + _multiplicity(f))
+        parts += [" ", *_multiplicity(f)]
     return tuple(parts)
 
 
