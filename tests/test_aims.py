@@ -278,3 +278,13 @@ def test_cli_docx_missing_library_exit_2(runner, small_file, tmp_path, monkeypat
 def test_markdown_golden():
     h = small_hypothesis(program_goal="Find out whether overnight clearance fails in ME/CFS.")
     assert_golden("small_aims.md", aims_markdown(build_aims(h, PLAN)))
+
+
+def test_rival_aim_says_when_recorded_evidence_already_bears_on_the_prediction():
+    plan = dict(PLAN, discriminating_predictions=[dict(PLAN["discriminating_predictions"][0],
+                                                       evidence=[{"citation": "Doe 2020", "bears": "for"}])])
+    rival = next(a for a in build_aims(small_hypothesis(), plan).aims if a.kind == "rival")
+    text = "".join(str(t) for part in rival.approach for t in part)
+    assert "Recorded evidence already bears on it (see the plan)." in text and "say what this adds" in text
+    bare = next(a for a in build_aims(small_hypothesis(), PLAN).aims if a.kind == "rival")
+    assert "already bears" not in "".join(str(t) for part in bare.approach for t in part)

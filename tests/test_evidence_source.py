@@ -176,3 +176,11 @@ def test_shipped_hypotheses_state_every_source_from_the_brief():
     assert any("news" in r for r in seen["press"])
     assert {"Sun et al. 2026, SLEEP [S]", "Xie et al. 2013, Science [S]"} <= seen["secondary"]
     assert not any("[S]" in r for r in seen["primary"])
+
+
+def test_aims_gap_marks_second_hand_contradiction():
+    edges = [{"source": "x", "target": "m", "sign": "+", "confidence": "contested", "evidence": [
+        {"reference": "Against 2026", "source": "secondary", "species": "human", "design": "cohort",
+         "direction": "contradicts", "finding": "f"}]}, {"source": "m", "target": "y", "sign": "+"}]
+    gap = ["".join(map(str, t)) for t in build_aims(small_hypothesis(edges=edges), None).gap]
+    assert gap[0] == "NE oscillation → vasomotion: contradicted by [1, human, secondary]."

@@ -406,7 +406,10 @@ def build_aims(hypothesis: Hypothesis, plan: dict[str, Any] | None = None) -> Ai
             return None
         if cite not in references:
             references.append(cite)
-        return f"[{references.index(cite) + 1}" + (f", {ev.species.value}]" if ev.species else "]")
+        marks = [ev.species.value] if ev.species else []
+        if ev.source_type is not Source.PRIMARY:  # a second-hand item says so where it is cited
+            marks.append(ev.source_type.value)
+        return f"[{references.index(cite) + 1}" + "".join(f", {m}" for m in marks) + "]"
 
     # Opening: the author's own background (with its citations as written), else the summary.
     if hypothesis.background:
@@ -494,6 +497,14 @@ def _impact(hypothesis: Hypothesis, nodes: Sequence[str], x_text: str, y_text: s
     return (text, " ", Placeholder("say what changes for patients or the field if the aims succeed"))
 
 
+def _prior_evidence(prediction: dict[str, Any]) -> Text:
+    """How much recorded evidence already bears on a discriminating prediction (the plan's ``evidence`` items
+    and their ``bears``), so an aim does not present as new a comparison the files already report."""
+    if not prediction.get("evidence"):
+        return ()
+    return (" Recorded evidence already bears on it (see the plan). ", Placeholder("say what this adds"))
+
+
 def _aims(hypothesis: Hypothesis, plan: dict[str, Any] | None, g: nx.DiGraph, exposure: list[str],
           outcome: list[str], mediators: list[str], x_text: str, y_text: str, verb: str) -> list[Aim]:
     """At most three aims, each a hypothesis, one sentence of approach and one expected outcome: the primary
@@ -523,8 +534,8 @@ def _aims(hypothesis: Hypothesis, plan: dict[str, Any] | None, g: nx.DiGraph, ex
             approach = (Placeholder("describe design, measures, controls and sample size (run `hypoplan plan`)"),)
         title: Text = (f"Determine whether {x_text} {verb} {y_text}"
                        + (" in the population above." if population else "."),)
-        expected: Text = ((f"{y_text[:1].upper() + y_text[1:]} changes as predicted; a null result at the planned "
-                          "sample size counts against the focal link."),)
+        expected: Text = ((f"{y_text[:1].upper() + y_text[1:]} changes as predicted; a null result argues "
+                          "against an effect of the size the study is powered for."),)
         aims.append(Aim("focal", title, (approach,), (expected,)))
 
     if mediators:
@@ -539,18 +550,17 @@ def _aims(hypothesis: Hypothesis, plan: dict[str, Any] | None, g: nx.DiGraph, ex
             m_approach = (Placeholder("say how the mediators will be measured"),)
         through = _labels(g, mediators) if len(mediators) <= 2 else f"its {len(mediators)} mediators"
         aims.append(Aim("mechanism", (f"Test whether the effect on {y_text} runs through {through}.",), (m_approach,),
-                        ((("The mediators move with the exposure and account for part of its effect; if not, another "
-                          "pathway carries it."),),)))
+                        ((("The mediators move with the exposure and carry part of its effect; if not, another path "
+                          "does."),),)))
 
     predictions = (plan or {}).get("discriminating_predictions") or []
     if predictions:
         rivals = list(dict.fromkeys(p.get("rival") for p in predictions if p.get("rival")))
         p = predictions[0]
         line: Text = ((f"Measure {p.get('measurement')}: this hypothesis predicts {p.get('this_predicts')}; "
-                      f"the rival, {p.get('rival_predicts')}."),)
+                      f"the rival, {p.get('rival_predicts')}."), *_prior_evidence(p))
         aims.append(Aim("rival", (f"Discriminate this hypothesis from its rival ({', '.join(rivals)}).",), (line,),
-                        ((("The result favours one hypothesis; a pattern matching neither calls for a revised "
-                          "model."),),)))
+                        (("The result favours one hypothesis, or neither (then revise both).",),)))
     elif hypothesis.rivals:
         aims.append(Aim("rival", (f"Discriminate this hypothesis from its rival ({', '.join(hypothesis.rivals)}).",),
                         ((Placeholder("name a measurement on which the two hypotheses predict different results"),),)))
