@@ -270,3 +270,17 @@ def test_multiplicity_from_a_real_plan():
         md = protocol_markdown(build_protocol(h, plan, "spirit")).replace("\\", "")
         analysis = md.split("**20a Statistical methods.**")[1].split("**20b")[0]
         assert word in analysis and plan["sizing"]["alpha_note"].split(":")[0] in analysis
+
+
+def test_interventions_lead_with_the_randomised_treatment():
+    """A randomised plan's intervention item names the randomised treatment (the estimand's), not only the
+    positive-control crossover the controls add."""
+    plan = json.loads(json.dumps(FULL_PLAN))
+    plan["design"].update(type="randomised crossover", strategy="randomised")
+    plan["estimand"] = dict(plan.get("estimand") or {}, treatment="Lamp X vs placebo, randomised (crossover)")
+    plan["controls"] = [*plan.get("controls", []), {"kind": "within-subject", "name": "Drug Y vs placebo (positive control)"}]
+    md = protocol_markdown(build_protocol(full_hypothesis(), plan, "spirit")).replace("\\", "")
+    item = md.split("**11a Interventions.**")[1].split("**11b")[0]
+    assert item.strip().startswith("Randomised intervention: Lamp X vs placebo, randomised (crossover). Also "
+                                   "within-subject: Drug Y vs placebo (positive control).")
+    assert "[AUTHOR: give the drug, dose, route, timing, placebo and washout between periods]" in item

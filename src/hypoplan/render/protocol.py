@@ -223,9 +223,20 @@ def _eligibility(f: _Facts) -> Text:
 
 
 def _interventions(f: _Facts) -> Text:
+    """The randomised treatment first (the estimand's treatment, else the plan's randomised nodes), then any
+    within-subject manipulation the controls add (e.g. a positive-control drug crossover)."""
+    parts: list[str | Placeholder] = []
+    if f.design.get("strategy") == "randomised":
+        treatment = (f.estimand or {}).get("treatment") or f.names(treatment_nodes(f.plan))
+        if treatment:
+            parts.append(f"Randomised intervention: {_sentence(str(treatment))} ")
     if f.within:
-        return ("Within-subject manipulation: " + "; ".join(str(c.get("name")) for c in f.within) + ". ",
-                Placeholder("give the drug, dose, route, timing, placebo and washout between periods"))
+        parts.append(("Also within-subject: " if parts else "Within-subject manipulation: ")
+                     + "; ".join(str(c.get("name")) for c in f.within) + ". ")
+    if parts:
+        return (*parts, Placeholder("give the drug, dose, route, timing, placebo and washout between periods"
+                                    if f.within or "crossover" in str(f.design.get("type", "")) else
+                                    "give each intervention's drug or procedure, dose, route, timing and comparator"))
     if f.observational:
         return (f"No intervention is assigned: the {f.design.get('type') or 'study'} observes the exposure.",)
     return _author("describe each intervention: what, dose, route, timing and comparator")
