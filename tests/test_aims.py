@@ -288,3 +288,15 @@ def test_rival_aim_says_when_recorded_evidence_already_bears_on_the_prediction()
     assert "Recorded evidence already bears on it (see the plan)." in text and "say what this adds" in text
     bare = next(a for a in build_aims(small_hypothesis(), PLAN).aims if a.kind == "rival")
     assert "already bears" not in "".join(str(t) for part in bare.approach for t in part)
+
+
+def test_weakest_animal_only_link_names_its_species_once_and_design_nouns():
+    h = small_hypothesis(edges=[_edge("x", "m", "speculative", _ev("Mouse 2020", "mouse", "optogenetic")),
+                                _edge("m", "y", "supported", _ev("Human 2021"))])
+    md = aims_markdown(build_aims(h, None))
+    assert "NE oscillation → vasomotion (speculative; mouse evidence only)" in md
+    plan = dict(PLAN, measures=[*PLAN["measures"], dict(PLAN["measures"][1], method={"id": "psg", "name": "PSG"})])
+    md = aims_markdown(build_aims(small_hypothesis(), plan))
+    assert "A case-control study (n = 128) measures the exposure by EEG sigma ISO and the outcome by DSQ items and PSG" in md
+    crossover = dict(plan, design={"type": "randomised crossover", "summary": "s"})
+    assert "A randomised crossover (n = 128)" in aims_markdown(build_aims(small_hypothesis(), crossover))

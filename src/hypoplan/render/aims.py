@@ -268,7 +268,10 @@ def stated_confidence(d: dict[str, Any], species: str) -> str:
     confidence = str(d.get("confidence") or "unrated")
     animals = animal_species(d.get("evidence", ()))
     if species == "human" and animals:
-        return f"{_WEAKER.get(confidence, confidence)} in humans; {confidence} in {', '.join(animals)} only"
+        weaker = _WEAKER.get(confidence, confidence)
+        if weaker == confidence:  # already the weakest: say where the evidence comes from, not the level twice
+            return f"{confidence}; {', '.join(animals)} evidence only"
+        return f"{weaker} in humans; {confidence} in {', '.join(animals)} only"
     return confidence
 
 
@@ -497,6 +500,10 @@ def _impact(hypothesis: Hypothesis, nodes: Sequence[str], x_text: str, y_text: s
     return (text, " ", Placeholder("say what changes for patients or the field if the aims succeed"))
 
 
+#: Endings that already name a kind of study, so the approach sentence needs no "study" after them.
+_DESIGN_NOUNS = ("study", "trial", "crossover", "series", "survey", "experiment")
+
+
 def _prior_evidence(prediction: dict[str, Any]) -> Text:
     """How much recorded evidence already bears on a discriminating prediction (the plan's ``evidence`` items
     and their ``bears``), so an aim does not present as new a comparison the files already report."""
@@ -521,8 +528,12 @@ def _aims(hypothesis: Hypothesis, plan: dict[str, Any] | None, g: nx.DiGraph, ex
             n = size.get("n_total") if size else None
             adj = (plan.get("adjustment") or {}).get("set") or []
             treated = treatment_nodes(plan) if design.get("strategy") == "randomised" else []
-            how = [f"the {role} by {_method_name(m)}" for role in ("exposure", "outcome") for m in _measures(plan, role)]
-            sentence = (f"A {design.get('type') or 'study'}"
+            how = [f"the {role} by {_and(list(dict.fromkeys(_method_name(m) for m in ms)))}"
+                   for role in ("exposure", "outcome") if (ms := _measures(plan, role))]
+            kind = str(design.get("type") or "study")
+            if not kind.endswith(_DESIGN_NOUNS):  # "case-control" is an adjective: "a case-control study"
+                kind += " study"
+            sentence = (f"A {kind}"
                         + (f" of {_labels(g, treated)}" if treated else "")
                         + (f" (n = {n})" if n else "")
                         + (f" measures {' and '.join(how)}" if how else "")
