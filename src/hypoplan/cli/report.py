@@ -58,8 +58,10 @@ def report(
     if plan is None:
         notes.append("The study planner could not build a plan for this hypothesis.")
     focus_dot = None
+    focus_rival = False
     if g.graph.get("exposure") and g.graph.get("outcome"):
         small, adjustment = focused_graph(hypothesis, repo, g, analysis, plan)
+        focus_rival = bool(small.graph.get("rival"))
         focus_dot = to_dot(small, None, DiagramOptions(rankdir="TB", highlight=adjustment or None, legend=False,
                                                         compact=True))
     try:
@@ -70,5 +72,5 @@ def report(
         svg = focus_svg = None
     page = report_html(hypothesis, dot=dot, svg=svg, aims=build_aims(hypothesis, plan), plan=plan,
                        analysis_markdown=analysis_markdown(g, analysis), notes=tuple(notes), version=__version__,
-                       focus_dot=focus_dot, focus_svg=focus_svg)
+                       focus_dot=focus_dot, focus_svg=focus_svg, focus_rival=focus_rival)
     write_output(output, page, force=force)
