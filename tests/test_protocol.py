@@ -284,3 +284,10 @@ def test_interventions_lead_with_the_randomised_treatment():
     assert item.strip().startswith("Randomised intervention: Lamp X vs placebo, randomised (crossover). Also "
                                    "within-subject: Drug Y vs placebo (positive control).")
     assert "[AUTHOR: give the drug, dose, route, timing, placebo and washout between periods]" in item
+
+
+def test_plan_numbers_are_written_as_a_reader_would():
+    plan = json.loads(json.dumps(FULL_PLAN))
+    plan["sample_size"][0]["alpha"] = 0.05 / 3
+    md = protocol_markdown(build_protocol(full_hypothesis(), plan, "spirit")).replace("\\", "")
+    assert "alpha = 0.0167" in md and "0.01666" not in md

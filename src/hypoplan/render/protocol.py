@@ -130,6 +130,11 @@ class _Facts:
         return [c for c in self.plan.get("controls") or [] if c.get("kind") == "within-subject"]
 
 
+def _num(value: Any) -> str:
+    """A plan number as a reader writes it: 0.05/3 is 0.0167, not 0.016666666666666666."""
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if not text or text.endswith((".", "?", "!")) else text + "."
@@ -287,7 +292,7 @@ def _sample_size(f: _Facts) -> Text:
         line = (f"{s.get('comparison')}: n = {s.get('n_total')}"
                 + (f" ({s.get('n_per_group')} per group)" if s.get("n_per_group") else "")
                 + f", {s.get('design')}, to detect {es.get('measure')} = {es.get('value')} at alpha = "
-                f"{s.get('alpha')} with power {s.get('power')}")
+                f"{_num(s.get('alpha'))} with power {_num(s.get('power'))}")
         if es.get("source") == "evidence" and es.get("citation"):
             parts.append(line + f" (effect size from {es.get('citation')}). ")
         else:
@@ -403,13 +408,13 @@ def _multiplicity(f: _Facts) -> Text:
     k, others = len(primaries), len(f.sizes) - len(primaries)
     first = primaries[0]
     if k == 1:
-        text = f"Multiplicity: one primary test ({first.get('comparison')}) at alpha = {first.get('alpha')}"
+        text = f"Multiplicity: one primary test ({first.get('comparison')}) at alpha = {_num(first.get('alpha'))}"
     else:
         text = (f"Multiplicity: {k} primary tests (the plan's sample-size rows marked primary, sized at alpha = "
-                f"{first.get('alpha')} each)")
+                f"{_num(first.get('alpha'))} each)")
     if method in _ADJUSTMENT_NAMES and note:
         family = sizing.get("alpha_family")
-        return (text + (f", under {_ADJUSTMENT_NAMES[method]} at family-wise alpha = {family}" if k > 1 else "")
+        return (text + (f", under {_ADJUSTMENT_NAMES[method]} at family-wise alpha = {_num(family)}" if k > 1 else "")
                 + f". As the plan records it: {note}.",)
     if k == 1 and not others:
         return (text + "; the plan has no other comparison, so no adjustment is needed.",)
