@@ -69,7 +69,7 @@ def test_structure_and_content_from_inputs():
                   "**Aim 1.**", "**Aim 2.**", "**Aim 3.**", "**Impact.**", "*Expected:*", "null result"):
         assert block in md
     assert "NOT-OD-25-132" in md.split("-->")[0]  # the policy note is the HTML comment at the top
-    assert "Determine whether NE oscillation causes unrefreshing sleep in adults with ME/CFS" in md
+    assert "Determine whether NE oscillation affects unrefreshing sleep in adults with ME/CFS" in md
     assert "Higher NE oscillation decreases unrefreshing sleep through vasomotion" in md  # + then − along x→m→y
     assert "(n = 128)" in md and "NIRS overnight" in md and "CSF DHPG" in md
     assert "**\\[AUTHOR: justify the assumed effect size" in md
@@ -300,3 +300,10 @@ def test_weakest_animal_only_link_names_its_species_once_and_design_nouns():
     assert "A case-control study (n = 128) measures the exposure by EEG sigma ISO and the outcome by DSQ items and PSG" in md
     crossover = dict(plan, design={"type": "randomised crossover", "summary": "s"})
     assert "A randomised crossover (n = 128)" in aims_markdown(build_aims(small_hypothesis(), crossover))
+
+
+def test_two_outcomes_read_as_plural():
+    h = small_hypothesis(focus={"exposure": "x", "outcome": ["y", "m"]})
+    s = build_aims(h, None)
+    focal = next(a for a in s.aims if a.kind == "focal")
+    assert "".join(map(str, focal.expected[0])).startswith("Unrefreshing sleep and vasomotion change as predicted")

@@ -427,7 +427,8 @@ def build_aims(hypothesis: Hypothesis, plan: dict[str, Any] | None = None) -> Ai
 
     population = _lower_first(peco.population) if peco else None
     if nodes:
-        objective: Text = (f"Determine whether {x_text} causes {y_text}" + (f" in {population}." if population else ". "),)
+        # "affects", not "causes": true of a level (a pain threshold) as well as of an event (an exacerbation)
+        objective: Text = (f"Determine whether {x_text} affects {y_text}" + (f" in {population}." if population else ". "),)
         if not population:
             objective += (Placeholder("name the population"),)
     else:
@@ -545,7 +546,8 @@ def _aims(hypothesis: Hypothesis, plan: dict[str, Any] | None, g: nx.DiGraph, ex
             approach = (Placeholder("describe design, measures, controls and sample size (run `hypoplan plan`)"),)
         title: Text = (f"Determine whether {x_text} {verb} {y_text}"
                        + (" in the population above." if population else "."),)
-        expected: Text = ((f"{y_text[:1].upper() + y_text[1:]} changes as predicted; a null result argues "
+        change = "change" if len(outcome) > 1 else "changes"
+        expected: Text = ((f"{y_text[:1].upper() + y_text[1:]} {change} as predicted; a null result argues "
                           "against an effect of the size the study is powered for."),)
         aims.append(Aim("focal", title, (approach,), (expected,)))
 
