@@ -143,10 +143,10 @@ def _sentence(text: str) -> str:
 def _objective(f: _Facts) -> Text:
     h = f.h
     if h.peco is not None:
-        return ((f"Determine whether {_lower_first(h.peco.exposure)} causes {_lower_first(h.peco.outcome)} in "
+        return ((f"Determine whether {_lower_first(h.peco.exposure)} affects {_lower_first(h.peco.outcome)} in "
                 f"{_lower_first(h.peco.population)}, compared with {_lower_first(h.peco.comparator)}."),)
     if f.exposure and f.outcome:
-        return (f"Determine whether {f.names(f.exposure)} causes {f.names(f.outcome)} in ",
+        return (f"Determine whether {f.names(f.exposure)} affects {f.names(f.outcome)} in ",
                 Placeholder("name the population (add peco to the hypothesis)"), ".")
     return _author("state the objective: exposure, outcome and population (the focus names no exposure and outcome)")
 
@@ -291,7 +291,7 @@ def _sample_size(f: _Facts) -> Text:
         es = s.get("effect_size") or {}
         line = (f"{s.get('comparison')}: n = {s.get('n_total')}"
                 + (f" ({s.get('n_per_group')} per group)" if s.get("n_per_group") else "")
-                + f", {s.get('design')}, to detect {es.get('measure')} = {es.get('value')} at alpha = "
+                + f", {s.get('design')}, to detect {es.get('measure')} = {_num(es.get('value'))} at alpha = "
                 f"{_num(s.get('alpha'))} with power {_num(s.get('power'))}")
         if es.get("source") == "evidence" and es.get("citation"):
             parts.append(line + f" (effect size from {es.get('citation')}). ")
