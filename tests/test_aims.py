@@ -307,3 +307,12 @@ def test_two_outcomes_read_as_plural():
     s = build_aims(h, None)
     focal = next(a for a in s.aims if a.kind == "focal")
     assert "".join(map(str, focal.expected[0])).startswith("Unrefreshing sleep and vasomotion change as predicted")
+
+
+def test_mediator_approach_says_animals_for_an_animal_hypothesis():
+    mouse = small_hypothesis(peco={"population": "adult mice", "exposure": "e", "comparator": "c", "outcome": "o",
+                                   "species": "mouse"})
+    mechanism = next(a for a in build_aims(mouse, PLAN).aims if a.kind == "mechanism")
+    assert "".join(map(str, mechanism.approach[0])).startswith("In the same animals, measure the mediators")
+    human = next(a for a in build_aims(small_hypothesis(), PLAN).aims if a.kind == "mechanism")
+    assert "".join(map(str, human.approach[0])).startswith("In the same participants")

@@ -554,7 +554,8 @@ def _aims(hypothesis: Hypothesis, plan: dict[str, Any] | None, g: nx.DiGraph, ex
     if mediators:
         measured = _measures(plan, "mediator")
         if measured:
-            m_approach: Text = ("In the same participants, measure the mediators by "
+            who = "animals" if hypothesis.peco is not None and hypothesis.peco.species.is_animal else "participants"
+            m_approach: Text = (f"In the same {who}, measure the mediators by "
                                 + _and([_method_name(m) for m in measured]) + ".",)
         elif plan is not None:
             m_approach = (f"No measure of {_labels(g, mediators)} in the plan. ",
