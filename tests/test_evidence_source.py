@@ -129,6 +129,7 @@ def test_L013_support_only_secondhand():
         " finding: g, n: 9}\n")
     assert "L013" not in _codes(contra)  # only support is counted
     assert _codes(LINT, LintConfig(disable=frozenset({"L013"}))) == []
+    assert _codes(LINT.replace("confidence: suggestive", "confidence: speculative")) == []  # says so already
     assert [d.severity.value for d in lint_hypothesis(load_text(LINT, "h.yaml"))] == ["warning"]
 
 

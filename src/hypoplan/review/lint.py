@@ -287,9 +287,12 @@ def established_on_one_study(ctx: LintContext) -> Iterator[Finding]:
 @rule("L013", "support-only-secondhand", Severity.WARNING)
 def support_only_secondhand(ctx: LintContext) -> Iterator[Finding]:
     """An edge whose only supporting evidence is secondary, lay or press (``source``, or for files without
-    that field the words '[S]', 'secondary', 'lay summary', 'forum', 'press', 'news' or 'quoted' in the item):
-    nobody has read the study itself, so the aims and plan do not count it as support."""
+    that field the words '[S]', 'secondary', 'lay summary', 'forum', 'press', 'news' or 'quoted' in the item)
+    and rated above ``speculative``: nobody has read the study itself, so the aims and plan do not count it as
+    support.  A ``speculative`` edge already says as much (a forum idea recorded as such)."""
     for i, edge in enumerate(ctx.hypothesis.edges):
+        if edge.confidence is Confidence.SPECULATIVE:
+            continue
         support = [ev for ev in edge.evidence if ev.direction is Direction.SUPPORTS]
         if support and all(ev.source_type is not Source.PRIMARY for ev in support):
             kinds = ", ".join(sorted({ev.source_type.value for ev in support}))
