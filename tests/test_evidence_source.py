@@ -185,3 +185,14 @@ def test_aims_gap_marks_second_hand_contradiction():
          "direction": "contradicts", "finding": "f"}]}, {"source": "m", "target": "y", "sign": "+"}]
     gap = ["".join(map(str, t)) for t in build_aims(small_hypothesis(edges=edges), None).gap]
     assert gap[0] == "NE oscillation → vasomotion: contradicted by [1, human, secondary]."
+
+
+def test_diagram_animal_badge_ignores_second_hand_human_items():
+    from hypoplan.render.diagram import is_animal_only
+
+    mouse = _item(species="mouse", design="knockout")
+    press = _item(species="human", source="press")
+    human = _item(species="human")
+    assert is_animal_only([mouse, press])  # a press account of a human study is no human data
+    assert not is_animal_only([mouse, human])
+    assert not is_animal_only([press])  # nothing primary: no claim either way

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..schema import Confidence, Direction, Level, Sign
+from ..schema import Confidence, Direction, Level, Sign, Source
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -162,8 +162,9 @@ def level_order() -> list[str]:
 
 
 def is_animal_only(evidence: Iterable[Any]) -> bool:
-    """True when an edge has supporting evidence and all of it comes from animals (no human data)."""
-    supporting = [e for e in evidence if e.direction is Direction.SUPPORTS]
+    """True when an edge has supporting evidence read in the studies themselves (``source`` primary) and all of
+    it comes from animals: a press or lay account of a human study is no human data."""
+    supporting = [e for e in evidence if e.direction is Direction.SUPPORTS and e.source_type is Source.PRIMARY]
     return bool(supporting) and all(e.species is not None and e.species.is_animal for e in supporting)
 
 
