@@ -77,6 +77,7 @@ def build_graph(hypothesis: Hypothesis) -> nx.DiGraph:
             manipulable=node.manipulable,
             criterion_of=tuple(node.criterion_of),
             same_as=tuple(node.same_as),
+            scale=node.scale.value if node.scale else None,
             notes=node.notes,
             pos=(node.pos.x, node.pos.y) if node.pos else None,
             implicit=False,

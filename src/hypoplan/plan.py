@@ -267,6 +267,8 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     population_name = " and ".join(c.label for c in (catalog.construct(x) for x in conditions) if c) or "participants"
     sizes: tuple[SampleSize, ...] = ()
     sizing = None
+    by_node = {m.node: m for m in measures}
+    outcomes = build_outcomes(g, exposure, outcome, mediators, by_node)
     if exposure and outcome:
         rules = [r for r in catalog.population_rules if set(r.applies_to) & set(conditions) and r.attrition is not None]
         attrition_rule = None
@@ -280,10 +282,13 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
             g, exposure=exposure, outcome=outcome, condition_nodes=condition_nodes,
             focal=sorted(n for n in mediators), crossover_edges=crossover,
             disease_groups=len(disease), population=f"people with {population_name}" if conditions else "participants",
-            options=sizing_options, attrition_rule=attrition_rule, reliability=reliability, strategy=strategy)
+            options=sizing_options, attrition_rule=attrition_rule, reliability=reliability, strategy=strategy,
+            primary_outcomes=[outcomes.primary.node] if outcomes.primary else [],
+            criterion=[y for y, _ in circular])
         sizes = sizing.comparisons
         missing.extend(e["note"] for e in sizing.effect_sizes if not e["used_in"] and "no conversion" in e["note"])
-        missing.extend(f"'{u['comparison']}' could not be sized: {u['reason']}" for u in sizing.unsized)
+        missing.extend(f"'{u['comparison']}' could not be sized: {u['reason']}" for u in sizing.unsized
+                       if not u.get("skipped"))
     for s in sizes:
         if s.source == "assumption":
             missing.append(f"no recorded effect size for '{s.comparison}': the sample size rests on an assumption")
@@ -306,8 +311,6 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     if result is not None and not adj_set and not result.adjustment.exists:
         missing.append("no valid adjustment set: " + adj_note)
 
-    by_node = {m.node: m for m in measures}
-    outcomes = build_outcomes(g, exposure, outcome, mediators, by_node)
     estimand = None
     if strategy is not None:
         estimand = build_estimand(g, strategy, exposure, outcomes, hypothesis.peco, catalog, conditions)

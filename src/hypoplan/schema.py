@@ -35,6 +35,7 @@ __all__ = [
     "Position",
     "PredictionDirection",
     "Provenance",
+    "Scale",
     "Sign",
     "Source",
     "Species",
@@ -76,6 +77,16 @@ class NodeKind(str, Enum):
     MODIFIER = "modifier"
     MEASUREMENT = "measurement"
     OTHER = "other"
+
+
+class Scale(str, Enum):
+    """How a node's measurement is scaled: it picks the test a comparison on it is sized by (a binary
+    endpoint by two proportions or logistic regression) and the link the data layer simulates it with."""
+
+    CONTINUOUS = "continuous"
+    BINARY = "binary"
+    ORDINAL = "ordinal"
+    COUNT = "count"
 
 
 class Level(str, Enum):
@@ -284,6 +295,8 @@ class Node(_Model):
                                           "criterion of: a case-control comparison on it is circular")
     same_as: tuple[str, ...] = Field(default=(), description="node ids in rival hypotheses that stand for the same "
                                      "variable, when the constructs do not already say so")
+    scale: Scale | None = Field(default=None, description="continuous, binary (present/absent), ordinal or count; "
+                                "default: binary for a condition, intervention or drug, else continuous")
     pos: Position | None = None
     notes: str | None = None
     attributes: dict[str, str] = Field(default_factory=dict, description="other DAGitty attributes, kept verbatim")

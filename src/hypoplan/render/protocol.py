@@ -130,11 +130,6 @@ class _Facts:
         return [c for c in self.plan.get("controls") or [] if c.get("kind") == "within-subject"]
 
 
-def _num(value: Any) -> str:
-    """A plan number as a reader writes it: 0.05/3 is 0.0167, not 0.016666666666666666."""
-    return f"{value:.3g}" if isinstance(value, float) else str(value)
-
-
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if not text or text.endswith((".", "?", "!")) else text + "."
@@ -283,6 +278,11 @@ def _setting(f: _Facts) -> Text:
     return _author("describe the study settings and list the sites and countries")
 
 
+def _sig(value: Any, digits: int) -> Any:
+    """A number to ``digits`` significant figures, as a statistician writes it (anything else unchanged)."""
+    return f"{value:.{digits}g}" if isinstance(value, float) else value
+
+
 def _sample_size(f: _Facts) -> Text:
     if not f.sizes:
         return _author("give the sample size and how it was determined (no sample size in the plan)")
@@ -291,8 +291,8 @@ def _sample_size(f: _Facts) -> Text:
         es = s.get("effect_size") or {}
         line = (f"{s.get('comparison')}: n = {s.get('n_total')}"
                 + (f" ({s.get('n_per_group')} per group)" if s.get("n_per_group") else "")
-                + f", {s.get('design')}, to detect {es.get('measure')} = {_num(es.get('value'))} at alpha = "
-                f"{_num(s.get('alpha'))} with power {_num(s.get('power'))}")
+                + f", {s.get('design')}, to detect {es.get('measure')} = {_sig(es.get('value'), 3)} at alpha = "
+                f"{_sig(s.get('alpha'), 4)} with power {s.get('power')}")
         if es.get("source") == "evidence" and es.get("citation"):
             parts.append(line + f" (effect size from {es.get('citation')}). ")
         else:
@@ -408,13 +408,13 @@ def _multiplicity(f: _Facts) -> Text:
     k, others = len(primaries), len(f.sizes) - len(primaries)
     first = primaries[0]
     if k == 1:
-        text = f"Multiplicity: one primary test ({first.get('comparison')}) at alpha = {_num(first.get('alpha'))}"
+        text = f"Multiplicity: one primary test ({first.get('comparison')}) at alpha = {_sig(first.get('alpha'), 4)}"
     else:
         text = (f"Multiplicity: {k} primary tests (the plan's sample-size rows marked primary, sized at alpha = "
-                f"{_num(first.get('alpha'))} each)")
+                f"{_sig(first.get('alpha'), 4)} each)")
     if method in _ADJUSTMENT_NAMES and note:
         family = sizing.get("alpha_family")
-        return (text + (f", under {_ADJUSTMENT_NAMES[method]} at family-wise alpha = {_num(family)}" if k > 1 else "")
+        return (text + (f", under {_ADJUSTMENT_NAMES[method]} at family-wise alpha = {_sig(family, 4)}" if k > 1 else "")
                 + f". As the plan records it: {note}.",)
     if k == 1 and not others:
         return (text + "; the plan has no other comparison, so no adjustment is needed.",)
