@@ -33,6 +33,7 @@ class ReportDraft:
     dot: str
     focus_dot: str | None
     notes: tuple[str, ...]
+    focus_rival: bool = False
 
     def page(self, svg: str | None, focus_svg: str | None) -> str:
         """The HTML page (``svg``/``focus_svg`` ``None``: the diagrams are shown as DOT text)."""
@@ -42,7 +43,8 @@ class ReportDraft:
 
         return report_html(self.hypothesis, dot=self.dot, svg=svg, aims=build_aims(self.hypothesis, self.plan),
                            plan=self.plan, analysis_markdown=analysis_markdown(self.g, self.analysis),
-                           notes=self.notes, version=__version__, focus_dot=self.focus_dot, focus_svg=focus_svg)
+                           notes=self.notes, version=__version__, focus_dot=self.focus_dot, focus_svg=focus_svg,
+                           focus_rival=self.focus_rival)
 
 
 def draft_report(hypothesis: Any, repo: Any, *, quiet: bool = False) -> ReportDraft:
@@ -59,11 +61,13 @@ def draft_report(hypothesis: Any, repo: Any, *, quiet: bool = False) -> ReportDr
     plan = try_plan(hypothesis, repo)
     notes = () if plan is not None else ("The study planner could not build a plan for this hypothesis.",)
     focus_dot = None
+    focus_rival = False
     if g.graph.get("exposure") and g.graph.get("outcome"):
         small, adjustment = focused_graph(hypothesis, repo, g, analysis, plan)
+        focus_rival = bool(small.graph.get("rival"))
         focus_dot = to_dot(small, None, DiagramOptions(rankdir="TB", highlight=adjustment or None, legend=False,
                                                         compact=True))
-    return ReportDraft(hypothesis, g, analysis, plan, dot, focus_dot, notes)
+    return ReportDraft(hypothesis, g, analysis, plan, dot, focus_dot, notes, focus_rival)
 
 
 @app.command()

@@ -138,10 +138,10 @@ def _sentence(text: str) -> str:
 def _objective(f: _Facts) -> Text:
     h = f.h
     if h.peco is not None:
-        return ((f"Determine whether {_lower_first(h.peco.exposure)} causes {_lower_first(h.peco.outcome)} in "
+        return ((f"Determine whether {_lower_first(h.peco.exposure)} affects {_lower_first(h.peco.outcome)} in "
                 f"{_lower_first(h.peco.population)}, compared with {_lower_first(h.peco.comparator)}."),)
     if f.exposure and f.outcome:
-        return (f"Determine whether {f.names(f.exposure)} causes {f.names(f.outcome)} in ",
+        return (f"Determine whether {f.names(f.exposure)} affects {f.names(f.outcome)} in ",
                 Placeholder("name the population (add peco to the hypothesis)"), ".")
     return _author("state the objective: exposure, outcome and population (the focus names no exposure and outcome)")
 
@@ -223,9 +223,20 @@ def _eligibility(f: _Facts) -> Text:
 
 
 def _interventions(f: _Facts) -> Text:
+    """The randomised treatment first (the estimand's treatment, else the plan's randomised nodes), then any
+    within-subject manipulation the controls add (e.g. a positive-control drug crossover)."""
+    parts: list[str | Placeholder] = []
+    if f.design.get("strategy") == "randomised":
+        treatment = (f.estimand or {}).get("treatment") or f.names(treatment_nodes(f.plan))
+        if treatment:
+            parts.append(f"Randomised intervention: {_sentence(str(treatment))} ")
     if f.within:
-        return ("Within-subject manipulation: " + "; ".join(str(c.get("name")) for c in f.within) + ". ",
-                Placeholder("give the drug, dose, route, timing, placebo and washout between periods"))
+        parts.append(("Also within-subject: " if parts else "Within-subject manipulation: ")
+                     + "; ".join(str(c.get("name")) for c in f.within) + ". ")
+    if parts:
+        return (*parts, Placeholder("give the drug, dose, route, timing, placebo and washout between periods"
+                                    if f.within or "crossover" in str(f.design.get("type", "")) else
+                                    "give each intervention's drug or procedure, dose, route, timing and comparator"))
     if f.observational:
         return (f"No intervention is assigned: the {f.design.get('type') or 'study'} observes the exposure.",)
     return _author("describe each intervention: what, dose, route, timing and comparator")
@@ -362,7 +373,7 @@ def _missing_data(f: _Facts) -> Text:
 def _inference(f: _Facts) -> Text:
     if not f.sizes:
         return _author("give the significance threshold, tails and the correction for multiple comparisons")
-    return (_multiplicity(f), " ", Placeholder("say whether tests are one- or two-sided"))
+    return (*_multiplicity(f), " ", Placeholder("say whether tests are one- or two-sided"))
 
 
 # --- the estimator ----------------------------------------------------------------------------------------------
@@ -381,17 +392,35 @@ def _repeated_nights(f: _Facts) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _multiplicity(f: _Facts) -> str:
-    """One primary test (the design's main comparison in the plan's sample-size table); the other comparisons
-    form one secondary family under Holm's step-down procedure, which keeps its family-wise error rate at alpha."""
-    k = len(f.sizes)
-    primary = primary_size(f.plan, f.label, f.outcome, f.exposure) or {}
-    alpha = primary.get("alpha")
-    text = f"Multiplicity: one primary test ({primary.get('comparison')}) at alpha = {alpha}"
-    if k > 1:
-        text += (f"; the other {k - 1} comparisons of the plan's sample-size table form a secondary family "
-                 f"corrected by Holm's step-down procedure (family-wise alpha = {alpha})")
-    return text + "; mediation and rival analyses are reported as exploratory."
+#: The multiplicity procedures ``hypoplan plan --alpha-adjust`` can record (``sizing.alpha_adjust``).
+_ADJUSTMENT_NAMES = {"holm": "Holm's step-down procedure (Holm 1979)", "bonferroni": "the Bonferroni correction (Dunn 1961)"}
+
+
+def _multiplicity(f: _Facts) -> Text:
+    """Multiplicity as the plan sized it: the primary comparisons (``primary`` in the sample-size table) under
+    the procedure the plan records (``sizing.alpha_adjust`` and its ``alpha_note``, from ``hypoplan plan
+    --alpha-adjust``).  A plan that records none leaves the method to the author: it is a choice, not a fact."""
+    sizing = f.plan.get("sizing") or {}
+    method = sizing.get("alpha_adjust")
+    note = str(sizing.get("alpha_note") or "").strip().rstrip(".")
+    primaries = [s for s in f.sizes if s.get("primary")] or [
+        primary_size(f.plan, f.label, f.outcome, f.exposure) or f.sizes[0]]
+    k, others = len(primaries), len(f.sizes) - len(primaries)
+    first = primaries[0]
+    if k == 1:
+        text = f"Multiplicity: one primary test ({first.get('comparison')}) at alpha = {_sig(first.get('alpha'), 4)}"
+    else:
+        text = (f"Multiplicity: {k} primary tests (the plan's sample-size rows marked primary, sized at alpha = "
+                f"{_sig(first.get('alpha'), 4)} each)")
+    if method in _ADJUSTMENT_NAMES and note:
+        family = sizing.get("alpha_family")
+        return (text + (f", under {_ADJUSTMENT_NAMES[method]} at family-wise alpha = {_sig(family, 4)}" if k > 1 else "")
+                + f". As the plan records it: {note}.",)
+    if k == 1 and not others:
+        return (text + "; the plan has no other comparison, so no adjustment is needed.",)
+    return (text + f"; the plan sizes {others + k - 1} other comparison(s) and records no multiplicity procedure. ",
+            Placeholder("choose the multiplicity procedure (e.g. Holm or Bonferroni, `hypoplan plan --alpha-adjust`) "
+                        "and say which comparisons form the primary family"))
 
 
 def estimator(f: _Facts) -> Text:
@@ -448,7 +477,7 @@ def estimator(f: _Facts) -> Text:
         parts.append(" Repeated measures: none of the exposure, outcome or mediator measures records repeated "
                      "nights; one value per participant and measure" + (" and period." if crossover else "."))
     if f.sizes:
-        parts.append(" " + _multiplicity(f))
+        parts += [" ", *_multiplicity(f)]
     return tuple(parts)
 
 
