@@ -76,6 +76,8 @@ def build_graph(hypothesis: Hypothesis) -> nx.DiGraph:
             cost=node.cost,
             manipulable=node.manipulable,
             criterion_of=tuple(node.criterion_of),
+            assignment=node.assignment,
+            manipulable_in=tuple(s.value for s in node.manipulable_in),
             notes=node.notes,
             pos=(node.pos.x, node.pos.y) if node.pos else None,
             implicit=False,

@@ -98,7 +98,8 @@ class Plan:
         if self.strategy is None:
             return {"strategy": "not_identifiable", "strategy_reason": "no causal analysis: "
                     + (self.adjustment_note.removeprefix("no causal analysis: ") or "exposure and outcome not set"),
-                    "considered": [], "estimand_formula": None}
+                    "considered": [], "estimand_formula": None, "randomised_node": None, "arm": None,
+                    "instrument": None, "instrument_given": [], "frontdoor": [], "latent_to_measure": []}
         return self.strategy.to_json()
 
 
@@ -171,7 +172,7 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     from .design.measures import avoid_drug_disturbed, measure_nodes, measurement_costs
     from .design.rivals import discriminating_predictions, load_rivals
     from .design.sizing import primary_comparisons
-    from .design.strategy import choose_strategy
+    from .design.strategy import choose_strategy, is_manipulable, not_available
     from .graph import build_graph
 
     if catalog is None:
@@ -234,15 +235,24 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     circular = ctl.criterion_outcomes(g, catalog, outcome, conditions)
     within_person = [ctl.within_person_design(g, catalog, y, cond, exposure) for y, cond in circular]
     disease = ctl.disease_controls(g, catalog, conditions, exposure, outcome, mediators, left_out)
+    unavailable = dict(not_available(g, list(g.nodes), species))
     skip = {strategy.randomised_node} if strategy is not None and strategy.randomised_node else set()
-    within = ctl.within_subject_controls(g, exposure, outcome, catalog=catalog, measures=measures, skip=skip,
-                                         left_out=left_out)
-    negative = (ctl.negative_control_groups(g, result.negative_controls, measures, left_out)
-                if result is not None else [])
+    within = ctl.within_subject_controls(g, exposure, outcome, catalog=catalog, measures=measures,
+                                         skip=skip | set(unavailable), left_out=left_out, species=species)
+    excluded = {n: f"{why}, so it cannot serve as a negative control" for n, why in unavailable.items()}
+    excluded |= {c.node: ("given as a within-person crossover in this plan, where it is expected to move "
+                          f"{label(g, c.node)}'s targets: a negative control must have no such expected effect")
+                 for c in within if c.node is not None}
+    if strategy is not None and strategy.randomised_node:
+        excluded[strategy.randomised_node] = ("randomised in this plan, so its effect is the one under study: a "
+                                              "negative control must be one with no expected effect")
+    negative = (ctl.negative_control_groups(g, result.negative_controls, measures, left_out, excluded=excluded,
+                                            adjusted=adj_set) if result is not None else [])
     controls = tuple(healthy + within_person + disease + within + negative)
 
     manipulated_nodes = [n for n, d in g.nodes(data=True) if d.get("kind") in (NodeKind.DRUG.value,
                                                                                  NodeKind.INTERVENTION.value)
+                         and is_manipulable(g, n, species)
                          and any(t in focal - set(outcome) for t in g.successors(n))]
     manipulated = {d.id for n in manipulated_nodes if (d := exc.matching_catalog_drug(g, n, catalog)) is not None}
     drug_rules = exc.drug_exclusions(g, catalog, measures, manipulated)
@@ -335,6 +345,11 @@ def _design(g: nx.DiGraph, species: str, conditions: tuple[str, ...], healthy: l
             plural = {"mouse": "mice", "other-animal": "animals", "in-vitro": "samples", "in-silico": "runs"}
             text = (f"Randomise {plural.get(species, species + 's')} to {node} or control (blinded allocation) "
                     f"and measure {y}")
+        elif strategy.arm == "split_body":
+            kind = "randomised split-body comparison"
+            text = (f"Randomised split-body comparison of {node} vs placebo or sham in {who}: both conditions at "
+                    f"the same visit on two sites of each participant's body, the side randomised and concealed, "
+                    f"paired within person (no washout or periods), measuring {y}")
         elif strategy.arm == "crossover":
             kind = "randomised crossover"
             text = (f"Randomised, blinded AB/BA crossover of {node} vs placebo in {who}, each their own control, "

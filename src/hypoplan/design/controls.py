@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -54,6 +54,7 @@ class ControlGroup:
     rationale: str
     matched_on: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
+    node: str | None = None  # the graph node the group manipulates or reads (not part of the JSON contract)
 
     def to_json(self) -> dict[str, object]:
         return {"kind": self.kind, "name": self.name, "rationale": self.rationale,
@@ -333,8 +334,8 @@ def _focal_nodes(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str])
 
 def within_subject_controls(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str], *,
                             catalog: Catalog | None = None, measures: Sequence[NodeMeasure] = (),
-                            skip: Iterable[str] = (), left_out: list[LeftOut] | None = None
-                            ) -> list[ControlGroup]:
+                            skip: Iterable[str] = (), left_out: list[LeftOut] | None = None,
+                            species: str = "human") -> list[ControlGroup]:
     """A randomised, placebo-controlled crossover where a drug or intervention in the graph acts on the
     focal path (exposure or mediator), each person their own control.
 
@@ -349,6 +350,8 @@ def within_subject_controls(g: nx.DiGraph, exposure: Iterable[str], outcome: Ite
     focal = _focal_nodes(g, exposure, outcome)
     by_node = {m.node: m for m in measures}
     skip = set(skip)
+    unit = "participant" if species == "human" else "animal" if species in ("mouse", "rat", "primate",
+                                                                              "other-animal") else "unit"
     groups: list[ControlGroup] = []
     for d in sorted(n for n, data in g.nodes(data=True) if data.get("kind") in _MANIPULABLE or data.get("manipulable")):
         targets = sorted(t for t in g.successors(d) if t in focal)
@@ -369,7 +372,7 @@ def within_subject_controls(g: nx.DiGraph, exposure: Iterable[str], outcome: Ite
                     effects.append(f"{label(g, y)} ({_say_sign(net)}, via {arrow_path(g, p)})")
             refs.extend(r for r in path_references(g, [d, target]) if r not in refs)
         rationale = (f"In the graph {label(g, d)} acts on {'; '.join(acts)}. A randomised, double-blind "
-                     f"{label(g, d)} vs placebo crossover uses each participant as their own control: it should "
+                     f"{label(g, d)} vs placebo crossover uses each {unit} as their own control: it should "
                      f"shift {', '.join(label(g, t) for t in targets)}"
                      + (" and, if the hypothesis holds, " + "; ".join(dict.fromkeys(effects)) if effects else "")
                      + ".")
@@ -395,7 +398,7 @@ def within_subject_controls(g: nx.DiGraph, exposure: Iterable[str], outcome: Ite
                                   "or the drug's direct effect on the method cannot be told from a change in "
                                   f"{label(g, t)}.")
                     refs.extend(r for r in drug.references if r not in refs)
-        groups.append(ControlGroup("within-subject", name, rationale, (), tuple(refs)))
+        groups.append(ControlGroup("within-subject", name, rationale, (), tuple(refs), node=d))
     return groups
 
 
@@ -405,11 +408,18 @@ def _say_sign(sign: str) -> str:
 
 
 def negative_control_groups(g: nx.DiGraph, negative_controls: object, measures: Sequence[NodeMeasure] = (),
-                            left_out: list[LeftOut] | None = None) -> list[ControlGroup]:
+                            left_out: list[LeftOut] | None = None, *, excluded: Mapping[str, str] | None = None,
+                            adjusted: Iterable[str] = ()) -> list[ControlGroup]:
     """Negative-control exposures and outcomes from the analysis: an association with them reveals
     confounding or bias (Lipsitch, Tchetgen Tchetgen & Cohen 2010).  A candidate measured by the same method
     as the exposure or the outcome is left out: a shared method shares its measurement error, so a null
-    association would not be informative and a non-null one would not point to confounding."""
+    association would not be informative and a non-null one would not point to confounding.
+
+    Roles stay coherent: a node in ``excluded`` (what the plan randomises or uses as a positive control, whose
+    effect is expected, or a manipulation unavailable in the species) is never a negative control, and goes
+    to ``left_out`` with the reason; a node of the adjustment set (``adjusted``) says how the two uses fit."""
+    excluded = dict(excluded or {})
+    adjusted = set(adjusted)
     by_node = {m.node: m for m in measures}
     focus = [m for m in measures if m.role in ("exposure", "outcome") and m.method is not None]
     groups: list[ControlGroup] = []
@@ -417,6 +427,10 @@ def negative_control_groups(g: nx.DiGraph, negative_controls: object, measures: 
                         ("negative-control-outcome", getattr(negative_controls, "outcomes", ()))):
         for nc in items:
             role = "exposure" if kind.endswith("exposure") else "outcome"
+            if nc.node in excluded:
+                if left_out is not None:
+                    left_out.append(LeftOut(label(g, nc.node), "negative-control", excluded[nc.node]))
+                continue
             mine = by_node.get(nc.node)
             mid = mine.method.id if mine is not None and mine.method is not None else None
             same = [(f.role, f.method.name) for f in focus
@@ -427,6 +441,13 @@ def negative_control_groups(g: nx.DiGraph, negative_controls: object, measures: 
                                             f"measured by the same method as the {same[0][0]} "
                                             f"({same[0][1]}): it would share its measurement error"))
                 continue
+            text = nc.reasoning
+            if nc.node in adjusted:
+                text += (f" {label(g, nc.node)} is also in the adjustment set: it enters the primary model as a "
+                         + ("covariate, and the negative-control check reads its own coefficient on the outcome "
+                            "in that model (expected zero under this graph)." if role == "exposure" else
+                            "covariate, and the negative-control check is a separate model with it as the "
+                            "outcome and the exposure as the predictor (expected null under this graph)."))
             groups.append(ControlGroup(kind, f"{label(g, nc.node)} as a negative-control {role}",
-                                       nc.reasoning, (), (LIPSITCH_2010,)))
+                                       text, (), (LIPSITCH_2010,)))
     return groups

@@ -116,6 +116,8 @@ def build_estimand(g: nx.DiGraph, strategy: Strategy, exposure: Sequence[str], o
         treatment = f"{node} vs placebo or sham, randomised"
         if strategy.arm == "crossover":
             treatment += " (within-person crossover)"
+        elif strategy.arm == "split_body":
+            treatment += " (split-body: both conditions at one visit, side randomised)"
     elif peco is not None:
         treatment = f"{peco.exposure} vs {peco.comparator}"
     else:
@@ -128,7 +130,9 @@ def build_estimand(g: nx.DiGraph, strategy: Strategy, exposure: Sequence[str], o
     events, refs = _intercurrent(catalog, conditions)
     summary = {
         "randomised": "difference in mean endpoint between the randomised conditions"
-                      + (" (within-person difference, adjusted for period)" if strategy.arm == "crossover" else ""),
+                      + {"crossover": " (within-person difference, adjusted for period)",
+                         "split_body": " (mean within-person difference between the two sites, paired analysis; "
+                                       "a local effect, assuming no spread between sites)"}.get(strategy.arm or "", ""),
         "adjustment": "mean difference in the endpoint per contrast of the exposure, standardised over the "
                       "adjustment set (the adjustment formula)",
         "frontdoor": "mean difference in the endpoint per contrast of the exposure, from the front-door formula",
