@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -42,8 +43,8 @@ __all__ = [
     "is_manipulable",
     "manipulation_path",
     "manipulators",
-    "not_available",
     "measurable_view",
+    "not_available",
 ]
 
 #: Strategies strongest first; the plan JSON's ``design.strategy`` is one of these.
@@ -103,8 +104,8 @@ def not_available(g: nx.DiGraph, exposure: Iterable[str], species: str) -> list[
     for n in sorted(reach):
         if is_manipulable(g, n) and not is_manipulable(g, n, species):
             allowed = ", ".join(g.nodes[n].get("manipulable_in", ()))
-            out.append((n, f"{label(g, n)} is not available in {_PLURAL.get(species, species)} (the file "
-                           f"restricts it to: {allowed})"))
+            out.append((n, (f"{label(g, n)} is not available in {_PLURAL.get(species, species)} (the file "
+                            f"restricts it to: {allowed})")))
     return out
 
 
@@ -149,7 +150,7 @@ def manipulators(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str] 
     def strength(pair: tuple[str, str]) -> tuple[bool, bool, int, int, str]:
         path = manipulation_path(g, *pair)
         sign = path_sign(g, path)
-        evidence = sum(len(g.edges[a, b].get("evidence", ())) for a, b in zip(path, path[1:], strict=False))
+        evidence = sum(len(g.edges[a, b].get("evidence", ())) for a, b in pairwise(path))
         return (bool(bypasses(g, pair[0], exposure, outcome)), sign not in ("positive", "negative"),
                 len(path), -evidence, pair[0])
 
@@ -302,8 +303,8 @@ def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, f
     considered.extend(("randomised", why) for _, why in unavailable)
     if pairs:
         return _randomised(g, pairs, y, species, has_condition, considered)
-    considered.append(("randomised", f"no intervention, drug or node marked manipulable that can be set in {_PLURAL.get(species, species)} acts on "
-                       f"{_names(g, x)}"))
+    considered.append(("randomised", ("no intervention, drug or node marked manipulable that can be set in "
+                                      f"{_PLURAL.get(species, species)} acts on {_names(g, x)}")))
 
     adj = result.adjustment
     view = measurable_view(g, costs, keep=x + y)
