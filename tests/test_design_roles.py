@@ -186,3 +186,32 @@ def test_no_adjustment_sentence_is_conditional_on_the_graph():
     reason = plan["design"]["strategy_reason"]
     assert "under this graph" in reason and "estimates the causal effect" in reason
     assert "is causal" not in md
+
+
+# ---------------------------------------------------------------- 5. relevant matching facts only
+
+
+def _healthy(plan: dict) -> str:
+    return next(c["rationale"] for c in plan["controls"] if c["kind"] == "healthy")
+
+
+def test_fm_matching_rationale_cites_only_facts_about_what_it_measures():
+    text = _healthy(_shipped(ROOT / "hypotheses" / "fm-sympathetic-pain.yaml"))
+    assert "DTI-ALPS" not in text and "Walitt" not in text  # glymphatic proxy, ME/CFS omics: not this plan
+    assert "plasma NA+A" in text and "pressure pain thresholds" in text  # sympathetic activity, pain threshold
+
+
+def test_mecfs_matching_rationale_does_not_cite_a_fibromyalgia_prevalence():
+    text = _healthy(_shipped(ROOT / "hypotheses" / "mecfs-ne-vasomotion.yaml"))
+    assert "fibromyalgia patients had OSA" not in text and "OSA raises sympathetic activity" in text
+    assert "Walitt" in text and "DTI-ALPS" in text  # ME/CFS population; glymphatic clearance is measured
+
+
+def test_catalog_matching_facts_filter_by_relevance():
+    from hypoplan.design.catalog import default_catalog
+
+    age = default_catalog().construct("age")
+    assert age is not None
+    assert [t for t, _ in age.matching_for({"glymphatic_clearance"})] == ["Match on age: the DTI-ALPS index falls "
+                                                                          "with age."]
+    assert age.matching_for({"asthma"}) == []

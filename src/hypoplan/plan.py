@@ -231,7 +231,8 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     left_out: list[LeftOut] = []
     overmatched = ctl.overmatching_candidates(g, catalog, exposure, outcome, conditions)
     left_out.extend(LeftOut(label(g, n), "matching", why) for n, why in overmatched)
-    healthy = ctl.healthy_controls(g, catalog, conditions, confounders, overmatched)
+    measured = {c for m in measures if m.method is not None for c in g.nodes[m.node].get("constructs", ())}
+    healthy = ctl.healthy_controls(g, catalog, conditions, confounders, overmatched, measured)
     circular = ctl.criterion_outcomes(g, catalog, outcome, conditions)
     within_person = [ctl.within_person_design(g, catalog, y, cond, exposure) for y, cond in circular]
     disease = ctl.disease_controls(g, catalog, conditions, exposure, outcome, mediators, left_out)

@@ -162,7 +162,8 @@ def _sex_and_age(g: nx.DiGraph, confounders: Sequence[str]) -> list[str]:
 
 
 def healthy_controls(g: nx.DiGraph, catalog: Catalog, conditions: Sequence[str], confounders: Sequence[str],
-                     left_out: Sequence[tuple[str, str]] = ()) -> list[ControlGroup]:
+                     left_out: Sequence[tuple[str, str]] = (), measured: Iterable[str] | None = None
+                     ) -> list[ControlGroup]:
     """Healthy controls for a patient population, matched on the graph's pre-exposure confounders and on
     sex and age; each matching factor carries the catalog fact that makes it matter (e.g. plasma NE rises
     with age, Saar 1979); candidates left out for overmatching are named with the reason."""
@@ -172,15 +173,21 @@ def healthy_controls(g: nx.DiGraph, catalog: Catalog, conditions: Sequence[str],
     matched = [label(g, n) for n in confounders] + _sex_and_age(g, confounders)
     reasons: list[str] = []
     refs: list[str] = []
-    present = {c for _, d in g.nodes(data=True) for c in d.get("constructs", ())} | set(conditions)
-    for n in confounders:
-        for c in g.nodes[n].get("constructs", ()):
-            con = catalog.construct(c)
-            # a matching fact is shown only where it bears on the hypothesis (the catalog's relevant_to)
-            if con is not None and con.matching_note and (not con.matching_relevant_to
-                                                          or present & set(con.matching_relevant_to)):
-                reasons.append(con.matching_note)
-                refs.extend(r for r in con.matching_references if r not in refs)
+    # a matching fact is shown only when it concerns a construct the plan measures or the population's
+    # condition (the catalog's relevant_to); without ``measured``, every construct of the graph counts
+    if measured is None:
+        measured = {c for _, d in g.nodes(data=True) for c in d.get("constructs", ())}
+    relevant = set(measured) | set(conditions)
+    factors = [c for n in confounders for c in g.nodes[n].get("constructs", ())]
+    factors += [c for c in ("sex", "age") if c not in factors]
+    for c in dict.fromkeys(factors):
+        con = catalog.construct(c)
+        if con is None:
+            continue
+        for text, fact_refs in con.matching_for(relevant):
+            if text not in reasons:
+                reasons.append(text)
+                refs.extend(r for r in fact_refs if r not in refs)
     rationale = (f"Compare people with {' and '.join(names)} with healthy people matched on "
                  f"{', '.join(matched)}, so a difference is not due to them. Sex and age are always considered "
                  "(NIH sex-as-a-biological-variable policy): recruit both sexes and report results by sex.")
