@@ -212,6 +212,6 @@ def test_catalog_matching_facts_filter_by_relevance():
 
     age = default_catalog().construct("age")
     assert age is not None
-    assert [t for t, _ in age.matching_for({"glymphatic_clearance"})] == ["Match on age: the DTI-ALPS index falls "
-                                                                          "with age."]
+    dti = "Match on age: the DTI-ALPS index falls with age."
+    assert [t for t, _ in age.matching_for({"glymphatic_clearance"})] == [dti]
     assert age.matching_for({"asthma"}) == []
