@@ -234,7 +234,7 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     measured = {c for m in measures if m.method is not None for c in g.nodes[m.node].get("constructs", ())}
     healthy = ctl.healthy_controls(g, catalog, conditions, confounders, overmatched, measured)
     circular = ctl.criterion_outcomes(g, catalog, outcome, conditions)
-    within_person = [ctl.within_person_design(g, catalog, y, cond, exposure) for y, cond in circular]
+    within_person = [ctl.within_person_design(g, catalog, y, cond, exposure, measures) for y, cond in circular]
     disease = ctl.disease_controls(g, catalog, conditions, exposure, outcome, mediators, left_out)
     unavailable = dict(not_available(g, list(g.nodes), species))
     skip = {strategy.randomised_node} if strategy is not None and strategy.randomised_node else set()
@@ -307,8 +307,9 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
         estimand = build_estimand(g, strategy, exposure, outcomes, hypothesis.peco, catalog, conditions)
         if strategy.name == "not_identifiable":
             missing.append("the effect is not identifiable from what can be measured: " + strategy.reason)
+    unmeasured = frozenset(m.node for m in measures if m.method is None)
     design_type, summary = _design(g, species, conditions, healthy, disease, exposure, outcome, catalog, strategy,
-                                   [y for y, _ in circular])
+                                   [y for y, _ in circular], unmeasured)
     return Plan(hypothesis, species, design_type, summary, measures, adj_set, adj_cost, adj_note, node_costs,
                 strategy, estimand, outcomes, controls, tuple(left_out), tuple(y for y, _ in circular), exclusions,
                 feasibility, sizes, tuple(predictions), tuple(dict.fromkeys(missing)), catalog.sources, conditions)
@@ -325,19 +326,27 @@ def _sabv(species: str) -> str:
 
 def _design(g: nx.DiGraph, species: str, conditions: tuple[str, ...], healthy: list, disease: list,
             exposure: tuple[str, ...], outcome: tuple[str, ...], catalog: Catalog,
-            strategy: Strategy | None, circular: list[str] | None = None) -> tuple[str, str]:
-    """Name the design that the identification strategy, the controls and the population imply."""
+            strategy: Strategy | None, circular: list[str] | None = None,
+            unmeasured: frozenset[str] = frozenset()) -> tuple[str, str]:
+    """Name the design that the identification strategy, the controls and the population imply; a node with
+    no catalogued method (``unmeasured``) is never proposed as something to measure or compare."""
     from .design.evidence import label
 
     circular = circular or []
     x = ", ".join(label(g, n) for n in exposure) or "the exposure"
+    x_measured = ", ".join(label(g, n) for n in exposure if n not in unmeasured)
     y = ", ".join(label(g, n) for n in outcome) or "the outcome"
     between = [n for n in outcome if n not in circular]
     y_between = ", ".join(label(g, n) for n in between)
     y_circ = ", ".join(label(g, n) for n in circular)
     names = " and ".join(c.label for c in (catalog.construct(c) for c in conditions) if c)
-    refused = (f" {y_circ} defines {names}, so cases are not compared with controls on it: it is measured "
-               "repeatedly within each person instead (see the within-person design)." if circular else "")
+    linkable = not (set(exposure) & unmeasured)
+    refused = ""
+    if circular:
+        refused = (f" {y_circ} defines {names}, so cases are not compared with controls on it: "
+                   + ("it is measured repeatedly within each person instead (see the within-person design)."
+                      if linkable else f"a within-person design would need {x} measured on each occasion, which "
+                      "no catalogued method does (see the within-person design)."))
     if strategy is not None and strategy.name == "randomised" and strategy.randomised_node is not None:
         node = label(g, strategy.randomised_node)
         who = f"people with {names}" if names else "participants"
@@ -359,16 +368,23 @@ def _design(g: nx.DiGraph, species: str, conditions: tuple[str, ...], healthy: l
             kind = "randomised parallel-group trial"
             text = f"Randomise {who} to {node} or control (blinded, allocation concealed) and compare {y}"
         if strategy.randomised_node not in exposure:
-            text += f" and {x}, through which {node} acts"
+            text += (f" and {x_measured}, through which {node} acts" if x_measured else
+                     f" ({x}, through which {node} acts, has no catalogued method: it is set, not measured)")
         text += "."
-        if conditions and healthy:
-            text += (f" Healthy controls are a secondary, observational comparison of {x}"
-                     + (f" and {y_between}" if y_between else "") + ".")
+        compared = " and ".join(v for v in (x_measured, y_between) if v)
+        if conditions and healthy and compared:
+            text += f" Healthy controls are a secondary, observational comparison of {compared}."
         return kind, text + refused + _sabv(species)
     if conditions and circular and not between:
         kind = "within-person repeated measures"
-        text = (f"Repeated-measures study within people with {names}: {y_circ} defines the condition, so it is "
-                f"related to {x} within each person over several occasions rather than compared with controls.")
+        if linkable:
+            text = (f"Repeated-measures study within people with {names}: {y_circ} defines the condition, so it "
+                    f"is related to {x} within each person over several occasions rather than compared with "
+                    "controls.")
+        else:
+            text = (f"Repeated-measures study within people with {names}: {y_circ} defines the condition, so it "
+                    f"is not compared with controls; relating it to {x} within each person needs a per-occasion "
+                    f"measure of {x}, which no catalogued method provides (see the within-person design).")
         if healthy:
             text += f" Healthy controls are compared on {x} only."
     elif conditions:

@@ -232,10 +232,36 @@ def _occasion(g: nx.DiGraph, catalog: Catalog, node: str) -> str | None:
     return None
 
 
+def _exposure_readout(g: nx.DiGraph, exposure: Sequence[str], measures: Sequence[NodeMeasure]) -> str | None:
+    """What the within-person design must add when the exposure cannot be read on each occasion: ``None`` when
+    every exposure node has a catalogued method; else the sentence naming the gap and any stand-in (a catalog
+    proxy, or a measured direct cause of the exposure in the graph)."""
+    by_node = {m.node: m for m in measures}
+    gaps = [x for x in exposure if x in g and (by_node.get(x) is None or by_node[x].method is None)]
+    if not gaps:
+        return None
+    out = []
+    for x in gaps:
+        stand_ins = [f"{label(g, p)} ({method.name})" for p in sorted(g.predecessors(x))
+                     if p in by_node and (method := by_node[p].method) is not None
+                     and g.nodes[p].get("kind") not in _MANIPULABLE]
+        text = (f"linking each occasion to {label(g, x)} needs a measure of {label(g, x)} on each occasion, and "
+                "no catalogued method (direct or proxy) measures it")
+        if stand_ins:
+            text += (f"; the graph's measured direct cause(s) {', '.join(stand_ins)} could be read on each "
+                     "occasion instead, which tests that cause's link to the outcome rather than the exposure's own")
+        else:
+            text += "; add a method for it to the catalog before planning the repeated measures"
+        out.append(text + ".")
+    return " ".join(out)
+
+
 def within_person_design(g: nx.DiGraph, catalog: Catalog, node: str, condition: str,
-                         exposure: Sequence[str]) -> ControlGroup:
+                         exposure: Sequence[str], measures: Sequence[NodeMeasure] = ()) -> ControlGroup:
     """The design that replaces a circular case-vs-control comparison on a defining criterion: repeated
-    measures within each person, each outcome linked to the exposure of the same occasion."""
+    measures within each person, each outcome linked to the exposure of the same occasion.  The exposure must
+    be measurable on each occasion; when no catalogued method reads it, the design says so and names any
+    stand-in instead of proposing an unmeasurable link."""
     x = ", ".join(label(g, n) for n in exposure) or "the exposure"
     y = label(g, node)
     occasion = _occasion(g, catalog, node)
@@ -246,9 +272,15 @@ def within_person_design(g: nx.DiGraph, catalog: Catalog, node: str, condition: 
     else:
         schedule = f"several occasions per person, with each occasion's {y} linked to the {x} of the same occasion"
     rationale = (f"{y} is a defining criterion of {condition}: every case has it by definition, so comparing cases "
-                 f"with controls on it is circular and is not proposed. Instead, measure it repeatedly within each "
-                 f"person — {schedule} — and estimate how within-person changes in {x} go with changes in {y} "
-                 "(a multilevel model with a random intercept per person).")
+                 f"with controls on it is circular and is not proposed.")
+    gap = _exposure_readout(g, exposure, measures) if measures else None
+    if gap:
+        rationale += (f" A within-person design would measure it repeatedly within each person — {schedule} — but "
+                      + gap + " Until then the within-person link is not proposed.")
+    else:
+        rationale += (f" Instead, measure it repeatedly within each person — {schedule} — and estimate how "
+                      f"within-person changes in {x} go with changes in {y} (a multilevel model with a random "
+                      "intercept per person).")
     return ControlGroup("within-person", f"Within-person repeated measures of {y}", rationale)
 
 
