@@ -215,3 +215,16 @@ def test_catalog_matching_facts_filter_by_relevance():
     dti = "Match on age: the DTI-ALPS index falls with age."
     assert [t for t, _ in age.matching_for({"glymphatic_clearance"})] == [dti]
     assert age.matching_for({"asthma"}) == []
+
+
+@pytest.mark.parametrize(("edges", "latent"), [([("C", "X"), ("C", "Y"), ("X", "Y")], ()),
+                                               ([("X", "M"), ("M", "Y")], (("X", "Y"),)),
+                                               ([("Z", "X"), ("X", "Y")], (("X", "Y"),))])
+def test_identification_sentences_are_conditional_on_the_graph(edges, latent):
+    es = [{"source": a, "target": b} for a, b in edges]
+    es += [{"source": a, "target": b, "type": "confounded"} for a, b in latent]
+    names = sorted({v for e in edges for v in e})
+    h = Hypothesis.model_validate({"id": "s", "title": "S", "nodes": [{"id": n, "cost": 1.0} for n in names],
+                                   "edges": es, "focus": {"exposure": "X", "outcome": "Y"}})
+    reason = build_plan(h).to_json()["design"]["strategy_reason"]
+    assert "this graph" in reason, reason

@@ -143,7 +143,7 @@ def _adjustment(result: AnalysisResult | None, g: nx.DiGraph, costs: dict[str, f
         note = ("minimum-cost valid adjustment set, as `hypoplan analyze --costs catalog` finds it (relative cost "
                 "units from the catalog's cost bands: low 1, medium 10, high 100; unsourced estimates)")
         if not nodes:
-            note = "no adjustment needed: the empty set blocks every biasing path"
+            note = "no adjustment needed under this graph: the empty set blocks every biasing path it draws"
         return nodes, adj.min_cost.cost, note, node_costs
     if not adj.exists:
         return (), None, ("no valid adjustment set exists: the effect cannot be estimated by adjustment"
@@ -402,8 +402,10 @@ def _design(g: nx.DiGraph, species: str, conditions: tuple[str, ...], healthy: l
         return kind, text + " No identification strategy: the causal analysis could not run (see Missing)."
     if strategy.name == "adjustment":
         z = ", ".join(label(g, n) for n in strategy.adjustment_set)
-        text += (f" The effect is estimated by adjusting for {z} (minimum-cost valid set)." if z
-                 else " No adjustment is needed: no biasing path connects exposure and outcome.")
+        text += (f" The effect is estimated by adjusting for {z} (the minimum-cost set that is valid under this "
+                 "graph)." if z
+                 else " No adjustment is needed under this graph: it draws no biasing path between exposure "
+                 "and outcome.")
     elif strategy.name == "frontdoor":
         m = ", ".join(label(g, n) for n in strategy.mediators)
         text += f" The effect is estimated through the front door: measure {m} and apply the front-door formula."

@@ -227,7 +227,7 @@ def _randomised(g: nx.DiGraph, pairs: Sequence[tuple[str, str]], outcome: Sequen
     via = "" if len(path) <= 2 else f" (through {arrow_path(g, path)})"
     if node == target:
         reason = (f"{label(g, node)} is the exposure and can be set by the investigator: randomising it breaks "
-                  "every back-door path, so no adjustment set is needed.")
+                  "every back-door path into it, so no adjustment set is needed.")
         formula = f"P({y}|do({node})) = P({y}|{node}) (randomised)"
     else:
         reason = (f"{label(g, node)} can be set by the investigator and acts on the exposure "
@@ -312,7 +312,8 @@ def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, f
         z = tuple(sorted(adj.min_cost.nodes))
         if z:
             reason = (f"adjusting for {_names(g, z)} (the minimum-cost valid adjustment set, cost "
-                      f"{adj.min_cost.cost:g}) blocks every biasing path between {_names(g, x)} and {_names(g, y)}.")
+                      f"{adj.min_cost.cost:g}) blocks every biasing path this graph draws between {_names(g, x)} and "
+                      f"{_names(g, y)}; an unmodelled confounder would not be blocked.")
         else:
             reason = (f"under this graph no biasing path connects {_names(g, x)} and {_names(g, y)}, so the crude "
                       "association estimates the causal effect.")
@@ -328,7 +329,7 @@ def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, f
 
     m = find_frontdoor_set(view, x, y)
     if m:
-        return Strategy("frontdoor", f"every causal path from {_names(g, x)} to {_names(g, y)} runs through "
+        return Strategy("frontdoor", f"under this graph every causal path from {_names(g, x)} to {_names(g, y)} runs through "
                         f"{_names(g, sorted(m))}, measured and shielded from the unmeasured confounding: the "
                         "front-door formula identifies the effect.", tuple(considered),
                         frontdoor_estimand(view, x, y, m), mediators=tuple(sorted(m)))
@@ -345,7 +346,7 @@ def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, f
             formula = (f"β({x[0]}→{y[0]}) = Cov({y[0]},{best.instrument}{'|' + ','.join(w) if w else ''}) / "
                        f"Cov({x[0]},{best.instrument}{'|' + ','.join(w) if w else ''}) (Wald/IV estimand)")
             return Strategy("instrument", f"{label(g, best.instrument)}{given} is an instrument: it moves "
-                            f"{_names(g, x)} and reaches {_names(g, y)} only through it. It identifies the effect "
+                            f"{_names(g, x)} and, as this graph assumes, reaches {_names(g, y)} only through it. It identifies the effect "
                             "only under extra assumptions (linear effects, or monotonicity for a local average "
                             "effect).", tuple(considered), formula, instrument=best.instrument, instrument_given=w)
         considered.append(("instrument", ("no measurable node moves the exposure while reaching the outcome only "
