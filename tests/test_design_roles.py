@@ -155,7 +155,7 @@ def test_adjusted_negative_control_says_how_the_two_uses_fit():
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_shipped_plans_have_coherent_roles(path):
     plan = _shipped(path)
-    used = {plan["design"]["randomised_node"]} | {c["name"].split(" vs placebo")[0] for c in plan["controls"]
+    used = {plan["design"]["randomised_node"]} | {c["name"].split(" vs ")[0] for c in plan["controls"]
                                                   if c["kind"] == "within-subject"}
     labels = {m["node"]: m["label"] for m in plan["measures"]}
     used_labels = {labels.get(n, n) for n in used if n}
@@ -228,3 +228,26 @@ def test_identification_sentences_are_conditional_on_the_graph(edges, latent):
                                    "edges": es, "focus": {"exposure": "X", "outcome": "Y"}})
     reason = build_plan(h).to_json()["design"]["strategy_reason"]
     assert "this graph" in reason, reason
+
+
+# ---------------------------------------------------------------- 8. a hypothesis from cardiovascular epidemiology
+
+BP = Path(__file__).parent / "data" / "other_field_bp" / "sodium-bp-stroke.yaml"
+_FOREIGN = ("sleep", "oscillation", "infraslow", "pem", "post-exertional", "night", "0.02 hz", "me/cfs",
+            "fibromyalgia", "glymphatic", "norepinephrine")
+
+
+def test_sodium_plan_randomises_the_diet_and_reads_true_for_its_field():
+    plan = _shipped(BP)
+    md = render_plan_markdown(plan).lower()
+    for word in _FOREIGN:
+        assert word not in md, word
+    d = plan["design"]
+    assert d["strategy"] == "randomised" and d["randomised_node"] == "low_sodium_diet" and d["arm"] == "parallel"
+    assert "placebo" not in plan["estimand"]["treatment"]  # a diet has no placebo: a control condition
+    assert plan["estimand"]["summary"].startswith("risk difference")  # stroke is an event, not a mean
+    assert not any(c["kind"] == "healthy" for c in plan["controls"])  # hypertension only defines eligibility
+    assert not any(e["kind"] == "washout" and "Antihypertensive" in e["criterion"] for e in plan["exclusions"])
+    crossover = next(c for c in plan["controls"] if c["kind"] == "within-subject")
+    assert "cannot read out" in crossover["rationale"] and "if the hypothesis holds" not in crossover["rationale"]
+    assert not any("Low-sodium diet" in s["comparison"] and s["design"] == "paired" for s in plan["sample_size"])

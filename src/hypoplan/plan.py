@@ -233,6 +233,13 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     left_out.extend(LeftOut(label(g, n), "matching", why) for n, why in overmatched)
     measured = {c for m in measures if m.method is not None for c in g.nodes[m.node].get("constructs", ())}
     healthy = ctl.healthy_controls(g, catalog, conditions, confounders, overmatched, measured)
+    if healthy and strategy is not None and strategy.name == "randomised" and not condition_nodes:
+        # the condition only defines who is randomised: the graph says nothing about people without it
+        names = " and ".join(c.label for c in (catalog.construct(x) for x in conditions) if c)
+        left_out.append(LeftOut("Healthy controls", "healthy", f"no node of the graph stands for {names}: it only "
+                                "defines who is randomised, and the hypothesis claims nothing about how people "
+                                "without it differ"))
+        healthy = []
     circular = ctl.criterion_outcomes(g, catalog, outcome, conditions)
     within_person = [ctl.within_person_design(g, catalog, y, cond, exposure, measures) for y, cond in circular]
     disease = ctl.disease_controls(g, catalog, conditions, exposure, outcome, mediators, left_out)
@@ -272,7 +279,11 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
         + fea.record_drug_notes(exc.drugs_to_record(catalog, g, measures))
     )
 
-    crossover = [(d, t) for d in manipulated_nodes for t in g.successors(d) if t in focal - set(outcome)]
+    # a within-person (paired) comparison only for manipulations given as crossovers: the plan's own randomised
+    # node is paired only when its assignment is a crossover or split-body
+    paired_arms = ("crossover", "split_body")
+    crossover = [(d, t) for d in manipulated_nodes for t in g.successors(d) if t in focal - set(outcome)
+                 and not (strategy is not None and d == strategy.randomised_node and strategy.arm not in paired_arms)]
     population_name = " and ".join(c.label for c in (catalog.construct(x) for x in conditions) if c) or "participants"
     sizes: tuple[SampleSize, ...] = ()
     if exposure and outcome:
@@ -330,7 +341,7 @@ def _design(g: nx.DiGraph, species: str, conditions: tuple[str, ...], healthy: l
             unmeasured: frozenset[str] = frozenset()) -> tuple[str, str]:
     """Name the design that the identification strategy, the controls and the population imply; a node with
     no catalogued method (``unmeasured``) is never proposed as something to measure or compare."""
-    from .design.evidence import label
+    from .design.evidence import blinding, comparator, label
 
     circular = circular or []
     x = ", ".join(label(g, n) for n in exposure) or "the exposure"
@@ -348,7 +359,8 @@ def _design(g: nx.DiGraph, species: str, conditions: tuple[str, ...], healthy: l
                       if linkable else f"a within-person design would need {x} measured on each occasion, which "
                       "no catalogued method does (see the within-person design)."))
     if strategy is not None and strategy.name == "randomised" and strategy.randomised_node is not None:
-        node = label(g, strategy.randomised_node)
+        rnode = strategy.randomised_node
+        node = label(g, rnode)
         who = f"people with {names}" if names else "participants"
         if species != "human":
             kind = f"randomised {species} experiment"
@@ -357,16 +369,19 @@ def _design(g: nx.DiGraph, species: str, conditions: tuple[str, ...], healthy: l
                     f"and measure {y}")
         elif strategy.arm == "split_body":
             kind = "randomised split-body comparison"
-            text = (f"Randomised split-body comparison of {node} vs placebo or sham in {who}: both conditions at "
+            text = (f"Randomised split-body comparison of {node} vs {comparator(g, rnode)} in {who}: both "
+                    "conditions at "
                     f"the same visit on two sites of each participant's body, the side randomised and concealed, "
                     f"paired within person (no washout or periods), measuring {y}")
         elif strategy.arm == "crossover":
             kind = "randomised crossover"
-            text = (f"Randomised, blinded AB/BA crossover of {node} vs placebo in {who}, each their own control, "
+            text = (f"Randomised AB/BA crossover of {node} vs {comparator(g, rnode)} in {who} "
+                    f"({blinding(g, rnode)}), each their own control, "
                     f"with a washout between periods, measuring {y}")
         else:
             kind = "randomised parallel-group trial"
-            text = f"Randomise {who} to {node} or control (blinded, allocation concealed) and compare {y}"
+            text = (f"Randomise {who} to {node} or {comparator(g, rnode)} (allocation concealed; "
+                    f"{blinding(g, rnode)}) and compare {y}")
         if strategy.randomised_node not in exposure:
             text += (f" and {x_measured}, through which {node} acts" if x_measured else
                      f" ({x}, through which {node} acts, has no catalogued method: it is set, not measured)")

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .catalog import Catalog
-from .evidence import arrow_path, combine_signs, label, path_references, path_sign
+from .estimand import is_event
+from .evidence import arrow_path, blinding, combine_signs, comparator, label, path_references, path_sign
 from .measures import NodeMeasure
 
 __all__ = [
@@ -398,31 +399,40 @@ def within_subject_controls(g: nx.DiGraph, exposure: Iterable[str], outcome: Ite
             continue
         acts: list[str] = []
         effects: list[str] = []
+        events: list[str] = []
         refs: list[str] = []
         known = all(g.edges[d, t].get("sign", "unknown") in ("positive", "negative") for t in targets)
         for target in targets:
             sign = g.edges[d, target].get("sign", "unknown")
             acts.append(f"{label(g, target)} ({_say_sign(sign)})")
             for y in outcome:
+                if catalog is not None and is_event(g, catalog, y):
+                    events.append(y)
+                    continue
                 paths = list(nx.all_simple_paths(g, target, y, cutoff=12)) if target != y else [[y]]
                 if paths:
                     p = paths[0]
                     net = combine_signs([sign, path_sign(g, p)]) if len(p) > 1 else sign
                     effects.append(f"{label(g, y)} ({_say_sign(net)}, via {arrow_path(g, p)})")
             refs.extend(r for r in path_references(g, [d, target]) if r not in refs)
-        rationale = (f"In the graph {label(g, d)} acts on {'; '.join(acts)}. A randomised, double-blind "
-                     f"{label(g, d)} vs placebo crossover uses each {unit} as their own control: it should "
+        short = "placebo" if g.nodes[d].get("kind") == "drug" else "control"
+        rationale = (f"In the graph {label(g, d)} acts on {'; '.join(acts)}. A randomised ({blinding(g, d)}) "
+                     f"{label(g, d)} vs {comparator(g, d)} crossover uses each {unit} as their own control: it should "
                      f"shift {', '.join(label(g, t) for t in targets)}"
                      + (" and, if the hypothesis holds, " + "; ".join(dict.fromkeys(effects)) if effects else "")
                      + ".")
+        if events:
+            rationale += (f" {', '.join(label(g, y) for y in dict.fromkeys(events))} is an event that happens once, "
+                          "which a crossover cannot read out: the crossover tests only the shift in "
+                          f"{', '.join(label(g, t) for t in targets)}.")
         if known:
-            rationale += (" Its direction is known, so it is a positive control of the links from there to the "
-                          "outcome.")
-            name = f"{label(g, d)} vs placebo crossover (positive control)"
+            rationale += (" Its direction is known, so it is a positive control of the "
+                          + ("links from there to the outcome." if effects else "manipulation's own target."))
+            name = f"{label(g, d)} vs {short} crossover (positive control)"
         else:
             rationale += (" Its direction on the target is not known, so it cannot serve as a positive control; "
                           "it only tests whether the target moves at all.")
-            name = f"{label(g, d)} vs placebo crossover (exploratory)"
+            name = f"{label(g, d)} vs {short} crossover (exploratory)"
             if left_out is not None:
                 left_out.append(LeftOut(label(g, d), "positive-control",
                                         "its direction on " + ", ".join(label(g, t) for t in targets)

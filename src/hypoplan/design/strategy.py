@@ -210,7 +210,8 @@ _ASSIGNMENT_TEXT = {
                    "period term). It assumes the two sites do not influence each other: an effect that spreads "
                    "systemically, or a response that is systemic rather than local, would reach the control site "
                    "too and bias the contrast towards zero."),
-    "parallel": " Design: randomised, blinded parallel groups (allocation concealed).",
+    "parallel": " Design: randomised parallel groups with allocation concealed, blinded as far as the "
+                "manipulation allows.",
 }
 
 
