@@ -228,3 +228,21 @@ def test_cli_protocol(runner, tmp_path):
     res = runner.invoke(app, ["protocol", str(path), "-t", "aspredicted", "--to", "json"])
     assert res.exit_code == 0 and json.loads(res.stdout)["template"] == "aspredicted"
     assert runner.invoke(app, ["protocol", str(path), "-t", "nope"]).exit_code == 2
+
+
+def test_split_body_and_parallel_assignment_reach_the_protocol():
+    """design.arm decides the allocation items and the model: split-body is paired with no period term."""
+    plan = json.loads(json.dumps(FULL_PLAN))
+    plan["design"].update(type="randomised split-body comparison", strategy="randomised", strategy_reason="r",
+                          randomised_node="lamp", arm="split_body",
+                          estimand_formula="P(latency|do(lamp)) = P(latency|lamp) (randomised)")
+    plan["estimand"] = dict(plan.get("estimand") or {}, treatment="Bedside lamp vs a sham or control condition")
+    text = protocol_markdown(build_protocol(full_hypothesis(), plan, "spirit")).replace("\\", "")
+    analysis = text.split("**20a Statistical methods.**")[1].split("**20b")[0]
+    assert "latency ~ lamp + (1 | participant)" in analysis and "+ period" not in analysis and "no period term" in analysis
+    assert "side (site) that receives the active condition" in text.split("**16a")[1].split("**16b")[0]
+    assert "Randomised intervention: Bedside lamp vs a sham or control condition" in text
+    assert "drug and placebo" not in text.split("**17a")[1].split("**17b")[0]
+    plan["design"]["arm"] = "parallel"
+    text = protocol_markdown(build_protocol(full_hypothesis(), plan, "spirit")).replace("\\", "")
+    assert "for the parallel groups" in text.split("**16a")[1].split("**16b")[0]

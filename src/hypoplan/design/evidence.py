@@ -63,8 +63,8 @@ def arrow_path(g: nx.DiGraph, path: Sequence[str]) -> str:
 
 def comparator(g: nx.DiGraph, node: str) -> str:
     """What a manipulation is compared with: placebo for a drug; for any other intervention a control
-    condition (sham or usual care), since a diet or a procedure often has no placebo."""
-    return "placebo" if g.nodes[node].get("kind") == "drug" else "a control condition (sham or usual care)"
+    condition (a sham where one exists), since a diet or a procedure often has no placebo."""
+    return "placebo" if g.nodes[node].get("kind") == "drug" else "a sham or control condition"
 
 
 def blinding(g: nx.DiGraph, node: str) -> str:

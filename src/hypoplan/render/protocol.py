@@ -126,6 +126,15 @@ class _Facts:
         return "randomised" not in kind and "trial" not in kind and "experiment" not in kind
 
     @property
+    def arm(self) -> str | None:
+        """How the plan's randomised node is assigned (``design.arm``): parallel, crossover or split_body; for an
+        older plan without it, a crossover when the design type says so."""
+        arm = self.design.get("arm")
+        if arm:
+            return str(arm)
+        return "crossover" if "crossover" in str(self.design.get("type", "")) else None
+
+    @property
     def within(self) -> list[dict[str, Any]]:
         return [c for c in self.plan.get("controls") or [] if c.get("kind") == "within-subject"]
 
@@ -223,6 +232,15 @@ def _eligibility(f: _Facts) -> Text:
 
 
 def _interventions(f: _Facts) -> Text:
+    treatment = str((f.estimand or {}).get("treatment") or "")
+    node = f.design.get("randomised_node")
+    if node and not f.observational:
+        parts: list[str | Placeholder] = [f"Randomised intervention: {treatment or f.names([node])}. "]
+        if f.within:
+            parts.append("Within-subject manipulation: " + "; ".join(str(c.get("name")) for c in f.within) + ". ")
+        parts.append(Placeholder("give each intervention's content, dose, timing and comparator"
+                                 + (", and the washout between periods" if f.arm == "crossover" else "")))
+        return tuple(parts)
     if f.within:
         return ("Within-subject manipulation: " + "; ".join(str(c.get("name")) for c in f.within) + ". ",
                 Placeholder("give the drug, dose, route, timing, placebo and washout between periods"))
@@ -331,7 +349,8 @@ def _additional(f: _Facts) -> Text:
     parts: list[str | Placeholder] = []
     mediators = f.outcomes("mechanistic", "mediator")
     if mediators:
-        parts.append(f"Mediation: whether {f.names(mediators)} carry the effect of {f.names(f.exposure)} on "
+        verb = "carries" if len(mediators) == 1 else "carry"
+        parts.append(f"Mediation: whether {f.names(mediators)} {verb} the effect of {f.names(f.exposure)} on "
                      f"{f.names(f.outcome)}. ")
     negatives = [c for c in f.plan.get("controls") or [] if "negative" in str(c.get("kind"))]
     if negatives:
@@ -401,7 +420,8 @@ def estimator(f: _Facts) -> Text:
         return _author("state the statistical model (the focus names no exposure and outcome)")
     strategy = f.design.get("strategy")
     adj = list(f.adjustment.get("set") or [])
-    crossover = "crossover" in str(f.design.get("type", ""))
+    crossover = f.arm == "crossover" if f.design.get("arm") else "crossover" in str(f.design.get("type", ""))
+    split_body = f.design.get("strategy") == "randomised" and f.arm == "split_body"
     nights = _repeated_nights(f)
     parts: list[str | Placeholder] = []
     randomised = strategy == "randomised"
@@ -411,7 +431,7 @@ def estimator(f: _Facts) -> Text:
         x = " + ".join(treated or f.exposure)
         terms = "" if randomised else "".join(f" + {n}" for n in adj)
         terms += " + period" if crossover else ""
-        terms += " + (1 | participant)" if crossover or nights else ""
+        terms += " + (1 | participant)" if crossover or split_body or nights else ""
         formulas = "; ".join(f"{y} ~ {x}{terms}" for y in f.outcome)
         parts.append(f"Model: {formulas}, estimating the effect of {f.names(treated or f.exposure)} on "
                      f"{f.names(f.outcome)}. ")
@@ -421,6 +441,9 @@ def estimator(f: _Facts) -> Text:
             if crossover:
                 parts.append("Crossover: a period term, and a random intercept per participant (each their own "
                              "control). ")
+            elif split_body:
+                parts.append("Split-body: both sites of each participant are analysed as a pair (a random "
+                             "intercept per participant), with no period term. ")
         elif adj:
             parts.append(f"Adjustment set: {f.names(adj)} ({f.adjustment.get('note')}). ")
         else:
@@ -475,7 +498,11 @@ def _background(f: _Facts) -> Text:
 
 def _allocation(what: str) -> Callable[[_Facts], Text]:
     def fill(f: _Facts) -> Text:
-        if f.within:
+        if not f.observational and f.arm == "split_body":
+            return _author(f"describe the {what} for the side (site) that receives the active condition")
+        if not f.observational and f.arm == "parallel":
+            return _author(f"describe the {what} for the parallel groups")
+        if f.within or f.design.get("arm") == "crossover":
             return _author(f"describe the {what} for the order of the crossover periods")
         if f.observational:
             return (f"Not applicable: the {f.design.get('type') or 'study'} assigns no treatment.",)
@@ -492,6 +519,10 @@ def _if_intervention(instruction: str) -> Callable[[_Facts], Text]:
 
 
 def _blinding(f: _Facts) -> Text:
+    treatment = str((f.estimand or {}).get("treatment") or "")
+    if not f.observational and f.design.get("randomised_node") and "placebo" not in treatment:
+        return _author("say who is blinded (at least outcome assessors and analysts; participants where a sham "
+                       "exists) and how")
     if f.within:
         return _author("say who is blinded to drug and placebo (participants, assessors, analysts) and how")
     return _author("say who is blinded to group membership (e.g. outcome assessors, analysts) and how")
