@@ -181,6 +181,19 @@ def test_cli_analyze_says_when_selection_leaves_no_valid_set(runner):
     assert "Selected on" in result.stdout
 
 
+def test_plan_offers_no_strategy_that_ignores_selection(runner, tmp_path):
+    """Selection on a collider of x and y: the plan must not fall back on the ID algorithm (which assumes no
+    selection) and claim P(y|do(x)) = P(y|x)."""
+    path = tmp_path / "selfx.yaml"
+    path.write_text(YAML.replace("id: sel\n", "id: selfx\n"))
+    out = runner.invoke(app, ["plan", str(path), "--format", "json"])
+    assert out.exit_code == 0, out.output
+    design = json.loads(out.stdout)["design"]
+    assert design["strategy"] == "not_identifiable" and design["estimand_formula"] is None
+    assert "selects on" in design["strategy_reason"]
+    assert any("selection on clinic" in c["why_not"] for c in design["considered"])
+
+
 # --- 3. direct effects ------------------------------------------------------------------------------------------
 
 def test_direct_effect_honours_adjusted_nodes_and_checks_the_given_set():

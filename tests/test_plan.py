@@ -16,7 +16,7 @@ from hypoplan.schema import Hypothesis
 ROOT = Path(__file__).resolve().parents[1]
 OTHER = Path(__file__).parent / "data" / "other_field"
 KEYS = ["hypothesis", "peco", "design", "estimand", "outcomes", "measures", "adjustment", "controls", "controls_left_out", "exclusions", "feasibility",
-        "sample_size", "discriminating_predictions", "missing"]
+        "sample_size", "sizing", "discriminating_predictions", "missing"]
 
 DESIGN_KEYS = ["type", "summary", "strategy", "strategy_reason", "considered", "estimand_formula", "randomised_node",
                "arm", "instrument", "instrument_given", "frontdoor", "latent_to_measure"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 from html.parser import HTMLParser
@@ -148,7 +149,7 @@ def test_hypothesis_pages_follow_extends_rivals_and_shared_nodes(shipped_site):
     assert 'href="../h/mecfs-waste-compensatory-ne.html"' in registry       # rivals
     osc = re.search(r"Infraslow NE oscillation[^<]*\(<code>ne_oscillation</code>\)</td><td>(.*?)</td>", registry)
     assert osc and "ne-dysfunction-brain-fog.html" in osc.group(1)         # shared node
-    assert '<section id="diagram">' in page and "<svg" in page             # the report, made a page
+    assert '<section id="focus">' in page and page.count("<svg") == 2      # the report (focus and full diagrams)
 
 
 def test_index_is_presorted_per_column(shipped_site):
@@ -227,7 +228,25 @@ def test_a_large_merged_graph_is_clustered_then_omitted(tmp_path):
     clustered, note = registry_dot(m, full_limit=2)
     assert clustered.count("subgraph cluster_f") == 2 and "file family" in note  # root+child, other
     omitted, note = registry_dot(m, full_limit=2, cluster_limit=3)
-    assert omitted is None and "too many to draw" in note
+    assert omitted is None and "too many to draw" in note and "no link is in a conflict" in note
+
+
+def test_a_registry_too_large_to_draw_gets_focused_views_of_its_conflicts(tmp_path):
+    folder = write_registry(
+        tmp_path / "reg",
+        hyp("a", [node("x", "depression"), node("y", "cognitive_function"), node("z", "anxiety"), node("w", "age")],
+            [edge("x", "y", "+"), edge("z", "x", "+"), edge("w", "z", "+")]),
+        hyp("b", [node("p", "depression"), node("q", "cognitive_function")], [edge("p", "q", "-")]),
+    )
+    m = load_map(folder)
+    dot, note = registry_dot(m, full_limit=1, cluster_limit=2)
+    assert dot is not None and "focused views of 1 conflicting link(s)" in note
+    assert dot.count("subgraph cluster_v") == 1 and "opposite-sign" in dot
+    assert dot.count("->") == 2 and LINK_COLOURS["conflict"] in dot  # x->y (conflict) and its neighbour z->x, not w->z
+    if HAS_DOT:
+        from hypoplan.render.graphviz import render
+
+        assert b"<svg" in render(dot, "svg")
 
 
 def test_cli_site_refuses_a_non_empty_folder_without_force(runner, tmp_path):
@@ -237,3 +256,21 @@ def test_cli_site_refuses_a_non_empty_folder_without_force(runner, tmp_path):
     res = runner.invoke(app, ["site", str(ROOT / "hypotheses"), "-o", str(out)])
     assert res.exit_code == 2 and "already holds files" in res.output
     assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_cli_site_calls_graphviz_once_per_page_with_a_diagram(runner, tmp_path, monkeypatch):
+    real = shutil.which("dot")
+    if real is None:
+        pytest.skip("no Graphviz")
+    log, bindir = tmp_path / "calls.log", tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "dot").write_text(f'#!/bin/sh\necho call >> "{log}"\nexec "{real}" "$@"\n', encoding="utf-8")
+    (bindir / "dot").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
+    folder = tmp_path / "reg"
+    folder.mkdir()
+    for name in ("ne-vasomotion-glymphatic.yaml", "ne-dysfunction-brain-fog.yaml"):
+        shutil.copy(ROOT / "hypotheses" / name, folder / name)
+    res = runner.invoke(app, ["site", str(folder), "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 3  # two hypothesis pages and the map

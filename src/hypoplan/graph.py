@@ -78,6 +78,7 @@ def build_graph(hypothesis: Hypothesis) -> nx.DiGraph:
             criterion_of=tuple(node.criterion_of),
             assignment=node.assignment,
             manipulable_in=tuple(s.value for s in node.manipulable_in),
+            same_as=tuple(node.same_as),
             notes=node.notes,
             pos=(node.pos.x, node.pos.y) if node.pos else None,
             implicit=False,

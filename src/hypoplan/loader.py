@@ -229,6 +229,11 @@ class Repository:
                     self._index.setdefault(p.stem, []).append(p)
         return self._index
 
+    def add(self, hfile: HypothesisFile) -> None:
+        """A file already loaded, so that :meth:`find` does not read it again (when its stem is its id)."""
+        if hfile.path.stem == hfile.hypothesis.id:
+            self._by_id.setdefault(hfile.hypothesis.id, hfile)
+
     def find(self, hypothesis_id: str) -> HypothesisFile | None:
         """The hypothesis with this id (file stem = id), or ``None``."""
         if hypothesis_id in self._by_id:

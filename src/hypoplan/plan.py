@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .design.feasibility import FeasibilityNote
     from .design.measures import NodeMeasure
     from .design.rivals import Prediction
-    from .design.sizing import SampleSize
+    from .design.sizing import SampleSize, Sizing, SizingOptions
     from .design.strategy import Strategy
     from .loader import Repository
 
@@ -63,6 +63,7 @@ class Plan:
     missing: tuple[str, ...] = ()
     catalog_sources: tuple[str, ...] = field(default=())
     conditions: tuple[str, ...] = ()  # condition constructs that define the population
+    sizing: Sizing | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as plain data: what ``hypoplan plan --format json`` prints."""
@@ -89,6 +90,7 @@ class Plan:
             "exclusions": [e.to_json() for e in self.exclusions],
             "feasibility": [f.to_json() for f in self.feasibility],
             "sample_size": [s.to_json() for s in self.sample_size],
+            "sizing": self.sizing.to_json() if self.sizing is not None else None,
             "discriminating_predictions": [p.to_json() for p in self.predictions],
             "missing": list(self.missing),
         }
@@ -156,7 +158,7 @@ def _adjustment(result: AnalysisResult | None, g: nx.DiGraph, costs: dict[str, f
 
 
 def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, catalog: Catalog | None = None,
-               max_results: int = 100) -> Plan:
+               max_results: int = 100, sizing_options: SizingOptions | None = None) -> Plan:
     """Propose a study for a resolved hypothesis (``extends`` merged).
 
     Without an explicit ``catalog``, the packaged catalog is used, merged with
@@ -171,7 +173,7 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     from .design.evidence import label
     from .design.measures import avoid_drug_disturbed, measure_nodes, measurement_costs
     from .design.rivals import discriminating_predictions, load_rivals
-    from .design.sizing import primary_comparisons
+    from .design.sizing import size_plan
     from .design.strategy import choose_strategy, is_manipulable, not_available
     from .graph import build_graph
 
@@ -286,11 +288,24 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
                  and not (strategy is not None and d == strategy.randomised_node and strategy.arm not in paired_arms)]
     population_name = " and ".join(c.label for c in (catalog.construct(x) for x in conditions) if c) or "participants"
     sizes: tuple[SampleSize, ...] = ()
+    sizing = None
     if exposure and outcome:
-        sizes = tuple(primary_comparisons(
+        rules = [r for r in catalog.population_rules if set(r.applies_to) & set(conditions) and r.attrition is not None]
+        attrition_rule = None
+        if rules:
+            worst = max(rules, key=lambda r: r.attrition or 0.0)
+            attrition_rule = (float(worst.attrition or 0.0),
+                              f"catalog rule {worst.id}: " + "; ".join(worst.references))
+        reliability = {m.node: (m.method.reliability, "; ".join(m.method.reliability_references))
+                       for m in measures if m.method is not None and m.method.reliability is not None}
+        sizing = size_plan(
             g, exposure=exposure, outcome=outcome, condition_nodes=condition_nodes,
             focal=sorted(n for n in mediators), crossover_edges=crossover,
-            disease_groups=len(disease), population=f"people with {population_name}" if conditions else "participants"))
+            disease_groups=len(disease), population=f"people with {population_name}" if conditions else "participants",
+            options=sizing_options, attrition_rule=attrition_rule, reliability=reliability, strategy=strategy)
+        sizes = sizing.comparisons
+        missing.extend(e["note"] for e in sizing.effect_sizes if not e["used_in"] and "no conversion" in e["note"])
+        missing.extend(f"'{u['comparison']}' could not be sized: {u['reason']}" for u in sizing.unsized)
     for s in sizes:
         if s.source == "assumption":
             missing.append(f"no recorded effect size for '{s.comparison}': the sample size rests on an assumption")
@@ -300,7 +315,9 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
         rivals, not_found = load_rivals(hypothesis, repository)
         missing.extend(not_found)
         for rival in rivals:
-            predictions.extend(discriminating_predictions(g, build_graph(rival), rival.id, catalog, species=species))
+            predictions.extend(discriminating_predictions(g, build_graph(rival), rival.id, catalog, species=species,
+                                                          this_id=hypothesis.id, stated_this=hypothesis.predictions,
+                                                          stated_rival=rival.predictions))
 
     for m in measures:
         if m.method is None and not m.explicit and g.nodes[m.node].get("observed", True) \
@@ -323,7 +340,8 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
                                    [y for y, _ in circular], unmeasured)
     return Plan(hypothesis, species, design_type, summary, measures, adj_set, adj_cost, adj_note, node_costs,
                 strategy, estimand, outcomes, controls, tuple(left_out), tuple(y for y, _ in circular), exclusions,
-                feasibility, sizes, tuple(predictions), tuple(dict.fromkeys(missing)), catalog.sources, conditions)
+                feasibility, sizes, tuple(predictions), tuple(dict.fromkeys(missing)), catalog.sources, conditions,
+                sizing)
 
 
 def _sabv(species: str) -> str:

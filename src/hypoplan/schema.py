@@ -33,9 +33,11 @@ __all__ = [
     "NodeKind",
     "Peco",
     "Position",
+    "PredictionDirection",
     "Provenance",
     "Sign",
     "Species",
+    "StatedPrediction",
     "Status",
     "citation_kind",
     "normalise_sign",
@@ -250,6 +252,8 @@ class Node(_Model):
     manipulable_in: tuple[Species, ...] = Field(default=(), description="the species in which the investigator "
                                                 "can set this node (e.g. [mouse] for optogenetic stimulation); "
                                                 "empty means any species")
+    same_as: tuple[str, ...] = Field(default=(), description="node ids in rival hypotheses that stand for the same "
+                                     "variable, when the constructs do not already say so")
     pos: Position | None = None
     notes: str | None = None
     attributes: dict[str, str] = Field(default_factory=dict, description="other DAGitty attributes, kept verbatim")
@@ -327,6 +331,40 @@ class Provenance(_Model):
     date: str | None = None
 
 
+class PredictionDirection(str, Enum):
+    """What a stated prediction expects of a node: it rises, falls, or does not change."""
+
+    UP = "+"
+    DOWN = "-"
+    NONE = "0"
+
+
+_PREDICTION_ALIASES = {"increases": "+", "positive": "+", "up": "+", "decreases": "-", "negative": "-", "down": "-",
+                       "−": "-", "no change": "0", "none": "0", "null": "0", "unchanged": "0"}
+
+
+def _prediction_direction(value: Any) -> Any:
+    if isinstance(value, str):
+        return _PREDICTION_ALIASES.get(value.strip().lower(), value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and value == 0:
+        return "0"
+    return value
+
+
+class StatedPrediction(_Model):
+    """A prediction the graph cannot express: ``node`` moves in ``direction`` under ``condition``.
+
+    ``cause`` (optional) names the node whose increase or manipulation the condition is, so that a rival
+    without its own stated prediction is compared through its graph.
+    """
+
+    node: str = Field(pattern=ID_PATTERN)
+    direction: Annotated[PredictionDirection, BeforeValidator(_prediction_direction)]
+    condition: str = Field(min_length=1, max_length=300)
+    cause: str | None = Field(default=None, pattern=ID_PATTERN)
+    note: str | None = None
+
+
 class Hypothesis(_Model):
     """One hypothesis file."""
 
@@ -345,6 +383,8 @@ class Hypothesis(_Model):
     focus: Focus = Field(default_factory=Focus)
     nodes: tuple[Node, ...] = ()
     edges: tuple[Edge, ...] = ()
+    predictions: tuple[StatedPrediction, ...] = Field(default=(), description="explicit predictions (node, direction, "
+                                                      "condition) for rival discrimination")
 
     @field_validator("tags", "authors")
     @classmethod

@@ -50,10 +50,13 @@ COMMAND_MODULES = [
 ]
 
 #: The module of each command, so that ``hypoplan check ...`` imports cli/check.py and nothing else.
+#: A new command module must be added here too (tests/test_cli_startup.py checks the map against the app).
 COMMAND_OF = {
     "check": "check", "analyze": "analyze", "plan": "plan", "catalog": "catalog", "power": "power",
-    "render": "render", "aims": "aims", "report": "report", "diff": "diff", "review": "review", "lint": "lint",
-    "fmt": "fmt", "new": "new", "import": "interop", "export": "interop", "schema": "schema",
+    "render": "render", "aims": "aims", "report": "report", "protocol": "protocol", "diff": "diff",
+    "review": "review", "lint": "lint", "map": "map", "site": "site", "fmt": "fmt", "new": "new",
+    "import": "interop", "export": "interop", "schema": "schema",
+    "simulate": "data", "test-data": "data", "estimate": "data", "diagnose": "data",
 }
 
 
@@ -144,8 +147,13 @@ _fix_typer_display()
 def main() -> None:
     """Console-script entry point: registers only the command that runs (all of them for --help or a typo).
 
+    Pydantic's plugin discovery (a scan of every installed package's entry points) is skipped
+    unless ``PYDANTIC_DISABLE_PLUGINS`` is set otherwise: hypoplan's own models use no plugin.
     An exception that escapes a command is an internal error (exit 3), never a traceback or exit 1.
     """
+    import os
+
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     module = COMMAND_OF.get(_command_in(sys.argv[1:]) or "")
     if module is None:
         __getattr__("app")

@@ -127,6 +127,7 @@ def lint(
             diagnostics.extend(exc.diagnostics)
             continue
         repo = repos.setdefault(path.parent, Repository(path.parent))
+        repo.add(hfile)  # a parent or rival named later is not read again
         try:
             resolved = resolve(hfile, repo)
         except LoadError:

@@ -16,6 +16,17 @@ class PlanFormat(str, Enum):
     json = "json"
 
 
+class PlanOn(str, Enum):
+    point_ = "point"
+    lower_ = "lower"
+    half = "half"
+
+
+class AlphaAdjust(str, Enum):
+    holm = "holm"
+    bonferroni = "bonferroni"
+
+
 @app.command()
 @handle_errors
 def plan(
@@ -25,6 +36,15 @@ def plan(
                                  "packaged one (default: catalog.yaml beside the hypothesis, if any)."),
     output: Path = typer.Option(None, "--output", "-o", help="Write the plan here (default: stdout)."),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+    plan_on: PlanOn = typer.Option(PlanOn.lower_, "--plan-on", help="Sensitivity row the sample size uses: the "
+                                   "recorded point estimate, the CI bound nearer zero (default; the point when "
+                                   "there is no CI), or half the effect."),
+    rho: float = typer.Option(None, "--rho", help="Within-person correlation for paired/crossover comparisons "
+                              "(default: 0.5, stated as an assumption)."),
+    attrition: float = typer.Option(None, "--attrition", help="Drop-out proportion to enrol for (default: the "
+                                    "catalog's population rule, else none)."),
+    alpha_adjust: AlphaAdjust = typer.Option(AlphaAdjust.holm, "--alpha-adjust", help="Multiplicity adjustment "
+                                             "across the primary comparisons."),
 ) -> None:
     """Propose a study: measures, controls, exclusions, feasibility, sample size and rival predictions.
 
@@ -38,18 +58,27 @@ def plan(
         hypoplan plan hypotheses/mecfs-ne-vasomotion.yaml --format json -o out/plan.json
 
         hypoplan plan my.yaml --catalog lab-catalog.yaml -o plan.md --force
+
+        hypoplan plan hypotheses/fm-sympathetic-pain.yaml --plan-on point --rho 0.7 --attrition 0.15
     """
     from ..design.catalog import load_catalog_for
+    from ..design.effectsize import attrition_inflate, paired_dz
+    from ..design.sizing import SizingOptions
     from ..errors import UsageError
     from ..plan import build_plan
 
     if catalog is not None and not catalog.is_file():
         raise UsageError(f"{catalog}: no such catalog file", hint="give a catalog YAML file or leave out --catalog")
+    if rho is not None:
+        paired_dz(0.5, rho)  # validates: -1 < rho < 1
+    if attrition is not None:
+        attrition_inflate(1, attrition)  # validates: 0 <= attrition < 1
+    options = SizingOptions(plan_on=plan_on.value, rho=rho, attrition=attrition, alpha_adjust=alpha_adjust.value)
     loaded = load_argument(file)
     hypothesis, repo = loaded.hypothesis, loaded.repository
     cat = load_catalog_for(repo.root, catalog, display=display_path)
     err(f"planning {hypothesis.id} …")
-    result = build_plan(hypothesis, repository=repo, catalog=cat)
+    result = build_plan(hypothesis, repository=repo, catalog=cat, sizing_options=options)
     data = result.to_json()
     if format is PlanFormat.json:
         text = dumps_json(data) + "\n"

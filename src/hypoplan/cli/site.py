@@ -64,18 +64,18 @@ def site(
         hypoplan site hypotheses -o public --force
     """
     from .. import __version__
-    from ..errors import UsageError
+    from ..errors import HypoplanError, UsageError
     from ..graph import build_graph
     from ..render.aims import build_aims
     from ..render.diagram import DiagramOptions
     from ..render.dot import to_dot
     from ..render.graphviz import GraphvizMissing, render, svg_for_html
-    from ..render.html import report_html
+    from ..render.html import prefix_ids, report_html
     from ..render.registry_dot import registry_dot
     from ..render.site import citations_page, hypothesis_page, index_pages, index_rows, map_page, page_name
     from .common import atomic_write, display_path
     from .map import load_folder, load_registry
-    from .render import try_analysis, try_plan
+    from .render import focused_graph, try_analysis, try_plan
     from .report import analysis_markdown
 
     if output.exists() and not output.is_dir():
@@ -89,16 +89,21 @@ def site(
     pages: dict[str, str] = {}
     graphviz = True
 
-    def svg_of(dot: str) -> str | None:
+    def svgs_of(*dots: str) -> list[str | None]:
+        """Lay out several DOT graphs with one Graphviz call (``dot`` writes one SVG per input graph)."""
         nonlocal graphviz
         if not graphviz:
-            return None
+            return [None] * len(dots)
         try:
-            return svg_for_html(render(dot, "svg"))
+            out = render("\n".join(dots), "svg").decode("utf-8")
         except GraphvizMissing:
             err("note: Graphviz (`dot`) is not installed; the diagrams are shown as DOT text")
             graphviz = False
-            return None
+            return [None] * len(dots)
+        parts = ["<svg" + p for p in out.split("<svg")[1:]]
+        if len(parts) != len(dots):
+            raise HypoplanError(f"Graphviz wrote {len(parts)} drawings for {len(dots)} graphs")
+        return [svg_for_html(p[:p.rindex("</svg>") + len("</svg>")]) for p in parts]
 
     repo = loaded[1]
     for i, entry in enumerate(m.entries, 1):
@@ -109,12 +114,20 @@ def site(
         dot = to_dot(g, analysis, DiagramOptions())
         plan = try_plan(hyp, repo)
         notes = () if plan is not None else ("The study planner could not build a plan for this hypothesis.",)
-        report = report_html(hyp, dot=dot, svg=svg_of(dot), aims=build_aims(hyp, plan), plan=plan,
-                             analysis_markdown=analysis_markdown(g, analysis), notes=notes, version=__version__)
+        focus_dot = None
+        if g.graph.get("exposure") and g.graph.get("outcome"):
+            small, adjustment = focused_graph(hyp, repo, g, analysis, plan)
+            focus_dot = to_dot(small, None, DiagramOptions(rankdir="TB", highlight=adjustment or None, legend=False,
+                                                            compact=True))
+        svg, *rest = svgs_of(dot, *([focus_dot] if focus_dot else []))
+        focus_svg = prefix_ids(rest[0], "focus-") if rest and rest[0] else None
+        report = report_html(hyp, dot=dot, svg=svg, aims=build_aims(hyp, plan), plan=plan,
+                             analysis_markdown=analysis_markdown(g, analysis), notes=notes, version=__version__,
+                             focus_dot=focus_dot, focus_svg=focus_svg)
         pages[page_name(entry.id)] = hypothesis_page(report, m, entry)
     err("map and index")
     dot_text, note = registry_dot(m)
-    svg = svg_of(dot_text) if dot_text is not None else None
+    svg = svgs_of(dot_text)[0] if dot_text is not None else None
     pages["map.html"] = map_page(m, svg=svg, dot=dot_text, note=note, version=__version__)
     pages["citations.html"] = citations_page(m, version=__version__)
     pages.update(index_pages(m, index_rows(m, last_changes(folder, m)), version=__version__))

@@ -112,6 +112,14 @@ class _TimeResolution(_Model):
     text: str | None = None
 
 
+class _Reliability(_Model):
+    """Test–retest reliability of one session (ICC), with its source: give it only from a cited study."""
+
+    icc: float = Field(gt=0, le=1)
+    references: list[str] = Field(min_length=1)
+    note: str = ""
+
+
 class _PopulationCaveat(_Model):
     applies_to: list[str] = Field(min_length=1)
     text: str
@@ -135,6 +143,7 @@ class _MethodModel(_Model):
     time_resolution: _TimeResolution = Field(default_factory=_TimeResolution)
     provokes: list[str] = Field(default_factory=list)
     references: list[str] = Field(default_factory=list)
+    reliability: _Reliability | None = None
 
 
 class _DrugModel(_Model):
@@ -181,6 +190,8 @@ class _PopulationRuleModel(_Model):
     prefer_settings: list[str] = Field(default_factory=list)
     intercurrent_events: list[_IntercurrentEventModel] = Field(default_factory=list)
     references: list[str] = Field(min_length=1)
+    attrition: float | None = Field(default=None, ge=0, lt=1,
+                                    description="expected drop-out proportion in this population, from the references")
 
 
 class _CatalogModel(_Model):
@@ -243,6 +254,8 @@ class Method:
     provokes: tuple[str, ...]
     references: tuple[str, ...]
     population_caveats: tuple[tuple[tuple[str, ...], str], ...] = ()
+    reliability: float | None = None  # test–retest ICC of one session
+    reliability_references: tuple[str, ...] = ()
 
     def caveats_for(self, conditions: Iterable[str] = ()) -> tuple[str, ...]:
         """The method's caveats, plus those the catalog gives for the population's conditions only."""
@@ -340,6 +353,7 @@ class PopulationRule:
     prefer_settings: tuple[str, ...]
     references: tuple[str, ...]
     intercurrent_events: tuple[IntercurrentEvent, ...] = ()
+    attrition: float | None = None  # expected drop-out proportion, only with references that give it
 
 
 @dataclass(frozen=True)
@@ -501,7 +515,9 @@ def _records(model: _CatalogModel, refs: dict[str, str]) -> dict[str, list[Any]]
                            tuple(m.species), m.invasiveness, tuple(m.setting), m.cost_band, m.cost_note, m.validity,
                            m.burden.level, m.burden.text, m.time_resolution.seconds,
                            m.time_resolution.resolves_infraslow, m.time_resolution.text, tuple(m.provokes),
-                           r(m.references), tuple((tuple(pc.applies_to), pc.text) for pc in m.population_caveats))
+                           r(m.references), tuple((tuple(pc.applies_to), pc.text) for pc in m.population_caveats),
+                           m.reliability.icc if m.reliability else None,
+                           r(m.reliability.references) if m.reliability else ())
                     for m in model.methods],
         "drugs": [Drug(d.id, d.name, d.class_, tuple(d.examples), tuple(d.acts_on), tuple(d.methods), d.effect,
                        d.action, d.washout, r(d.references)) for d in model.drugs],
@@ -510,7 +526,8 @@ def _records(model: _CatalogModel, refs: dict[str, str]) -> dict[str, list[Any]]
         "population_rules": [PopulationRule(p.id, tuple(p.applies_to), p.topic, p.severity, p.note,
                                             tuple(p.sensitive_to), tuple(p.prefer_settings), r(p.references),
                                             tuple(IntercurrentEvent(e.event, e.strategy, e.why)
-                                                  for e in p.intercurrent_events))
+                                                  for e in p.intercurrent_events),
+                                            p.attrition)
                              for p in model.population_rules],
     }
 

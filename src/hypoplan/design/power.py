@@ -270,6 +270,32 @@ def _solve_increasing(power_at: Callable[[float], float], target: float, n_min: 
     return float(optimize.brentq(lambda n: power_at(n) - target, n_min, hi, xtol=1e-9, rtol=1e-12))
 
 
+def _finite_power(engine: Any, kwargs: dict[str, Any]) -> float:
+    """``engine.power(**kwargs)``, with the two tails of a two-sided test taken separately when scipy returns
+    NaN for the far tail (its noncentral t ``cdf`` does at small alpha and large n: issue 13).
+
+    The far tail P(T < −c | δ) equals the near tail of −δ, P(T > c | −δ), which is what is asked of
+    statsmodels then; a far tail that is still NaN is below machine precision and counts as 0.
+    """
+    value = float(engine.power(**kwargs))
+    if math.isfinite(value):
+        return value
+    if kwargs.get("alternative", "two-sided") != "two-sided":
+        raise _not_computable(kwargs.get("effect_size"))
+    half = dict(kwargs, alpha=kwargs["alpha"] / 2.0, alternative="larger")
+    near = float(engine.power(**half))
+    far = float(engine.power(**dict(half, effect_size=-half["effect_size"])))
+    if not math.isfinite(near):
+        raise _not_computable(kwargs.get("effect_size"))
+    return min(1.0, near + (far if math.isfinite(far) else 0.0))
+
+
+def _not_computable(effect_size: Any) -> UsageError:
+    return UsageError(f"the power of this test cannot be computed for effect size {effect_size!r}: the value is "
+                      "outside the numerical range of the noncentral distributions",
+                      hint="give a realistic effect size (standardised effects above about 5 do not occur in practice)")
+
+
 def _statsmodels_solve(engine: Any, target: float, n_min: float, nobs_name: str, **kwargs: Any) -> float:
     """``engine.solve_power`` for the sample size; when statsmodels does not converge (huge effects),
     root-find on ``engine.power`` instead.  Both use statsmodels' power formula."""
@@ -284,7 +310,7 @@ def _statsmodels_solve(engine: Any, target: float, n_min: float, nobs_name: str,
             raw = math.nan  # e.g. scipy's fdtri refuses statsmodels' bracket with very many ANOVA groups
 
         def power_at(n: float) -> float:
-            return float(engine.power(**{nobs_name: n}, **kwargs))
+            return _finite_power(engine, {nobs_name: n, **kwargs})
 
         if math.isfinite(raw) and raw >= n_min and abs(power_at(raw) - target) < 1e-6:
             if raw > MAX_N:
@@ -350,7 +376,17 @@ def sample_size(design: str, effect_size: float, *, alpha: float = 0.05, power: 
     Raises :class:`~hypoplan.errors.UsageError` on impossible input.
     """
     _validate(design, effect_size, alpha, power, sides, groups, df)
-    es, alpha, power = float(effect_size), float(alpha), float(power)
+    try:
+        return _sample_size(design, float(effect_size), float(alpha), float(power), sides, groups, df, method)
+    except (OverflowError, ZeroDivisionError):
+        # issue 13: 1e160 or 1e-160 overflow inside scipy/statsmodels or the starting guess
+        if float(effect_size) < 1.0:
+            raise _too_small() from None
+        raise _not_computable(effect_size) from None
+
+
+def _sample_size(design: str, es: float, alpha: float, power: float, sides: int, groups: int, df: int,
+                 method: str | None) -> PowerResult:
     if method is not None and (design != "correlation" or method not in CORRELATION_METHODS):
         raise UsageError(f"method {method!r} does not apply to {design}",
                          hint="only correlation has methods: " + ", ".join(CORRELATION_METHODS))
@@ -412,10 +448,137 @@ def sample_size(design: str, effect_size: float, *, alpha: float = 0.05, power: 
     # correlation
     chosen = method or "exact"
     fisher_start = ((2.8 / math.atanh(es)) ** 2) + 3.0
-    raw = _solve_increasing(lambda n: correlation_power(es, n, alpha=alpha, sides=sides, method=chosen),
+    # The exact density piles up at r = 1 when rho -> 1 and quadrature loses it; power rises with rho, so a
+    # rho above 0.9999 needs no more pairs than 0.9999 does (the minimum of 4 whenever that reaches the target).
+    es_eval = min(es, 0.9999) if chosen == "exact" and correlation_power(
+        min(es, 0.9999), 4.0, alpha=alpha, sides=sides) >= power else es
+    raw = _solve_increasing(lambda n: correlation_power(es_eval, n, alpha=alpha, sides=sides, method=chosen),
                             power, 4.0, start=fisher_start)
     label = ("exact distribution of r under the bivariate normal model (Hotelling 1953), as G*Power"
              if chosen == "exact" else "Fisher z approximation (atanh r · √(n − 3) ~ normal)")
     return PowerResult(**common, n_per_group=None, n_total=math.ceil(raw), raw=raw, method=label,
                        assumptions=("pairs drawn from a bivariate normal distribution",
                                     "H0: rho = 0 against rho = r"))
+
+
+# ---------------------------------------------------------------------------
+# Power at a given n, and the minimal detectable effect
+# ---------------------------------------------------------------------------
+
+#: The largest effect searched for a minimal detectable effect, per measure.
+_ES_MAX = {"d": 20.0, "dz": 20.0, "f": 10.0, "r": 0.99, "h": math.pi, "w": 10.0}
+
+#: What ``n`` counts in :func:`power_at_n` and :func:`minimal_detectable_effect`.
+N_MEANS = {"two-sample": "per group", "paired": "pairs", "anova": "per group", "correlation": "pairs",
+           "proportions": "per group", "chisquare": "in total"}
+
+
+def power_at_n(design: str, effect_size: float, n: float, *, alpha: float = 0.05, sides: int = 2,
+               groups: int = 2, df: int = 1, method: str | None = None) -> float:
+    """Power of ``design`` with ``n`` participants (per group for independent groups, see :data:`N_MEANS`)."""
+    alternative = _ALTERNATIVE[sides]
+    if design == "correlation":
+        return correlation_power(effect_size, n, alpha=alpha, sides=sides, method=method or "exact")
+    from statsmodels.stats import power as smp
+
+    engines: dict[str, tuple[Any, dict[str, Any]]] = {
+        "two-sample": (smp.TTestIndPower(), {"nobs1": n, "ratio": 1.0, "alternative": alternative}),
+        "paired": (smp.TTestPower(), {"nobs": n, "alternative": alternative}),
+        "anova": (smp.FTestAnovaPower(), {"nobs": n * groups, "k_groups": groups}),
+        "proportions": (smp.NormalIndPower(), {"nobs1": n, "ratio": 1.0, "alternative": alternative}),
+        "chisquare": (smp.GofChisquarePower(), {"nobs": n, "n_bins": df + 1}),
+    }
+    engine, kwargs = engines[design]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _finite_power(engine, {"effect_size": effect_size, "alpha": alpha, **kwargs})
+
+
+def _n_min(design: str, groups: int) -> float:
+    return {"two-sample": 2.0, "paired": 2.0, "anova": 2.0, "correlation": 4.0, "proportions": 1.0,
+            "chisquare": 1.0}[design]
+
+
+def minimal_detectable_effect(design: str, n: float, *, alpha: float = 0.05, power: float = 0.8, sides: int = 2,
+                              groups: int = 2, df: int = 1, method: str | None = None) -> float:
+    """The smallest effect (the design's measure) that ``n`` detects with ``power``: the root in the effect
+    size of statsmodels' (or the exact correlation) power function, by Brent's method."""
+    from scipy import optimize
+
+    _validate(design, 0.5 if design != "correlation" else 0.3, alpha, power, sides, groups, df)
+    n = _check_number("n", n)
+    if n < _n_min(design, groups) or n > MAX_N:
+        raise UsageError(f"n must be between {_n_min(design, groups):g} and 1e9 for {design} "
+                         f"({N_MEANS[design]}), got {n:g}")
+
+    def gap(es: float) -> float:
+        return power_at_n(design, es, n, alpha=alpha, sides=sides, groups=groups, df=df, method=method) - power
+
+    hi = _ES_MAX[EFFECT_MEASURES[design]]
+    lo = 1e-6
+    if gap(hi) < 0:
+        raise UsageError(f"{n:g} {N_MEANS[design]} cannot reach {power:g} power at any plausible effect size",
+                         hint="increase n or lower the power")
+    if gap(lo) >= 0:
+        return lo
+    return float(optimize.brentq(gap, lo, hi, xtol=1e-10, rtol=1e-10))
+
+
+# ---------------------------------------------------------------------------
+# Several primary comparisons
+# ---------------------------------------------------------------------------
+
+ALPHA_ADJUSTMENTS = ("bonferroni", "holm")
+
+
+def adjusted_alpha(alpha: float, comparisons: int, method: str) -> tuple[float, str]:
+    """The per-comparison level to size each of ``comparisons`` primary tests at, and a sentence saying why.
+
+    Bonferroni tests each at alpha/K (Dunn 1961).  Holm's step-down procedure (Holm 1979, *Scand J Stat*
+    6:65) tests the smallest p-value at alpha/K and relaxes the later steps, so sizing every comparison at
+    alpha/K guarantees the power for the first step and is conservative for the rest.
+    """
+    if method not in ALPHA_ADJUSTMENTS:
+        raise UsageError(f"unknown alpha adjustment {method!r}", hint="choose holm or bonferroni")
+    if isinstance(comparisons, bool) or not isinstance(comparisons, int) or comparisons < 1:
+        raise UsageError(f"the number of comparisons must be a whole number >= 1, got {comparisons!r}")
+    level = alpha / comparisons
+    if comparisons == 1:
+        return level, "one primary comparison: no adjustment"
+    if method == "bonferroni":
+        return level, f"Bonferroni: each of {comparisons} primary comparisons at alpha/{comparisons} (Dunn 1961)"
+    return level, (f"Holm step-down over {comparisons} primary comparisons (Holm 1979): sized at its strictest "
+                   f"step, alpha/{comparisons}, which is conservative for the later steps")
+
+
+# ---------------------------------------------------------------------------
+# Mediation: the joint-significance test of the indirect effect
+# ---------------------------------------------------------------------------
+
+
+def mediation_power(a: float, b: float, n: float, *, alpha: float = 0.05) -> float:
+    """Power of the joint-significance test of a·b (MacKinnon et al. 2002, *Psychol Methods* 7:83): reject when
+    both the X→M path ``a`` and the M→Y path ``b`` (given X) are significant.
+
+    Model X ~ N(0, 1), M = aX + e, Y = bM + c′X + e with unit error variances, so each path test is the
+    F test of one coefficient with f² = a² (df 1, n − 2) and f² = b² (df 1, n − 3), statsmodels
+    ``FTestPowerF2``.  The two estimates are asymptotically independent, so the joint power is the product.
+    """
+    from statsmodels.stats.power import FTestPowerF2
+
+    engine = FTestPowerF2()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        p_a = float(engine.power(effect_size=a * a, df_num=1, df_denom=n - 2.0, alpha=alpha))
+        p_b = float(engine.power(effect_size=b * b, df_num=1, df_denom=n - 3.0, alpha=alpha))
+    return p_a * p_b
+
+
+def mediation_sample_size(a: float, b: float, *, alpha: float = 0.05, power: float = 0.8) -> tuple[float, int]:
+    """Smallest n whose joint-significance power (:func:`mediation_power`) reaches ``power``: (raw, ceil)."""
+    for name, v in (("a", a), ("b", b)):
+        v = _check_number(f"path {name}", v)
+        if v == 0:
+            raise UsageError(f"mediation path {name} must be non-zero")
+    raw = _solve_increasing(lambda n: mediation_power(a, b, n, alpha=alpha), power, 4.0, start=50.0)
+    return raw, math.ceil(raw)

@@ -324,9 +324,19 @@ def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, f
                          if math.isinf(costs.get(n, math.inf)))
         considered.append(("adjustment", ("every valid adjustment set contains a node no catalogued method "
                            f"measures ({_names(g, dict.fromkeys(lacking))})")))
+    elif adj.selection_bias is not None:
+        considered.append(("adjustment", adj.selection_bias))
     else:
         considered.append(("adjustment", ("no valid adjustment set exists: a biasing path runs through "
                            "unmeasured nodes")))
+    selected = [n for n in result.selected if n not in x + y]
+    if selected:  # the front door, instruments and the ID algorithm below assume no selection
+        unmet = ("every valid adjustment set contains a node no catalogued method measures" if adj.exists
+                 else "no valid adjustment set recovers the effect from the selected sample")
+        return Strategy("not_identifiable", (
+            f"the study selects on {_names(g, selected)} and {unmet}; the front-door criterion, instruments and "
+            "the ID algorithm assume no selection, so none is offered: recruit without selecting on it, or add "
+            "data from outside the selected sample."), tuple(considered), None)
 
     m = find_frontdoor_set(view, x, y)
     if m:

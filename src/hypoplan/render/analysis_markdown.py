@@ -90,7 +90,7 @@ def _sections(result: AnalysisResult, g: nx.DiGraph | None) -> list[tuple[str, l
         lines += [f"  - {_set(s)}" for s in sorted(adj.minimal, key=lambda s: (len(s), [natural_key(n) for n in natural_sorted(s)]))]
     lines.append(f"Canonical set: {_set(adj.canonical) if adj.canonical is not None else 'none (no valid set)'}")
     lines.append("Optimal set O (Henckel et al. 2022): "
-                 + (_set(adj.optimal) if adj.optimal is not None else "not available (see Notes)"))
+                 + (_set(adj.optimal) if adj.optimal is not None else _no_optimal(result)))
     if adj.min_cost is not None:
         lines.append(f"Minimum-cost set: {_set(adj.min_cost.nodes)} (cost {adj.min_cost.cost:g})")
     if adj.given is not None:
@@ -156,6 +156,13 @@ def _sections(result: AnalysisResult, g: nx.DiGraph | None) -> list[tuple[str, l
     if tail:
         sections.append(("Notes", tail))
     return sections
+
+
+def _no_optimal(result: AnalysisResult) -> str:
+    """Why O is missing: a note says so, or no valid set exists at all."""
+    if any("optimal set O" in n for n in result.notes):
+        return "not available (see Notes)"
+    return "not available (no valid adjustment set)" if not result.adjustment.exists else "not available"
 
 
 def _no_effect(result: AnalysisResult, g: nx.DiGraph | None) -> str:

@@ -184,6 +184,7 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
     for s in plan["sample_size"]:
         out.append(f"- {_t(s['note'])}")
     out.append("")
+    out += _sizing_lines(plan)
 
     out += ["## Discriminating predictions", ""]
     if not plan["discriminating_predictions"]:
@@ -191,8 +192,15 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
     for p in plan["discriminating_predictions"]:
         out.append(f"- **{_t(p['measurement'])}** (vs `{str(p['rival']).replace('`', '')}`): this hypothesis: "
                    f"{_t(p['this_predicts'])}; rival: {_t(p['rival_predicts'])}.")
+        if "decisive" in p:
+            out.append(f"  - {'decisive' if p['decisive'] else 'not decisive'} ({_t(p.get('kind', ''))}; this "
+                       f"{_t(p.get('direction_this', ''))}, rival {_t(p.get('direction_rival', ''))})")
         out.append(f"  - basis: {_t(p['basis'])}")
         out.append(f"  - feasibility: {_t(p['feasibility'])}")
+        for e in p.get("evidence", ()):
+            bears = {"for": "for", "against": "against"}.get(e["bears"], "(null finding) on")
+            out.append(f"  - evidence {bears} `{str(e['hypothesis']).replace('`', '')}` on "
+                       f"{_t(e['edge'])}: {_t(e['citation'])}: {_t(e['finding'])}")
     out.append("")
 
     out += ["## Missing", ""]
@@ -202,3 +210,39 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
         out.append(f"- {_t(item)}")
     out.append("")
     return "\n".join(out)
+
+
+def _sizing_lines(plan: dict[str, Any]) -> list[str]:
+    """Sensitivity rows, multiplicity, attrition, budget, mediation, reliability and the fate of every
+    recorded effect size (issue 10)."""
+    sizing = plan.get("sizing")
+    if not sizing:
+        return []
+    out = ["### Sensitivity", "",
+           "| Comparison | Row | Effect size | n per group | n total |", "|---|---|---|---|---|"]
+    for s in plan["sample_size"]:
+        for r in s.get("sensitivity", ()):
+            mark = " (planned)" if r["row"] == s.get("plan_on") else ""
+            value = "—" if r["value"] is None else f"{s['effect_size']['measure']} = {r['value']:.3g}"
+            per = "" if r["n_per_group"] is None else str(r["n_per_group"])
+            total = _t(r["note"]) if r["n_total"] is None else str(r["n_total"])
+            out.append(f"| {_t(s['comparison'])} | {r['row']}{mark} | {value} | {per} | {total} |")
+    out += ["", f"- **Multiplicity:** {_t(sizing['alpha_note'])}.", f"- **Attrition:** {_t(sizing['attrition_note'])}."]
+    if sizing["rho_note"]:
+        out.append(f"- **Within-person correlation:** {_t(sizing['rho_note'])}.")
+    budget = sizing["budget"]
+    if budget["groups"]:
+        groups = "; ".join(f"{_t(g['group'])}: {g['n']}" + (f" (enrol {g['n_enrol']})" if g["n_enrol"] != g["n"] else "")
+                           for g in budget["groups"])
+        out.append(f"- **Total-N budget:** {groups}; {budget['n_total']} in total"
+                   + (f", {budget['n_enrol_total']} to enrol" if budget["n_enrol_total"] != budget["n_total"] else "")
+                   + f" ({_t(budget['note'])}).")
+    for m in sizing["mediation"]:
+        out.append(f"- **Mediation:** {_t(m['note'])}.")
+    for r in sizing["reliability"]:
+        out.append(f"- **Reliability:** {_t(r['note'])}.")
+    if sizing["effect_sizes"]:
+        out += ["", "### Recorded effect sizes", ""]
+        out += [f"- {_t(e['note'])}." for e in sizing["effect_sizes"]]
+    out.append("")
+    return out

@@ -294,7 +294,8 @@ def hypothesis_page(report: str, m: RegistryMap, entry: Entry) -> str:
     """The hypothesis's report (:func:`hypoplan.render.html.report_html`) made a page of the site: the site's
     navigation at the top and an 'In the registry' section at the end."""
     nav = ('<nav class="site" aria-label="Registry"><a href="../index.html">Hypotheses</a>'
-           '<a href="../map.html">Map</a><a href="../citations.html">Citations</a></nav>')
+           '<a href="../map.html">Map</a><a href="../citations.html">Citations</a>'
+           '<a href="#registry">This hypothesis in the registry</a></nav>')
     style = ("<style>nav.site { display: flex; gap: 1.2rem; padding: .4rem 0; font-size: .95rem; }"
              " nav.site a { color: #1a4f8b; font-weight: 600; text-decoration: none; }</style>")
     if "<main>" not in report or "</main>" not in report or "</head>" not in report:
