@@ -416,7 +416,7 @@ def within_subject_controls(g: nx.DiGraph, exposure: Iterable[str], outcome: Ite
                     effects.append(f"{label(g, y)} ({_say_sign(net)}, via {arrow_path(g, p)})")
             refs.extend(r for r in path_references(g, [d, target]) if r not in refs)
         short = "placebo" if g.nodes[d].get("kind") == "drug" else "control"
-        rationale = (f"In the graph {label(g, d)} acts on {'; '.join(acts)}. A randomised ({blinding(g, d)}) "
+        rationale = (f"In the graph {label(g, d)} acts on {'; '.join(acts)}. A randomised ({blinding(g, d, species)}) "
                      f"{label(g, d)} vs {comparator(g, d)} crossover uses each {unit} as their own control: it should "
                      f"shift {', '.join(label(g, t) for t in targets)}"
                      + (" and, if the hypothesis holds, " + "; ".join(dict.fromkeys(effects)) if effects else "")

@@ -67,9 +67,11 @@ def comparator(g: nx.DiGraph, node: str) -> str:
     return "placebo" if g.nodes[node].get("kind") == "drug" else "a sham or control condition"
 
 
-def blinding(g: nx.DiGraph, node: str) -> str:
+def blinding(g: nx.DiGraph, node: str, species: str = "human") -> str:
     """Who can be blinded: participants and assessors for a drug against placebo; for any other intervention
     at least the outcome assessors, participants only where a sham exists."""
+    if species != "human":
+        return "experimenters and outcome assessors blinded to allocation"
     if g.nodes[node].get("kind") == "drug":
         return "double-blind"
-    return "outcome assessors blinded (participants too where a sham exists)"
+    return "outcome assessors blinded, participants too where a sham exists"
