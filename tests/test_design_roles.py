@@ -251,3 +251,15 @@ def test_sodium_plan_randomises_the_diet_and_reads_true_for_its_field():
     crossover = next(c for c in plan["controls"] if c["kind"] == "within-subject")
     assert "cannot read out" in crossover["rationale"] and "if the hypothesis holds" not in crossover["rationale"]
     assert not any("Low-sodium diet" in s["comparison"] and s["design"] == "paired" for s in plan["sample_size"])
+
+
+def test_sodium_protocol_has_no_field_leaks():
+    from hypoplan.render.protocol import build_protocol, protocol_markdown
+
+    hfile = load_file(BP)
+    repo = Repository(BP.parent, [hfile])
+    h = resolve(hfile, repo)
+    text = protocol_markdown(build_protocol(h, _shipped(BP), "spirit")).lower()
+    for word in ("sleep", "oscillation", "night", "pem", "post-exertional", "crossover periods", "drug and placebo"):
+        assert word not in text, word
+    assert "for the parallel groups" in text

@@ -125,7 +125,7 @@ def test_analysis_plan_states_the_chosen_estimator():
     assert "Model: latency ~ light + age," in analysis
     assert "Adjustment set: Age (minimum-cost valid adjustment set)" in analysis
     assert "Identification formula: P(latency|do(light))" in analysis
-    assert "none of the exposure, outcome or mediator measures records repeated nights" in analysis
+    assert "Repeated measures: none planned" in analysis and "night" not in analysis  # no field leak
     assert "Multiplicity: one primary test (light vs latency) at alpha = 0.05" in analysis
     # nights: a night-long outcome measure turns the model into a mixed model with a participant intercept
     plan = json.loads(json.dumps(FULL_PLAN))

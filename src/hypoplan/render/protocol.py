@@ -463,8 +463,9 @@ def estimator(f: _Facts) -> Text:
                      "as independent observations. ")
         parts.append(Placeholder("fix the number of nights per participant and how a missed night is handled"))
     else:
-        parts.append(" Repeated measures: none of the exposure, outcome or mediator measures records repeated "
-                     "nights; one value per participant and measure" + (" and period." if crossover else "."))
+        unit = " and period" if crossover else " and site" if split_body else ""
+        parts.append(" Repeated measures: none planned; the exposure, outcome and mediator measures give one value "
+                     f"per participant{unit} and measure.")
     if f.sizes:
         parts.append(" " + _multiplicity(f))
     return tuple(parts)
