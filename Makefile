@@ -47,6 +47,7 @@ lint: $(STAMP)
 bench: install
 	$(BIN)/python bench/bench_commands.py
 	$(BIN)/python bench/bench_analysis.py
+	$(BIN)/python bench/bench_data.py
 	$(BIN)/python bench/bench_registry.py
 
 clean:

@@ -83,7 +83,7 @@ def main() -> None:
         print("  Parquet: pyarrow is not installed (pip install 'hypoplan[parquet]')")
     del values, some
 
-    mecfs = load(ROOT / "hypotheses" / "mecfs-ne-vasomotion.yaml").graph()
+    mecfs = build_graph(load(ROOT / "hypotheses" / "mecfs-ne-vasomotion.yaml").hypothesis)
     m, s = build_scm(mecfs), choose_strategy(mecfs)
     ns = [50, 100, 200, 400, 800]
     for jobs in sorted({1, args.jobs}):

@@ -49,8 +49,8 @@ def table_of(values: dict[str, np.ndarray], names: list[str] | None = None) -> T
 
 
 def test_effect_size_conversions_match_published_formulas():
-    assert r_from_d(0.5) == pytest.approx(0.2425, abs=1e-4)  # Cohen 1988 table 2.2.1: d .5 ~ r .243
-    assert r_from_d(0.8) == pytest.approx(0.3714, abs=1e-4)  # d .8 ~ r .371
+    assert r_from_d(0.5) == pytest.approx(0.2425, abs=1e-4)  # 0.5 / √4.25, by hand
+    assert r_from_d(0.8) == pytest.approx(0.3714, abs=1e-4)  # 0.8 / √4.64
     assert d_from_odds_ratio(math.exp(math.pi / math.sqrt(3))) == pytest.approx(1.0)
     assert beta_from_effect_size(EffectSize(measure="r", value=-0.47)) == -0.47
     assert beta_from_effect_size(EffectSize(measure="percent-change", value=12)) is None
@@ -245,7 +245,7 @@ def shipped_mecfs() -> nx.DiGraph:
 
     from hypoplan.api import load
 
-    return load(HYPOTHESES / "mecfs-ne-vasomotion.yaml").graph()
+    return build_graph(load(HYPOTHESES / "mecfs-ne-vasomotion.yaml").hypothesis)
 
 
 # --- estimators ---------------------------------------------------------------------------------------------
@@ -406,3 +406,28 @@ def test_all_implications_and_fdr_options():
     fdr = citests.test_graph(g, d, fdr=True)
     assert fdr.method == "fdr-bh" and basis.method == "holm"
     assert all(f.p_adjusted <= h.p_adjusted + 1e-12 for f, h in zip(fdr.tests, basis.tests))
+
+
+def test_diagnose_reproduces_the_declaredesign_reference():
+    """methods.md §4: two arms of 50, ATE 0.5 SD, pooled t — power 0.6969 (analytic), coverage .95, bias 0,
+    type-S 0.  Here the arm is drawn at random per person (DeclareDesign's simple random assignment), and
+    d = 0.5 is the edge's effect size, converted by r = d/√(d²+4)."""
+    g = build_graph(Hypothesis(
+        id="t", title="t", focus=Focus(exposure=("D",), outcome=("Y",)),
+        nodes=(Node(id="D", kind="drug"), Node(id="Y")),
+        edges=(Edge(source="D", target="Y", sign="+", evidence=(Evidence(
+            design="rct", finding="x", effect_size=EffectSize(measure="d", value=0.5)),)),)))
+    m = build_scm(g)
+    s = choose_strategy(g)
+    assert (s.name, s.arm) == ("randomised", "parallel")
+    sims = 2000
+    d = diagnose(m, s, [100], sims=sims, seed=7)
+    (r,) = d.rows
+    sd_within = math.sqrt(1 - r_from_d(0.5) ** 2)
+    assert d.true_effect / sd_within == pytest.approx(0.5)
+    mc = 4 * math.sqrt(0.7 * 0.3 / sims)
+    assert r.power == pytest.approx(0.6969, abs=mc + 0.01)  # + a little for unequal random arms
+    assert abs(r.coverage - 0.95) <= 4 * math.sqrt(0.95 * 0.05 / sims)
+    assert abs(r.bias) <= 4 * r.sd_estimate / math.sqrt(sims)
+    assert r.rmse / sd_within == pytest.approx(0.2, abs=0.01)
+    assert r.type_s == 0.0

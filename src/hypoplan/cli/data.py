@@ -54,6 +54,8 @@ def simulate(
     keep_latent: bool = typer.Option(False, "--keep-latent", help="Keep the latent nodes' columns."),
     randomise: str = typer.Option(None, "--randomise", help="Draw this node at random (0/1 with equal chance, or "
                                   "Gaussian), as the randomised study would: its incoming edges are cut."),
+    crossover: bool = typer.Option(False, "--crossover", help="With --randomise: an AB/BA crossover of N people, "
+                                   "two rows each (columns participant and period; traits shared by both periods)."),
     binary: str = typer.Option(None, "--binary", help=BINARY_HELP),
     continuous: str = typer.Option(None, "--continuous", help=CONTINUOUS_HELP),
     format: DataFormat = typer.Option(DataFormat.text, "--format", "-f", help="Format of the report on the model "
@@ -77,7 +79,9 @@ def simulate(
 
         hypoplan simulate h.yaml -n 200 -o d.csv --format json > model.json
 
-        hypoplan simulate h.yaml -n 400 --randomise zolpidem -o trial.csv   # data of the randomised study
+        hypoplan simulate h.yaml -n 400 --randomise drug -o trial.csv   # data of the randomised study
+
+        hypoplan simulate h.yaml -n 40 --randomise drug --crossover -o crossover.csv
     """
     import numpy as np
 
@@ -103,18 +107,21 @@ def simulate(
                              hint="use a node id from the file")
         do[randomise] = (rng.integers(0, 2, size=rows).astype(np.float32) if randomise in model.binary
                          else rng.standard_normal(rows, dtype=np.float32))
-    values = model.sample(rows, rng, do=do, dtype=np.float32)  # 6 significant digits are written
+    if crossover:
+        values, columns = _crossover_rows(model, rows, rng, randomise, columns)
+    else:
+        values = model.sample(rows, rng, do=do, dtype=np.float32)  # 6 significant digits are written
     if output is not None and output.suffix.lower() == ".parquet":
         _write_parquet(output, columns, values, force)
     else:
         from ..data.table import format_csv
 
-        write_output(output, format_csv(columns, values, model.binary), force=force)
+        write_output(output, format_csv(columns, values, model.binary | {"participant", "period"}), force=force)
     dropped: list[str] = [] if keep_latent else sorted(model.latent)
     report = {
         "hypothesis": loaded.hypothesis.id, "rows": rows, "seed": seed, "columns": columns,
         "binary": sorted(model.binary & set(columns)),
-        "dropped_latent": dropped, "randomised": randomise,
+        "dropped_latent": dropped, "randomised": randomise, "crossover": crossover,
         "coefficients": [c.to_json() for c in model.coefficients], "notes": list(model.notes),
     }
     if format is DataFormat.json:
@@ -129,6 +136,31 @@ def simulate(
         err(f"{randomise} assigned at random (its causes ignored), as in the randomised study")
     for note in model.notes:
         err("note: " + note)
+
+
+def _crossover_rows(model: SCM, people: int, rng: Any, node: str | None, columns: list[str]
+                    ) -> tuple[dict[str, Any], list[str]]:
+    """Two rows per person (period 1 and 2, the arm order random), from :meth:`SCM.sample_crossover`."""
+    import numpy as np
+
+    from ..errors import UsageError
+
+    if node is None:
+        raise UsageError("--crossover needs --randomise NODE (the node given in both periods)",
+                         hint="e.g. --randomise DRUG_NODE --crossover")
+    clash = [c for c in ("participant", "period") if c in model.order]
+    if clash:
+        raise UsageError(f"--crossover adds a column {clash[0]!r}, which is also a node id", hint="rename the node")
+    control, treated = model.sample_crossover(people, rng, node, dtype=np.float32)
+    treated_first = rng.integers(0, 2, size=people).astype(bool)
+    values: dict[str, Any] = {}
+    for v in model.order:
+        first = np.where(treated_first, treated[v], control[v])
+        second = np.where(treated_first, control[v], treated[v])
+        values[v] = np.stack([first, second], axis=1).reshape(-1)
+    values["participant"] = np.repeat(np.arange(1, people + 1), 2)
+    values["period"] = np.tile([1, 2], people)
+    return values, ["participant", "period", *columns]
 
 
 def _write_parquet(output: Path, columns: list[str], values: dict[str, Any], force: bool) -> None:
@@ -272,6 +304,10 @@ def estimate(
     exposure: str = typer.Option(None, "--exposure", "-x", help="Exposure node (default: the focus)."),
     outcome: str = typer.Option(None, "--outcome", "-y", help="Outcome node (default: the focus)."),
     observational: bool = typer.Option(False, "--observational", help=OBSERVATIONAL_HELP),
+    logit: bool = typer.Option(False, "--logit", help="For a 0/1 outcome: a logistic GLM (log odds ratio) "
+                               "instead of the linear probability model (risk difference)."),
+    pair_by: str = typer.Option(None, "--pair-by", help="For a randomised crossover: the participant column; "
+                                "a paired analysis of within-person differences."),
     map_file: Path = typer.Option(None, "--map", help=MAP_HELP),
     alpha: float = typer.Option(0.05, "--alpha", min=1e-6, max=0.5, help="1 - confidence level of the interval."),
     format: DataFormat = typer.Option(DataFormat.text, "--format", "-f", help="Output format."),
@@ -292,6 +328,8 @@ def estimate(
         hypoplan estimate h.yaml data.csv --adjust age,bmi --format json
 
         hypoplan estimate h.yaml observational.csv --observational
+
+        hypoplan estimate h.yaml crossover.csv --pair-by participant
     """
     from ..data.estimate import estimate_effect
     from ..data.table import read_table
@@ -302,7 +340,7 @@ def estimate(
     columns = _columns(table, map_file, g)
     available = {n for n in g if table.has(columns.get(n, n))}
     strategy = _strategy(loaded, g, exposure, outcome, adjust, observational, available)
-    result = estimate_effect(strategy, table, columns=columns, alpha=alpha)
+    result = estimate_effect(strategy, table, columns=columns, alpha=alpha, logit=logit, pair_by=pair_by)
     if format is DataFormat.json:
         typer.echo(dumps_json(result.to_json()))
         return
@@ -432,10 +470,10 @@ def _diagnosis_text(results: list[Any], hid: str) -> str:
     if s.adjustment:
         lines.append(f"{'conditioning set' if s.name == 'instrument' else 'adjustment set'}: {', '.join(s.adjustment)}")
     lines.append("")
-    lines.append(f"{'n':>8} {'bias':>9} {'rmse':>8} {'power':>7} {'coverage':>9} {'mean est':>9}")
+    lines.append(f"{'n':>8} {'bias':>9} {'rmse':>8} {'power':>7} {'coverage':>9} {'mean est':>9} {'type-S':>7}")
     for r in d.rows:
         lines.append(f"{r.n:>8} {_f(r.bias, '+.4f'):>9} {_f(r.rmse, '.4f'):>8} {_f(r.power):>7} "
-                     f"{_f(r.coverage):>9} {_f(r.mean_estimate, '.4f'):>9}")
+                     f"{_f(r.coverage):>9} {_f(r.mean_estimate, '.4f'):>9} {_f(r.type_s):>7}")
     for res in results:
         if res.rival_id is None:
             continue

@@ -6,7 +6,8 @@ the exposure on the outcome (``SCM.total_effect``).  Data strategy: n rows drawn
 model (the exposure randomised for a ``randomised`` strategy).  Answer strategy: the plan's
 estimator (:mod:`.estimate`).  Diagnosands over the simulations, for each n:
 bias = mean(est − θ); rmse = √mean((est − θ)²); power = share with p ≤ α;
-coverage = share of intervals containing θ; mean and SD of the estimates.
+coverage = share of intervals containing θ; mean and SD of the estimates; type-S rate = share
+of significant estimates with the wrong sign (Gelman & Carlin 2014; undefined when θ = 0).
 
 With a rival, the same design is applied to data drawn from the rival's model (``rows``; the
 same verdicts on this hypothesis's own data are ``when_this_is_true``): a study
@@ -42,6 +43,7 @@ class DiagnosisRow:
     coverage: float
     mean_estimate: float
     sd_estimate: float
+    type_s: float
     sims: int
 
     def to_json(self) -> dict[str, Any]:
@@ -116,10 +118,8 @@ def _crossover(model: SCM, strategy: Strategy, n: int, sims: int, rng: Any, alph
     other node is drawn afresh in each period, the randomised node set to 0 then 1; paired analysis."""
     from . import estimators
 
-    r, y = strategy.exposure, strategy.outcome
-    roots = [v for v in model.order if not model.parents.get(v) and v != r]
-    control = model.sample(n, rng, sims=sims, do={r: 0.0})
-    treated = model.sample(n, rng, sims=sims, do={**{v: control[v] for v in roots}, r: 1.0})
+    control, treated = model.sample_crossover(n, rng, strategy.exposure, sims=sims)
+    y = strategy.outcome
     f = estimators.paired(treated[y] - control[y], alpha=alpha)
     return {"estimate": f.estimate, "lo": f.lo, "hi": f.hi, "p": f.p}
 
@@ -172,11 +172,14 @@ def _row(n: int, r: dict[str, Any], theta: float, alpha: float) -> DiagnosisRow:
     est, lo, hi, p = (r[k][ok] for k in ("estimate", "lo", "hi", "p"))
     if not ok.any():
         nan = math.nan
-        return DiagnosisRow(n, nan, nan, nan, nan, nan, nan, 0)
+        return DiagnosisRow(n, nan, nan, nan, nan, nan, nan, nan, 0)
     err = est - theta
-    return DiagnosisRow(n, float(err.mean()), float(math.sqrt((err**2).mean())), float((p <= alpha).mean()),
+    significant = p <= alpha
+    wrong_sign = significant & (np.sign(est) != np.sign(theta)) if theta != 0 else np.zeros_like(significant)
+    type_s = float(wrong_sign.sum() / significant.sum()) if significant.any() and theta != 0 else math.nan
+    return DiagnosisRow(n, float(err.mean()), float(math.sqrt((err**2).mean())), float(significant.mean()),
                         float(((lo <= theta) & (theta <= hi)).mean()), float(est.mean()),
-                        float(est.std(ddof=1)) if len(est) > 1 else math.nan, int(ok.sum()))
+                        float(est.std(ddof=1)) if len(est) > 1 else math.nan, type_s, int(ok.sum()))
 
 
 def _verdicts(n: int, r: dict[str, Any], this: float, rival: float) -> RivalRow:

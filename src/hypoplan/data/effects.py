@@ -5,15 +5,16 @@ deviations of B, per standard deviation of A (Wright 1921; on the latent scale w
 is binary).  For a single cause it equals the correlation of A and B, so a reported
 correlation is used as is and the other measures go through r:
 
-- Cohen's d → r = d / √(d² + 4), for two groups of equal size (Cohen 1988, eq. 2.2.6;
-  Borenstein et al. 2009, *Introduction to Meta-Analysis*, eq. 7.5).
+- Cohen's d → r = d / √(d² + 4), for two groups of equal size (Borenstein et al. 2009,
+  *Introduction to Meta-Analysis*, ch. 7 "Converting among effect sizes").
 - odds ratio → d = ln(OR)·√3/π (Hasselblad & Hedges 1995; Chinn 2000,
   *Stat Med* 19:3127), then d → r.
 
 Other measures (dz, f, percent changes, ...) are not converted: the edge then gets the
 stated assumption |β| = 0.3 (Cohen's 1988 conventional medium correlation).
 
-Local helper until ``design/effectsize.py`` (issue 10) lands; then this module delegates.
+The conversions themselves are :mod:`hypoplan.design.effectsize`'s (``d_to_r``, ``or_to_d``);
+this module decides which reported measures become a path coefficient, and how.
 """
 
 from __future__ import annotations
@@ -29,13 +30,17 @@ ASSUMED_BETA = 0.3
 
 
 def r_from_d(d: float) -> float:
-    """Point-biserial r from Cohen's d for two equal groups: d / √(d² + 4) (Cohen 1988, eq. 2.2.6)."""
-    return d / math.sqrt(d * d + 4.0)
+    """Point-biserial r from Cohen's d for two equal groups: d / √(d² + 4) (Borenstein et al. 2009, ch. 7)."""
+    from ..design.effectsize import d_to_r
+
+    return d_to_r(d)
 
 
 def d_from_odds_ratio(odds_ratio: float) -> float:
     """Cohen's d from an odds ratio via the logistic distribution: ln(OR)·√3/π (Chinn 2000)."""
-    return math.log(odds_ratio) * math.sqrt(3.0) / math.pi
+    from ..design.effectsize import or_to_d
+
+    return or_to_d(odds_ratio)
 
 
 def beta_from_effect_size(effect: EffectSize) -> float | None:

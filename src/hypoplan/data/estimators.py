@@ -6,7 +6,7 @@ singular gets NaN.  They are checked against statsmodels (OLS, IV2SLS) in the te
 
 - :func:`ols` — the coefficient of X in ``Y ~ 1 + X + Z`` (regression adjustment); t-based interval.
 - :func:`tsls` — two-stage least squares with instrument I and covariates W (residuals from
-  the structural equation, as in Wooldridge 2010, §5.2); t-based interval.
+  the structural equation, as in Wooldridge 2010, ch. 5); t-based interval.
 - :func:`paired` — the mean within-person difference of a crossover (paired t; Senn 2002); t-based interval.
 - :func:`frontdoor` — the front-door product (Pearl 1995) in a linear model: Σ_m a_m·b_m, with
   a from ``M ~ X`` and b from ``Y ~ M + X``; delta-method standard error (Sobel 1982),

@@ -107,6 +107,18 @@ class SCM:
             values[v] = x
         return {v: (values[v] + 1.0) / 2.0 if v in self.binary else values[v] for v in self.order}
 
+    def sample_crossover(self, n: int, rng: np.random.Generator, node: str, *, sims: int | None = None,
+                         dtype: Any = None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """An AB/BA crossover of n people: ``(control, treated)`` periods with ``node`` set to 0 and to 1.
+
+        The exogenous (root) nodes are traits shared by both periods; every other node is drawn afresh in
+        each period (no period or carry-over effects).
+        """
+        roots = [v for v in self.order if not self.parents.get(v) and v != node]
+        control = self.sample(n, rng, sims=sims, do={node: 0.0}, dtype=dtype)
+        treated = self.sample(n, rng, sims=sims, do={**{v: control[v] for v in roots}, node: 1.0}, dtype=dtype)
+        return control, treated
+
     def total_effect(self, x: str, y: str, *, seed: int = 20240601) -> float:
         """The average causal effect on Y of a unit change in X (0 → 1 for a binary X), in Y's units.
 
