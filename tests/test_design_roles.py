@@ -56,6 +56,7 @@ def test_split_body_assignment_has_no_washout_or_period_and_a_paired_analysis():
     assert "crossover" not in text and "carry-over" not in text and "ab/ba" not in text
     assert "washout between" not in text and "adjusted for period" not in text
     assert "systemic" in d["strategy_reason"]  # the local-vs-systemic caveat
+    assert "read at each site separately" in d["strategy_reason"]
     assert markdown_text(d["strategy_reason"]) in md and markdown_text(d["summary"]) in md
 
 

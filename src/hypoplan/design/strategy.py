@@ -209,7 +209,9 @@ _ASSIGNMENT_TEXT = {
                    "randomised and concealed, and the analysis is paired within person (no periods, washout or "
                    "period term). It assumes the two sites do not influence each other: an effect that spreads "
                    "systemically, or a response that is systemic rather than local, would reach the control site "
-                   "too and bias the contrast towards zero."),
+                   "too and bias the contrast towards zero. Each outcome must be read at each site separately: an "
+                   "outcome defined only for the whole person (e.g. a symptom score) cannot tell the two sides "
+                   "apart."),
     "parallel": " Design: randomised parallel groups with allocation concealed, blinded as far as the "
                 "manipulation allows.",
 }
