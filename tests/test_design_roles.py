@@ -111,6 +111,13 @@ def test_only_species_restricted_manipulation_falls_back_to_observational_in_hum
     assert not any("Opto" in c["name"] for c in plan["controls"])
 
 
+def test_species_restricted_node_is_unmeasurable_outside_its_species():
+    human, _ = _plan(_species_hyp("human"))
+    assert human["adjustment"]["node_costs"].get("Opto", "absent") in (None, "absent")
+    opto = next(m for m in human["measures"] if m["node"] == "Opto")
+    assert "not available in humans" in opto["note"] and "no constructs" not in opto["note"]
+
+
 def test_shipped_mouse_plan_randomises_optogenetic_lc_stimulation_and_human_plans_do_not():
     plans = {p.stem: _shipped(p) for p in SHIPPED}
     assert plans["ne-vasomotion-glymphatic"]["design"]["randomised_node"] == "lc_optogenetic_stimulation"

@@ -13,7 +13,7 @@ picks randomised > adjustment > front-door > instrument > ID > not identifiable,
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .errors import AnalysisError
@@ -190,7 +190,8 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     if not exposure or not outcome:
         missing.append("no exposure and outcome in focus: the plan cannot name what to compare")
 
-    costs = measurement_costs(g, catalog, species)
+    costs = measurement_costs(g, catalog, species)  # infinite for a manipulation restricted to other species
+    unavailable = dict(not_available(g, list(g.nodes), species))
     result = None
     failure = None
     if exposure and outcome:
@@ -224,6 +225,8 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     prefer = {s for r in catalog.population_rules if set(r.applies_to) & set(conditions) for s in r.prefer_settings}
     measures = measure_nodes(g, catalog, roles, species=species, focal=focal,
                              also_measured=set(confounders) | negatives | set(condition_nodes), prefer_settings=prefer)
+    measures = tuple(replace(m, note=unavailable[m.node] + ": not part of this study") if m.node in unavailable else m
+                     for m in measures)
     if strategy is not None and strategy.randomised_node is not None:
         study_drug = exc.matching_catalog_drug(g, strategy.randomised_node, catalog)
         if study_drug is not None:
@@ -245,7 +248,6 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     circular = ctl.criterion_outcomes(g, catalog, outcome, conditions)
     within_person = [ctl.within_person_design(g, catalog, y, cond, exposure, measures) for y, cond in circular]
     disease = ctl.disease_controls(g, catalog, conditions, exposure, outcome, mediators, left_out)
-    unavailable = dict(not_available(g, list(g.nodes), species))
     skip = {strategy.randomised_node} if strategy is not None and strategy.randomised_node else set()
     within = ctl.within_subject_controls(g, exposure, outcome, catalog=catalog, measures=measures,
                                          skip=skip | set(unavailable), left_out=left_out, species=species)
