@@ -125,7 +125,7 @@ def test_analysis_plan_states_the_chosen_estimator():
     assert "Model: latency ~ light + age," in analysis
     assert "Adjustment set: Age (minimum-cost valid adjustment set)" in analysis
     assert "Identification formula: P(latency|do(light))" in analysis
-    assert "none of the exposure, outcome or mediator measures records repeated nights" in analysis
+    assert "Repeated measures: none planned" in analysis and "night" not in analysis  # no field leak
     assert ("Multiplicity: one primary test (light vs latency) at alpha = 0.05; the plan has no other comparison, "
             "so no adjustment is needed.") in analysis
     # nights: a night-long outcome measure turns the model into a mixed model with a participant intercept
@@ -288,7 +288,8 @@ def test_interventions_lead_with_the_randomised_treatment():
     item = md.split("**11a Interventions.**")[1].split("**11b")[0]
     assert item.strip().startswith("Randomised intervention: Lamp X vs placebo, randomised (crossover). Also "
                                    "within-subject: Drug Y vs placebo (positive control).")
-    assert "[AUTHOR: give the drug, dose, route, timing, placebo and washout between periods]" in item
+    assert ("[AUTHOR: give each intervention's drug or procedure, dose, route, timing and comparator, and the washout "
+            "between periods]") in item
 
 
 def test_plan_numbers_are_written_as_a_reader_would():
@@ -296,3 +297,21 @@ def test_plan_numbers_are_written_as_a_reader_would():
     plan["sample_size"][0]["alpha"] = 0.05 / 3
     md = protocol_markdown(build_protocol(full_hypothesis(), plan, "spirit")).replace("\\", "")
     assert "alpha = 0.01667" in md and "0.016666" not in md
+
+
+def test_split_body_and_parallel_assignment_reach_the_protocol():
+    """design.arm decides the allocation items and the model: split-body is paired with no period term."""
+    plan = json.loads(json.dumps(FULL_PLAN))
+    plan["design"].update(type="randomised split-body comparison", strategy="randomised", strategy_reason="r",
+                          randomised_node="lamp", arm="split_body",
+                          estimand_formula="P(latency|do(lamp)) = P(latency|lamp) (randomised)")
+    plan["estimand"] = dict(plan.get("estimand") or {}, treatment="Bedside lamp vs a sham or control condition")
+    text = protocol_markdown(build_protocol(full_hypothesis(), plan, "spirit")).replace("\\", "")
+    analysis = text.split("**20a Statistical methods.**")[1].split("**20b")[0]
+    assert "latency ~ lamp + (1 | participant)" in analysis and "+ period" not in analysis and "no period term" in analysis
+    assert "side (site) that receives the active condition" in text.split("**16a")[1].split("**16b")[0]
+    assert "Randomised intervention: Bedside lamp vs a sham or control condition" in text
+    assert "drug and placebo" not in text.split("**17a")[1].split("**17b")[0]
+    plan["design"]["arm"] = "parallel"
+    text = protocol_markdown(build_protocol(full_hypothesis(), plan, "spirit")).replace("\\", "")
+    assert "for the parallel groups" in text.split("**16a")[1].split("**16b")[0]

@@ -76,6 +76,8 @@ def build_graph(hypothesis: Hypothesis) -> nx.DiGraph:
             cost=node.cost,
             manipulable=node.manipulable,
             criterion_of=tuple(node.criterion_of),
+            assignment=node.assignment,
+            manipulable_in=tuple(s.value for s in node.manipulable_in),
             same_as=tuple(node.same_as),
             scale=node.scale.value if node.scale else None,
             notes=node.notes,

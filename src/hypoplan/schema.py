@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -275,6 +275,9 @@ class Position(_Model):
     y: float
 
 
+Assignment = Literal["auto", "parallel", "crossover", "split_body"]
+
+
 class Node(_Model):
     """A variable of the causal graph."""
 
@@ -293,6 +296,15 @@ class Node(_Model):
                               "for kind intervention or drug")
     criterion_of: tuple[str, ...] = Field(default=(), description="condition constructs this node is a defining "
                                           "criterion of: a case-control comparison on it is circular")
+    assignment: Assignment = Field(default="auto", description="how a manipulable node is assigned when the "
+                                   "plan randomises it: parallel (separate groups), crossover (each participant "
+                                   "receives both conditions in random order, with a washout between periods), "
+                                   "split_body (both conditions at the same visit on two sites of the same body, "
+                                   "e.g. the two forearms, with the side randomised), or auto (crossover for a "
+                                   "human population with a stable condition, else parallel)")
+    manipulable_in: tuple[Species, ...] = Field(default=(), description="the species in which the investigator "
+                                                "can set this node (e.g. [mouse] for optogenetic stimulation); "
+                                                "empty means any species")
     same_as: tuple[str, ...] = Field(default=(), description="node ids in rival hypotheses that stand for the same "
                                      "variable, when the constructs do not already say so")
     scale: Scale | None = Field(default=None, description="continuous, binary (present/absent), ordinal or count; "

@@ -126,6 +126,15 @@ class _Facts:
         return "randomised" not in kind and "trial" not in kind and "experiment" not in kind
 
     @property
+    def arm(self) -> str | None:
+        """How the plan's randomised node is assigned (``design.arm``): parallel, crossover or split_body; for an
+        older plan without it, a crossover when the design type says so."""
+        arm = self.design.get("arm")
+        if arm:
+            return str(arm)
+        return "crossover" if "crossover" in str(self.design.get("type", "")) else None
+
+    @property
     def within(self) -> list[dict[str, Any]]:
         return [c for c in self.plan.get("controls") or [] if c.get("kind") == "within-subject"]
 
@@ -223,20 +232,22 @@ def _eligibility(f: _Facts) -> Text:
 
 
 def _interventions(f: _Facts) -> Text:
-    """The randomised treatment first (the estimand's treatment, else the plan's randomised nodes), then any
+    """The randomised treatment first (the estimand's treatment, else the plan's randomised node), then any
     within-subject manipulation the controls add (e.g. a positive-control drug crossover)."""
     parts: list[str | Placeholder] = []
-    if f.design.get("strategy") == "randomised":
-        treatment = (f.estimand or {}).get("treatment") or f.names(treatment_nodes(f.plan))
+    node = f.design.get("randomised_node")
+    if f.design.get("strategy") == "randomised" and not f.observational:
+        treatment = (f.estimand or {}).get("treatment") or (f.names([node]) if node else
+                                                             f.names(treatment_nodes(f.plan)))
         if treatment:
             parts.append(f"Randomised intervention: {_sentence(str(treatment))} ")
     if f.within:
         parts.append(("Also within-subject: " if parts else "Within-subject manipulation: ")
                      + "; ".join(str(c.get("name")) for c in f.within) + ". ")
     if parts:
-        return (*parts, Placeholder("give the drug, dose, route, timing, placebo and washout between periods"
-                                    if f.within or "crossover" in str(f.design.get("type", "")) else
-                                    "give each intervention's drug or procedure, dose, route, timing and comparator"))
+        washout = f.arm == "crossover" or bool(f.within)
+        return (*parts, Placeholder("give each intervention's drug or procedure, dose, route, timing and comparator"
+                                    + (", and the washout between periods" if washout else "")))
     if f.observational:
         return (f"No intervention is assigned: the {f.design.get('type') or 'study'} observes the exposure.",)
     return _author("describe each intervention: what, dose, route, timing and comparator")
@@ -347,7 +358,8 @@ def _additional(f: _Facts) -> Text:
     parts: list[str | Placeholder] = []
     mediators = f.outcomes("mechanistic", "mediator")
     if mediators:
-        parts.append(f"Mediation: whether {f.names(mediators)} carry the effect of {f.names(f.exposure)} on "
+        verb = "carries" if len(mediators) == 1 else "carry"
+        parts.append(f"Mediation: whether {f.names(mediators)} {verb} the effect of {f.names(f.exposure)} on "
                      f"{f.names(f.outcome)}. ")
     negatives = [c for c in f.plan.get("controls") or [] if "negative" in str(c.get("kind"))]
     if negatives:
@@ -435,7 +447,8 @@ def estimator(f: _Facts) -> Text:
         return _author("state the statistical model (the focus names no exposure and outcome)")
     strategy = f.design.get("strategy")
     adj = list(f.adjustment.get("set") or [])
-    crossover = "crossover" in str(f.design.get("type", ""))
+    crossover = f.arm == "crossover" if f.design.get("arm") else "crossover" in str(f.design.get("type", ""))
+    split_body = f.design.get("strategy") == "randomised" and f.arm == "split_body"
     nights = _repeated_nights(f)
     parts: list[str | Placeholder] = []
     randomised = strategy == "randomised"
@@ -445,7 +458,7 @@ def estimator(f: _Facts) -> Text:
         x = " + ".join(treated or f.exposure)
         terms = "" if randomised else "".join(f" + {n}" for n in adj)
         terms += " + period" if crossover else ""
-        terms += " + (1 | participant)" if crossover or nights else ""
+        terms += " + (1 | participant)" if crossover or split_body or nights else ""
         formulas = "; ".join(f"{y} ~ {x}{terms}" for y in f.outcome)
         parts.append(f"Model: {formulas}, estimating the effect of {f.names(treated or f.exposure)} on "
                      f"{f.names(f.outcome)}. ")
@@ -455,6 +468,9 @@ def estimator(f: _Facts) -> Text:
             if crossover:
                 parts.append("Crossover: a period term, and a random intercept per participant (each their own "
                              "control). ")
+            elif split_body:
+                parts.append("Split-body: both sites of each participant are analysed as a pair (a random "
+                             "intercept per participant), with no period term. ")
         elif adj:
             parts.append(f"Adjustment set: {f.names(adj)} ({f.adjustment.get('note')}). ")
         else:
@@ -474,8 +490,9 @@ def estimator(f: _Facts) -> Text:
                      "as independent observations. ")
         parts.append(Placeholder("fix the number of nights per participant and how a missed night is handled"))
     else:
-        parts.append(" Repeated measures: none of the exposure, outcome or mediator measures records repeated "
-                     "nights; one value per participant and measure" + (" and period." if crossover else "."))
+        unit = " and period" if crossover else " and site" if split_body else ""
+        parts.append(" Repeated measures: none planned; the exposure, outcome and mediator measures give one value "
+                     f"per participant{unit} and measure.")
     if f.sizes:
         parts += [" ", *_multiplicity(f)]
     return tuple(parts)
@@ -509,7 +526,11 @@ def _background(f: _Facts) -> Text:
 
 def _allocation(what: str) -> Callable[[_Facts], Text]:
     def fill(f: _Facts) -> Text:
-        if f.within:
+        if not f.observational and f.arm == "split_body":
+            return _author(f"describe the {what} for the side (site) that receives the active condition")
+        if not f.observational and f.arm == "parallel":
+            return _author(f"describe the {what} for the parallel groups")
+        if f.within or f.design.get("arm") == "crossover":
             return _author(f"describe the {what} for the order of the crossover periods")
         if f.observational:
             return (f"Not applicable: the {f.design.get('type') or 'study'} assigns no treatment.",)
@@ -526,6 +547,10 @@ def _if_intervention(instruction: str) -> Callable[[_Facts], Text]:
 
 
 def _blinding(f: _Facts) -> Text:
+    treatment = str((f.estimand or {}).get("treatment") or "")
+    if not f.observational and f.design.get("randomised_node") and "placebo" not in treatment:
+        return _author("say who is blinded (at least outcome assessors and analysts; participants where a sham "
+                       "exists) and how")
     if f.within:
         return _author("say who is blinded to drug and placebo (participants, assessors, analysts) and how")
     return _author("say who is blinded to group membership (e.g. outcome assessors, analysts) and how")
