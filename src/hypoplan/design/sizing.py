@@ -647,7 +647,7 @@ def _strategy_specs(g: nx.DiGraph, strategy: Any, exposure: Sequence[str], outco
 
     One primary comparison per primary outcome (ICH E9 2.2.2: the primary variable gives the most relevant
     evidence on the primary objective; others are secondary).  Randomised: the randomised node against
-    placebo on each outcome — a paired t for a within-person arm (a crossover, or a split-body assignment
+    placebo (a drug) or a control condition (anything else) on each outcome — a paired t for a within-person arm (a crossover, or a split-body assignment
     with no periods), a two-sample t for parallel groups — primary on a
     primary outcome, secondary on the others.  Any other strategy: the exposure–outcome effect under that
     strategy on each primary outcome, sized as a correlation (the partial correlation after adjustment)."""
@@ -655,11 +655,13 @@ def _strategy_specs(g: nx.DiGraph, strategy: Any, exposure: Sequence[str], outco
     out: list[_Spec] = []
     r = getattr(strategy, "randomised_node", None)
     if name == "randomised" and r and r in g:
+        # a drug is compared with placebo; a diet, device or procedure with a sham or control condition
+        control = "placebo" if g.nodes[r].get("kind") == "drug" else "control condition"
         for y in outcome:
             primary = y in primary_outcomes
             if not primary and not nx.has_path(g, r, y):
                 # the graph says the randomised node cannot change this outcome: nothing to size
-                out.append(_Spec(f"{label(g, r)} vs placebo on {label(g, y)} (secondary outcome)", "paired", (),
+                out.append(_Spec(f"{label(g, r)} vs {control} on {label(g, y)} (secondary outcome)", "paired", (),
                                  False, (population,), skip=f"no directed path leads from {label(g, r)} to "
                                                             f"{label(g, y)}: the graph says randomising it cannot "
                                                             "change this outcome, so it is not sized"))
@@ -673,12 +675,12 @@ def _strategy_specs(g: nx.DiGraph, strategy: Any, exposure: Sequence[str], outco
                           "comparison may not change: a secondary comparison only")
             if within:
                 arm = "crossover" if strategy.arm in (None, "crossover") else f"within-person ({strategy.arm})"
-                out.append(_Spec(f"{label(g, r)} vs placebo {arm} on {label(g, y)} ({tag})", "paired",
+                out.append(_Spec(f"{label(g, r)} vs {control} {arm} on {label(g, y)} ({tag})", "paired",
                                  ((r, y),), primary, (population,), why_assumed=why, caveat=caveat))
             else:
-                out.append(_Spec(f"{label(g, r)} vs placebo, parallel groups, on {label(g, y)} ({tag})", "two-sample",
-                                 ((r, y),), primary, (f"{population}: {label(g, r)} arm",
-                                                      f"{population}: placebo arm"), why_assumed=why))
+                out.append(_Spec(f"{label(g, r)} vs {control}, parallel groups, on {label(g, y)} ({tag})",
+                                 "two-sample", ((r, y),), primary, (f"{population}: {label(g, r)} arm",
+                                                                    f"{population}: {control} arm"), why_assumed=why))
         return out
     how = _strategy_how(g, strategy)
     for x in exposure:
