@@ -188,8 +188,17 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
         out.append(f"| {_t(s['comparison'])} | {role} | {_t(s['design'])} | {size} | "
                    f"{s['alpha']:.4g} | {_t(es['source'])}: {_t(es['citation'])} | {per} | {s['n_total']} |")
     out.append("")
+    # the reasoning of every primary comparison, and of a secondary one when it rests on recorded evidence or
+    # carries a warning; a secondary one on a conventional assumed effect says nothing the table does not
+    quiet = [s for s in plan["sample_size"] if not s.get("primary", True)
+             and s["effect_size"].get("source") != "evidence" and not s.get("warning")]
     for s in plan["sample_size"]:
-        out.append(f"- {_t(s['note'])}")
+        if s not in quiet:
+            out.append(f"- {_t(s['note'])}")
+    if quiet:
+        out.append(f"- Secondary comparisons on an assumed conventional effect ({len(quiet)}): "
+                   + "; ".join(f"{_t(s['comparison'])}: {s['n_total']}" for s in quiet)
+                   + " in total (their reasoning is in `plan --format json`, `sample_size[].note`).")
     out.append("")
     out += _sizing_lines(plan)
 
