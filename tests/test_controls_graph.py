@@ -106,3 +106,17 @@ def test_negative_control_sharing_the_exposures_method_is_left_out():
     assert any(n.startswith("n2 ") for n in ncs) and not any(n.startswith("n ") for n in ncs)
     left = next(c for c in plan["controls_left_out"] if c["candidate"] == "n")
     assert left["kind"] == "negative-control" and "Wearable sensor" in left["why"]
+
+
+def test_within_person_design_needs_a_per_occasion_measure_of_the_exposure():
+    # x has no construct, so no method: the design must not propose linking each day's fatigue to it
+    nodes = [{"id": "q", "kind": "condition", "constructs": ["cond"]}, {"id": "x", "label": "Hidden X"},
+             {"id": "a", "label": "Anxiety", "constructs": ["anx"]},
+             {"id": "f", "label": "Fatigue", "kind": "outcome", "constructs": ["fatigue"]}]
+    plan, md = _plan(nodes, [_e("q", "x"), _e("a", "x"), _e("x", "f")], "x", "f")
+    wp = next(c for c in plan["controls"] if c["kind"] == "within-person")
+    assert "needs a measure of Hidden X on each occasion" in wp["rationale"]
+    assert "estimate how within-person changes" not in wp["rationale"]
+    assert "Anxiety (Questionnaire) could be read on each occasion instead" in wp["rationale"]  # the stand-in
+    assert "needs a per-occasion measure of Hidden X" in plan["design"]["summary"]
+    assert markdown_text(wp["rationale"]) in md

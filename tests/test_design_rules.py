@@ -279,15 +279,17 @@ def test_sample_size_from_evidence_and_stated_assumption():
     assert a.note.startswith("assumed r = 0.3 (Cohen's medium effect; no effect size recorded on")
     sizes = primary_comparisons(g, exposure=["x"], outcome=["y"], condition_nodes=["dx"], focal=[],
                                 crossover_edges=[], disease_groups=1, population="patients")
-    assert [s.design for s in sizes] == ["two-sample", "anova", "correlation"]
-    # the recorded d = 0.5 now sizes the three-group ANOVA too (f = d·√2/3 when one group differs), at the
-    # Holm-adjusted alpha over the three primary comparisons; checked against statsmodels directly
+    # the exposure–outcome test is the one primary comparison; the group differences are secondary
+    assert [(s.design, s.primary) for s in sizes] == [("correlation", True), ("two-sample", False),
+                                                      ("anova", False)]
+    # the recorded d = 0.5 sizes the three-group ANOVA too (f = d·√2/3 when one group differs), at the
+    # family alpha (secondary, unadjusted); checked against statsmodels directly
     from statsmodels.stats.power import FTestAnovaPower
 
     f = 0.5 * math.sqrt(2) / 3
-    raw = FTestAnovaPower().solve_power(effect_size=f, alpha=0.05 / 3, power=0.8, k_groups=3)
-    assert sizes[1].source == "evidence" and sizes[1].value == pytest.approx(f)
-    assert sizes[1].n_per_group == math.ceil(raw / 3) and sizes[1].n_total == 3 * math.ceil(raw / 3)
+    raw = FTestAnovaPower().solve_power(effect_size=f, alpha=0.05, power=0.8, k_groups=3)
+    assert sizes[2].source == "evidence" and sizes[2].value == pytest.approx(f)
+    assert sizes[2].n_per_group == math.ceil(raw / 3) and sizes[2].n_total == 3 * math.ceil(raw / 3)
 
 
 # --------------------------------------------------------------------------- rivals

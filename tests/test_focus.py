@@ -8,7 +8,7 @@ import re
 
 import networkx as nx
 import pytest
-from render_fixtures import assert_golden
+from render_fixtures import HOSTILE, assert_golden
 
 from hypoplan.graph import build_graph
 from hypoplan.render.diagram import DiagramOptions
@@ -76,10 +76,15 @@ def test_rival_differences_are_nodes_joined_differently():
 def test_focused_diagram_golden():
     g = build_graph(_wide())
     kept, left_out = focus_nodes(g, adjustment=["c1", "c2", "c3", "c4", "c5", "c6"], rival_nodes=["z1"])
-    small = focus_graph(g, kept, left_out=left_out)
+    small = focus_graph(g, kept, left_out=left_out, rival_nodes=["z1", "k"])
+    assert small.graph["rival"] == ("z1",)  # only kept nodes are marked
     dot = to_dot(small, None, DiagramOptions(rankdir="TB", highlight=frozenset({"c1", "c2", "c3"}), compact=True))
     drawn = [line for line in dot.splitlines() if re.match(r"  n\d+ \[", line)]
     assert len(drawn) <= MAX_NODES
+    z1 = next(line for line in drawn if 'label="Z1' in line)
+    assert "(rival differs)" in z1 and 'fillcolor="#fff3cd"' in z1
+    assert sum("rival differs" in line for line in drawn) == 1
+    assert 'label="rival draws it differently", fillcolor="#fff3cd"' in dot  # its legend entry
     assert 'label="via 1"' in dot and "focused view, 10 nodes (6 more in the full diagram)" in dot
     assert_golden("focus_wide.dot", dot)
 
@@ -110,3 +115,33 @@ def test_focus_mermaid(runner, tmp_path, fmt):
     assert res.exit_code == 0, res.output
     drawn = [line for line in res.stdout.splitlines() if re.match(r"  n\d+[(\[]", line)]
     assert 2 < len(drawn) <= MAX_NODES
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_rival_nodes_marked_in_mermaid_and_escaped(hostile):
+    from hypoplan.render.mermaid import to_mermaid
+
+    h = _wide().model_dump(mode="json")
+    for n in h["nodes"]:
+        if n["id"] == "z1":
+            n["label"] = hostile
+    g = build_graph(Hypothesis.model_validate(h))
+    kept, left_out = focus_nodes(g, adjustment=["c1"], rival_nodes=["z1", "m1"])
+    small = focus_graph(g, kept, left_out=left_out, rival_nodes=["z1", "m1"])
+    text = to_mermaid(small, None, DiagramOptions(rankdir="TB", compact=True))
+    ids = {line.split("(", 1)[0].strip(): line for line in text.splitlines()
+           if re.match(r"  n\d+\(", line)}
+    rival_ids = [i for i, line in ids.items() if "(rival differs)" in line]
+    assert len(rival_ids) == 2
+    found = re.search(r"^  class ([n\d,]+) rival$", text, re.MULTILINE)
+    assert found is not None
+    marked = found.group(1).split(",")
+    assert sorted(marked) == sorted(rival_ids)
+    assert "legend" in text and "rival draws it differently" in text
+    assert "classDef rival fill:#fff3cd" in text
+    dot = to_dot(small, None, DiagramOptions(rankdir="TB", compact=True))
+    assert dot.count("(rival differs)") == 2
+    # the hostile label is escaped, not interpreted: no raw quote ends the DOT or Mermaid string early
+    for line in dot.splitlines():
+        if "rival differs" in line:
+            assert re.fullmatch(r'  n\d+ \[label="(?:[^"\\]|\\.)*"(?:, [a-z]+="[^"]*")*\];', line), line

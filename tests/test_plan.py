@@ -18,6 +18,9 @@ OTHER = Path(__file__).parent / "data" / "other_field"
 KEYS = ["hypothesis", "peco", "design", "estimand", "outcomes", "measures", "adjustment", "controls", "controls_left_out", "exclusions", "feasibility",
         "sample_size", "sizing", "discriminating_predictions", "missing"]
 
+DESIGN_KEYS = ["type", "summary", "strategy", "strategy_reason", "considered", "estimand_formula", "randomised_node",
+               "arm", "instrument", "instrument_given", "frontdoor", "latent_to_measure"]
+
 
 def _plan(path: Path) -> dict:
     hfile = load_file(path)
@@ -28,6 +31,7 @@ def _plan(path: Path) -> dict:
 def test_other_field_plan_uses_its_own_catalog():
     plan = _plan(OTHER / "pm25-asthma.yaml")
     assert list(plan) == KEYS
+    assert list(plan["design"]) == DESIGN_KEYS
     by_node = {m["node"]: m for m in plan["measures"]}
     assert by_node["pm25"]["role"] == "exposure" and by_node["pm25"]["method"]["id"] == "personal-pm-monitor"
     assert by_node["inflammation"]["method"]["id"] == "feno"  # the proxy before the bronchial biopsy

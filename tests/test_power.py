@@ -302,7 +302,7 @@ def test_cli_json(runner):
 def test_cli_text_and_proportions_from_p1_p2(runner):
     res = runner.invoke(app, ["power", "--design", "proportions", "--p1", "0.65", "--p2", "0.50"])
     assert res.exit_code == 0, res.output
-    assert "170 per group" in res.stdout and "Assumptions:" in res.stdout and "h = 0.3047" in res.stdout
+    assert "170 per group" in res.stdout and "Assumptions:" in res.stdout and "h = 0.305" in res.stdout
     res = runner.invoke(app, ["power", "--design", "anova", "-e", "0.25", "--groups", "3"])
     assert "53 per group (3 groups, 159 in total)" in res.stdout
     res = runner.invoke(app, ["power", "--design", "paired", "-e", "0.5", "--sides", "1", "--power", "0.9"])

@@ -125,15 +125,18 @@ def test_analysis_plan_states_the_chosen_estimator():
     assert "Model: latency ~ light + age," in analysis
     assert "Adjustment set: Age (minimum-cost valid adjustment set)" in analysis
     assert "Identification formula: P(latency|do(light))" in analysis
-    assert "none of the exposure, outcome or mediator measures records repeated nights" in analysis
-    assert "Multiplicity: one primary test (light vs latency) at alpha = 0.05" in analysis
+    assert "Repeated measures: none planned" in analysis and "night" not in analysis  # no field leak
+    assert ("Multiplicity: one primary test (light vs latency) at alpha = 0.05; the plan has no other comparison, "
+            "so no adjustment is needed.") in analysis
     # nights: a night-long outcome measure turns the model into a mixed model with a participant intercept
     plan = json.loads(json.dumps(FULL_PLAN))
     plan["measures"][1]["method"]["burden"] = "medium: one or more nights of EEG"
     plan["sample_size"].append(dict(plan["sample_size"][0], comparison="second"))
     analysis = protocol_markdown(build_protocol(full_hypothesis(), plan, "spirit")).replace("\\", "")
     assert "latency ~ light + age + (1 | participant)" in analysis and "Repeated nights: Sleep diary" in analysis
-    assert "the other 1 comparisons of the plan's sample-size table form a secondary family" in analysis
+    # two comparisons and no procedure recorded in the plan: the method is the author's choice, never assumed
+    assert "the plan sizes 1 other comparison(s) and records no multiplicity procedure" in analysis
+    assert "[AUTHOR: choose the multiplicity procedure" in analysis and "Holm's step-down" not in analysis
     # a strategy other than adjustment: say so and ask for the estimator, never write an adjustment model
     plan = json.loads(json.dumps(FULL_PLAN))
     plan["design"].update(strategy="frontdoor", strategy_reason="the mediator is unconfounded")
@@ -192,7 +195,9 @@ def test_never_invents_citations_or_numbers(template, case):
     for doi in DOI.findall(body):
         assert doi in source, doi
     # every number comes from the inputs; "1" is the random intercept of (1 | participant)
-    assert set(NUMBER.findall(body)) <= {"1"} | set(NUMBER.findall(source))
+    known = set(NUMBER.findall(source))
+    rounded = {f"{float(x):.{d}g}" for x in known for d in (3, 4)}  # plan numbers to 3 or 4 significant digits
+    assert set(NUMBER.findall(body)) <= {"1"} | known | rounded
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -228,3 +233,85 @@ def test_cli_protocol(runner, tmp_path):
     res = runner.invoke(app, ["protocol", str(path), "-t", "aspredicted", "--to", "json"])
     assert res.exit_code == 0 and json.loads(res.stdout)["template"] == "aspredicted"
     assert runner.invoke(app, ["protocol", str(path), "-t", "nope"]).exit_code == 2
+
+
+@pytest.mark.parametrize(("method", "name"), [("holm", "Holm's step-down procedure (Holm 1979)"),
+                                              ("bonferroni", "the Bonferroni correction (Dunn 1961)")])
+def test_multiplicity_follows_the_plan(method, name):
+    """The protocol states the procedure the plan sized with (`plan --alpha-adjust`), quoting the plan's note."""
+    plan = json.loads(json.dumps(FULL_PLAN))
+    rows = [dict(plan["sample_size"][0], comparison=c, alpha=0.025, primary=True) for c in ("first", "second")]
+    plan["sample_size"] = [*rows, dict(plan["sample_size"][0], comparison="mediator", primary=False)]
+    plan["sizing"] = {"alpha_family": 0.05, "alpha_adjust": method, "alpha_note": f"NOTE FROM THE PLAN ({method})"}
+    md = protocol_markdown(build_protocol(full_hypothesis(), plan, "spirit")).replace("\\", "")
+    analysis = md.split("**20a Statistical methods.**")[1].split("**20b")[0]
+    assert (f"Multiplicity: 2 primary tests (the plan's sample-size rows marked primary, sized at alpha = 0.025 "
+            f"each), under {name} at family-wise alpha = 0.05. As the plan records it: NOTE FROM THE PLAN "
+            f"({method}).") in analysis
+    assert "AUTHOR: choose the multiplicity" not in md
+    other = {"holm": "Bonferroni", "bonferroni": "Holm"}[method]
+    assert other not in analysis
+    for template in ("osf-prereg", "aspredicted"):
+        text = protocol_markdown(build_protocol(full_hypothesis(), plan, template)).replace("\\", "")
+        assert f"under {name}" in text and other not in text
+
+
+def test_multiplicity_from_a_real_plan():
+    """Against the real plan: `--alpha-adjust bonferroni` reaches the protocol through the plan's sizing JSON."""
+    from hypoplan.design.sizing import SizingOptions
+    from hypoplan.loader import Repository, load_file, resolve
+    from hypoplan.plan import build_plan
+
+    path = ROOT / "hypotheses" / "mecfs-ne-vasomotion.yaml"
+    hfile = load_file(path)
+    repo = Repository(path.parent, [hfile])
+    h = resolve(hfile, repo)
+    for method, word in (("holm", "Holm"), ("bonferroni", "Bonferroni")):
+        plan = build_plan(h, repository=repo, sizing_options=SizingOptions(alpha_adjust=method)).to_json()
+        assert plan["sizing"]["alpha_adjust"] == method
+        md = protocol_markdown(build_protocol(h, plan, "spirit")).replace("\\", "")
+        analysis = md.split("**20a Statistical methods.**")[1].split("**20b")[0]
+        assert f"As the plan records it: {plan['sizing']['alpha_note']}" in analysis
+        primaries = [s for s in plan["sample_size"] if s.get("primary")]
+        assert (word in analysis) == (len(primaries) > 1)  # a procedure is named only when it adjusts something
+        assert "[AUTHOR: choose the multiplicity" not in analysis
+
+
+def test_interventions_lead_with_the_randomised_treatment():
+    """A randomised plan's intervention item names the randomised treatment (the estimand's), not only the
+    positive-control crossover the controls add."""
+    plan = json.loads(json.dumps(FULL_PLAN))
+    plan["design"].update(type="randomised crossover", strategy="randomised")
+    plan["estimand"] = dict(plan.get("estimand") or {}, treatment="Lamp X vs placebo, randomised (crossover)")
+    plan["controls"] = [*plan.get("controls", []), {"kind": "within-subject", "name": "Drug Y vs placebo (positive control)"}]
+    md = protocol_markdown(build_protocol(full_hypothesis(), plan, "spirit")).replace("\\", "")
+    item = md.split("**11a Interventions.**")[1].split("**11b")[0]
+    assert item.strip().startswith("Randomised intervention: Lamp X vs placebo, randomised (crossover). Also "
+                                   "within-subject: Drug Y vs placebo (positive control).")
+    assert ("[AUTHOR: give each intervention's drug or procedure, dose, route, timing and comparator, and the washout "
+            "between periods]") in item
+
+
+def test_plan_numbers_are_written_as_a_reader_would():
+    plan = json.loads(json.dumps(FULL_PLAN))
+    plan["sample_size"][0]["alpha"] = 0.05 / 3
+    md = protocol_markdown(build_protocol(full_hypothesis(), plan, "spirit")).replace("\\", "")
+    assert "alpha = 0.01667" in md and "0.016666" not in md
+
+
+def test_split_body_and_parallel_assignment_reach_the_protocol():
+    """design.arm decides the allocation items and the model: split-body is paired with no period term."""
+    plan = json.loads(json.dumps(FULL_PLAN))
+    plan["design"].update(type="randomised split-body comparison", strategy="randomised", strategy_reason="r",
+                          randomised_node="lamp", arm="split_body",
+                          estimand_formula="P(latency|do(lamp)) = P(latency|lamp) (randomised)")
+    plan["estimand"] = dict(plan.get("estimand") or {}, treatment="Bedside lamp vs a sham or control condition")
+    text = protocol_markdown(build_protocol(full_hypothesis(), plan, "spirit")).replace("\\", "")
+    analysis = text.split("**20a Statistical methods.**")[1].split("**20b")[0]
+    assert "latency ~ lamp + (1 | participant)" in analysis and "+ period" not in analysis and "no period term" in analysis
+    assert "side (site) that receives the active condition" in text.split("**16a")[1].split("**16b")[0]
+    assert "Randomised intervention: Bedside lamp vs a sham or control condition" in text
+    assert "drug and placebo" not in text.split("**17a")[1].split("**17b")[0]
+    plan["design"]["arm"] = "parallel"
+    text = protocol_markdown(build_protocol(full_hypothesis(), plan, "spirit")).replace("\\", "")
+    assert "for the parallel groups" in text.split("**16a")[1].split("**16b")[0]

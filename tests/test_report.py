@@ -250,6 +250,8 @@ def test_report_leads_with_the_study(mecfs_report):
     assert "<h3>Feasibility</h3>" in feasibility and "visit schedule" in feasibility
     focus = page.split('<section id="focus">')[1].split("</section>")[0]
     assert focus.count('class="node"') <= 10 and 'id="focus-node1"' in focus
+    # the ME/CFS file has a rival: its differing nodes are drawn and the caption explains the mark
+    assert "rival differs" in focus and "the nodes the rival draws differently (pale amber" in focus
 
 
 def test_report_renders_in_chromium_with_sections(browser, mecfs_report, tmp_path):
@@ -342,3 +344,15 @@ def test_cli_report_refuses_overwrite(runner, small_file, tmp_path):
     out.write_text("keep")
     res = runner.invoke(app, ["report", str(small_file), "-o", str(out)])
     assert res.exit_code == 2 and "already exists" in res.stderr and out.read_text() == "keep"
+
+
+def test_caption_mentions_the_rival_mark_only_when_drawn(tmp_path):
+    from typer.testing import CliRunner
+
+    from hypoplan.cli import app
+
+    out = tmp_path / "fm.html"
+    res = CliRunner().invoke(app, ["report", str(ROOT / "hypotheses" / "fm-sympathetic-pain.yaml"), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    focus = out.read_text(encoding="utf-8").split('<section id="focus">')[1].split("</section>")[0]
+    assert "rival" not in focus  # no rival file: no rival mark, and no caption words about one

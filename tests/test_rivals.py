@@ -182,3 +182,30 @@ def test_each_side_is_said_in_its_own_labels():
             [edge("lc", "f", "+")])
     (p,) = compare_hypotheses(a, b, CAT)
     assert p.this_predicts == "NE here lowers NREM" and p.rival_predicts == "LC there raises fragility"
+
+
+def test_a_construct_on_both_ends_of_an_edge_does_not_merge_two_variables():
+    """Issue 10 follow-up: the rival's waste before sleep → waste after sleep both carry brain_waste_accumulation;
+    the construct cannot say which of them this hypothesis's waste node stands for, so the node the rival adds
+    upstream is no prediction (it used to give several 'effect vs none' predictions about waste)."""
+    a = hyp("a", [node("ne", "central_ne_turnover"), node("w_post", "brain_waste_accumulation")],
+            [edge("ne", "w_post", "-")])
+    b = hyp("b", [node("w_pre", "brain_waste_accumulation"), node("ne", "central_ne_turnover"),
+                  node("w_post", "brain_waste_accumulation")],
+            [edge("w_pre", "ne", "+"), edge("w_pre", "w_post", "+"), edge("ne", "w_post", "-")])
+    groups = construct_groups(build_graph(a), build_graph(b))
+    assert (frozenset(), frozenset({"w_pre"})) in groups
+    pa, _ = both_ways(a, b)
+    assert not any("w_pre" in p.basis or "w_pre" in p.rival_predicts for p in pa), [p.rival_predicts for p in pa]
+    # without the edge between them, the shared construct still matches (the rule is about that edge only)
+    c = hyp("c", [node("w_pre", "brain_waste_accumulation"), node("ne", "central_ne_turnover")],
+            [edge("w_pre", "ne", "+")])
+    assert (frozenset({"w_post"}), frozenset({"w_pre"})) in construct_groups(build_graph(a), build_graph(c))
+
+
+def test_shipped_mecfs_pair_has_no_merged_waste_predictions():
+    out = CliRunner().invoke(app, ["plan", str(HYP / "mecfs-ne-vasomotion.yaml"), "--format", "json"])
+    plan = json.loads(out.stdout[out.stdout.index("{"):])
+    rival_says = " ".join(p["rival_predicts"] for p in plan["discriminating_predictions"])
+    assert "Brain waste load before sleep" not in rival_says
+    assert any(p["decisive"] for p in plan["discriminating_predictions"])

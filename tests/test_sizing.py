@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -184,19 +185,79 @@ def test_anova_converts_d_when_one_group_differs():
     assert s["n_per_group"] == math.ceil(raw / 3)
 
 
-def test_holm_over_primary_comparisons_only():
+def test_one_primary_needs_no_adjustment_and_secondaries_stay_at_the_family_alpha():
+    """Issue 10 follow-up: a mediator's and the exposure's patient-vs-control differences are secondary, so the
+    one primary comparison (the exposure–outcome test on the primary outcome) is not Holm-adjusted."""
     h = hyp([{"source": "dx", "target": "x"}, {"source": "x", "target": "m"}, {"source": "m", "target": "y"},
              {"source": "dx", "target": "m", "evidence": [ev("d", 0.5)]}],
             extra_nodes=[{"id": "m", "constructs": ["glymphatic_clearance"]}])
     plan = plan_json(h)
+    (primary,) = [s for s in plan["sample_size"] if s["primary"]]
+    assert primary["alpha"] == 0.05 and primary["design"] == "correlation"
+    assert primary["comparison"].startswith("association of x with y") and "(the test of the claim)" in primary["comparison"]
+    secondary = [s for s in plan["sample_size"] if not s["primary"]]
+    assert secondary and all(s["alpha"] == 0.05 and s["note"].startswith("Secondary:") for s in secondary)
+    assert "no adjustment is needed" in plan["sizing"]["alpha_note"]
+
+
+def test_holm_over_the_primary_comparisons_only():
+    h = Hypothesis.model_validate({
+        "id": "h2", "title": "t",
+        "nodes": [{"id": "dx", "kind": "condition", "constructs": ["mecfs_diagnosis"]},
+                  {"id": "x", "constructs": ["central_ne_turnover"]}, {"id": "x2", "constructs": ["age"]},
+                  {"id": "y", "kind": "outcome", "constructs": ["unrefreshing_sleep"]}],
+        "edges": [{"source": "dx", "target": "x", "evidence": [ev("d", 0.5)]}, {"source": "x", "target": "y"},
+                  {"source": "x2", "target": "y"}],
+        "focus": {"exposure": ["x", "x2"], "outcome": ["y"]}})
+    plan = plan_json(h)
     primary = [s for s in plan["sample_size"] if s["primary"]]
     secondary = [s for s in plan["sample_size"] if not s["primary"]]
+    assert len(primary) == 2 and all(s["alpha"] == pytest.approx(0.025) for s in primary)
     assert secondary and all(s["alpha"] == 0.05 for s in secondary)
-    k = len(primary)
-    assert k >= 2 and all(s["alpha"] == pytest.approx(0.05 / k) for s in primary)
-    assert f"over {k} primary" in plan["sizing"]["alpha_note"]
+    assert "over 2 primary" in plan["sizing"]["alpha_note"]
     bonf = plan_json(h, sizing_options=SizingOptions(alpha_adjust="bonferroni"))
     assert "Bonferroni" in bonf["sizing"]["alpha_note"]
+
+
+def test_fm_plan_sizes_one_primary_the_randomised_test_on_the_primary_outcome():
+    """The FM plan once sized six 'primary' comparisons at alpha/6; its one primary is the randomised NE vs
+    placebo crossover on the primary outcome, and the crossover on the criterion outcome is secondary."""
+    out = CliRunner().invoke(app, ["plan", str(HYP / "fm-sympathetic-pain.yaml"), "--format", "json"])
+    plan = json.loads(out.stdout[out.stdout.index("{"):])
+    primary_outcome = plan["outcomes"]["primary"]["label"]
+    (primary,) = [s for s in plan["sample_size"] if s["primary"]]
+    assert primary_outcome in primary["comparison"] and "randomised test of the claim" in primary["comparison"]
+    assert primary["design"] == "paired" and primary["alpha"] == 0.05
+    crit = [s for s in plan["sample_size"] if "Fibromyalgia pain" in s["comparison"] and s["design"] == "paired"]
+    assert crit and not crit[0]["primary"] and "defining criterion" in crit[0]["note"]
+    budget = plan["sizing"]["budget"]
+    assert budget["n_total"] == primary["n_total"]
+    assert {b["comparison"] for b in budget["secondary"]} == {s["comparison"] for s in plan["sample_size"]
+                                                               if not s["primary"]}
+    hc = next(b for b in budget["secondary"] if "healthy controls on NE-evoked" in b["comparison"])
+    assert not hc["within_budget"] and "healthy controls" in hc["note"]
+
+
+def test_a_criterion_outcome_is_never_compared_between_groups():
+    h = hyp([{"source": "dx", "target": "x"}, {"source": "x", "target": "y"},
+             {"source": "dx", "target": "y", "evidence": [ev("d", 0.8)]}])
+    data = h.model_dump(mode="json", exclude_none=True)
+    data["nodes"][2]["constructs"] = ["glymphatic_clearance"]  # not a criterion of ME/CFS in the catalog
+    plan = plan_json(Hypothesis.model_validate(data))
+    assert any("healthy controls on y" in s["comparison"] for s in plan["sample_size"])
+    data["nodes"][2]["criterion_of"] = ["mecfs_diagnosis"]
+    plan = plan_json(Hypothesis.model_validate(data))
+    assert not any("healthy controls on y" in s["comparison"] for s in plan["sample_size"])
+
+
+def test_plan_numbers_read_as_a_statistician_writes_them():
+    md = CliRunner().invoke(app, ["plan", str(HYP / "fm-sympathetic-pain.yaml")]).stdout
+    section = md[md.index("## Sample size"):md.index("### Recorded effect sizes")]
+    assert "d = 0.518 |" in section and "0.517583" not in section
+    assert not re.search(r"\d\.\d{5,}", section), re.findall(r"\S*\d\.\d{5,}\S*", section)
+    protocol = CliRunner().invoke(app, ["protocol", str(HYP / "fm-sympathetic-pain.yaml")]).stdout
+    sizes = protocol[protocol.index("Sample size."):protocol.index("Sample size.") + 4000]
+    assert "d = 0.518 at alpha = 0.05" in sizes and "0.517583" not in sizes
 
 
 def test_attrition_comes_from_the_catalog_rule_or_is_said_absent():
@@ -221,16 +282,23 @@ def test_attrition_comes_from_the_catalog_rule_or_is_said_absent():
     assert "10% attrition (given)" in over["sizing"]["attrition_note"]
 
 
-def test_budget_takes_each_groups_largest_need():
+def test_budget_takes_each_groups_largest_need_over_the_primary_comparisons():
     h = hyp([{"source": "dx", "target": "x", "evidence": [ev("d", 0.5)]}, {"source": "x", "target": "y"}])
     plan = plan_json(h)
     budget = plan["sizing"]["budget"]
     need: dict[str, int] = {}
     for s in plan["sample_size"]:
-        for grp in s["groups"]:
-            need[grp] = max(need.get(grp, 0), s["n_per_group"] or s["n_total"])
+        if s["primary"]:
+            for grp in s["groups"]:
+                need[grp] = max(need.get(grp, 0), s["n_per_group"] or s["n_total"])
     assert {g["group"]: g["n"] for g in budget["groups"]} == need
     assert budget["n_total"] == sum(need.values())
+    secondary = {b["comparison"]: b for b in budget["secondary"]}
+    for s in plan["sample_size"]:
+        if not s["primary"]:
+            b = secondary[s["comparison"]]
+            assert b["n_needed"] == (s["n_per_group"] or s["n_total"])
+            assert b["within_budget"] == all(need.get(grp, 0) >= b["n_needed"] for grp in s["groups"])
 
 
 def test_reliability_suggests_k_sessions_by_spearman_brown():
@@ -386,3 +454,37 @@ def test_a_cohort_d_is_not_taken_for_a_patient_control_difference():
     plan = plan_json(h)
     assert not any("healthy controls on y" in s["comparison"] for s in plan["sample_size"])
     assert comparison(plan, "association")["effect_size"]["source"] == "evidence"
+
+
+def test_a_within_person_arm_without_periods_is_sized_as_paired():
+    """Issue 9's split-body assignment (within-person randomisation, no periods) is sized as paired, like a
+    crossover; parallel groups by a two-sample t."""
+    from hypoplan.design.sizing import size_plan
+    from hypoplan.design.strategy import Strategy
+
+    g = build_graph(hyp([{"source": "drug", "target": "x"}, {"source": "x", "target": "y"}],
+                        extra_nodes=[{"id": "drug", "kind": "drug"}]))
+    for arm, design in (("split-body", "paired"), ("crossover", "paired"), ("parallel", "two-sample")):
+        sizing = size_plan(g, exposure=["x"], outcome=["y"], condition_nodes=[], focal=[], crossover_edges=[],
+                           disease_groups=0, population="participants",
+                           strategy=Strategy("randomised", "r", arm=arm, randomised_node="drug"))
+        (primary,) = [s for s in sizing.comparisons if s.primary]
+        assert primary.design == design and "the randomised test of the claim" in primary.comparison
+
+
+def test_a_secondary_outcome_the_randomised_node_cannot_reach_is_not_sized():
+    from hypoplan.design.sizing import size_plan
+    from hypoplan.design.strategy import Strategy
+
+    h = hyp([{"source": "drug", "target": "x"}, {"source": "x", "target": "y"}, {"source": "w", "target": "y2"},
+             {"source": "x", "target": "w2"}],
+            extra_nodes=[{"id": "drug", "kind": "drug"}, {"id": "w"}, {"id": "w2"}, {"id": "y2", "kind": "outcome"}])
+    g = build_graph(h)
+    sizing = size_plan(g, exposure=["x"], outcome=["y", "y2"], condition_nodes=[], focal=[], crossover_edges=[],
+                       disease_groups=0, population="participants",
+                       strategy=Strategy("randomised", "r", arm="crossover", randomised_node="drug"))
+    assert not any("placebo" in s.comparison and "y2" in s.comparison for s in sizing.comparisons)
+    (skipped,) = [u for u in sizing.unsized if "y2" in u["comparison"]]
+    assert "no directed path leads from drug to y2" in skipped["reason"]
+    assert [s.comparison for s in sizing.comparisons if s.primary] == [
+        "drug vs placebo crossover on y (the randomised test of the claim)"]

@@ -68,7 +68,7 @@ def test_randomised_when_a_drug_acts_on_the_exposure():
     assert "D can be set by the investigator" in d["strategy_reason"]
     assert d["estimand_formula"] == "P(Y|do(D)) = P(Y|D) (randomised)"
     assert plan["design"]["type"] == "randomised parallel-group trial"  # no condition: parallel groups
-    assert plan["estimand"]["treatment"] == "D vs placebo or sham, randomised"
+    assert plan["estimand"]["treatment"] == "D vs placebo, randomised"
     assert "randomised conditions" in plan["estimand"]["summary"]
     _says_same(plan, md)
 

@@ -39,7 +39,7 @@ from .graph import build_graph, find_causal_cycle
 from .loader import HypothesisFile, Repository, is_catalog_path, iter_hypothesis_paths, load_file, resolve
 from .schema import Confidence, EdgeType, Hypothesis, citation_kind
 
-__all__ = ["CheckReport", "check_file", "check_hypothesis", "check_loaded", "check_paths"]
+__all__ = ["CheckReport", "check_file", "check_hypothesis", "check_loaded", "check_paths", "no_effect_message"]
 
 
 @dataclass
@@ -121,14 +121,19 @@ def check_hypothesis(h: Hypothesis, hfile: HypothesisFile, resolved: Hypothesis 
                 elif x in g and y in g and x != y and not cycle and not nx.has_path(g, x, y):
                     out.append(src.diagnostic(
                         ("focus",), "E042",
-                        f"no directed path leads from exposure '{x}' to outcome '{y}': this graph claims {x} has "
-                        f"no effect on {y}", "if that is the hypothesis, keep it (a study can test a null "
+                        no_effect_message(x, y), "if that is the hypothesis, keep it (a study can test a null "
                         "effect); otherwise add the causal edges from the exposure towards the outcome",
                         severity=Severity.NOTE))
                 if x == y:
                     out.append(src.diagnostic(("focus",), "E041", f"'{x}' is both exposure and outcome",
                                               "the exposure and the outcome must differ"))
     return out
+
+
+def no_effect_message(exposure: str, outcome: str) -> str:
+    """What a focus without a directed path from exposure to outcome claims (check E042 and lint L012 say it)."""
+    return (f"no directed path leads from exposure '{exposure}' to outcome '{outcome}': this graph claims {exposure} "
+            f"has no effect on {outcome}")
 
 
 def _suggest(ref: str, known: Iterable[str]) -> str:

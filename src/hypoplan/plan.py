@@ -13,7 +13,7 @@ picks randomised > adjustment > front-door > instrument > ID > not identifiable,
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .errors import AnalysisError
@@ -100,7 +100,8 @@ class Plan:
         if self.strategy is None:
             return {"strategy": "not_identifiable", "strategy_reason": "no causal analysis: "
                     + (self.adjustment_note.removeprefix("no causal analysis: ") or "exposure and outcome not set"),
-                    "considered": [], "estimand_formula": None}
+                    "considered": [], "estimand_formula": None, "randomised_node": None, "arm": None,
+                    "instrument": None, "instrument_given": [], "frontdoor": [], "latent_to_measure": []}
         return self.strategy.to_json()
 
 
@@ -144,7 +145,7 @@ def _adjustment(result: AnalysisResult | None, g: nx.DiGraph, costs: dict[str, f
         note = ("minimum-cost valid adjustment set, as `hypoplan analyze --costs catalog` finds it (relative cost "
                 "units from the catalog's cost bands: low 1, medium 10, high 100; unsourced estimates)")
         if not nodes:
-            note = "no adjustment needed: the empty set blocks every biasing path"
+            note = "no adjustment needed under this graph: the empty set blocks every biasing path it draws"
         return nodes, adj.min_cost.cost, note, node_costs
     if not adj.exists:
         return (), None, ("no valid adjustment set exists: the effect cannot be estimated by adjustment"
@@ -173,7 +174,7 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     from .design.measures import avoid_drug_disturbed, measure_nodes, measurement_costs
     from .design.rivals import discriminating_predictions, load_rivals
     from .design.sizing import size_plan
-    from .design.strategy import choose_strategy
+    from .design.strategy import choose_strategy, is_manipulable, not_available
     from .graph import build_graph
 
     if catalog is None:
@@ -189,7 +190,8 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     if not exposure or not outcome:
         missing.append("no exposure and outcome in focus: the plan cannot name what to compare")
 
-    costs = measurement_costs(g, catalog, species)
+    costs = measurement_costs(g, catalog, species)  # infinite for a manipulation restricted to other species
+    unavailable = dict(not_available(g, list(g.nodes), species))
     result = None
     failure = None
     if exposure and outcome:
@@ -223,6 +225,8 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     prefer = {s for r in catalog.population_rules if set(r.applies_to) & set(conditions) for s in r.prefer_settings}
     measures = measure_nodes(g, catalog, roles, species=species, focal=focal,
                              also_measured=set(confounders) | negatives | set(condition_nodes), prefer_settings=prefer)
+    measures = tuple(replace(m, note=unavailable[m.node] + ": not part of this study") if m.node in unavailable else m
+                     for m in measures)
     if strategy is not None and strategy.randomised_node is not None:
         study_drug = exc.matching_catalog_drug(g, strategy.randomised_node, catalog)
         if study_drug is not None:
@@ -232,19 +236,35 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     left_out: list[LeftOut] = []
     overmatched = ctl.overmatching_candidates(g, catalog, exposure, outcome, conditions)
     left_out.extend(LeftOut(label(g, n), "matching", why) for n, why in overmatched)
-    healthy = ctl.healthy_controls(g, catalog, conditions, confounders, overmatched)
+    measured = {c for m in measures if m.method is not None for c in g.nodes[m.node].get("constructs", ())}
+    healthy = ctl.healthy_controls(g, catalog, conditions, confounders, overmatched, measured)
+    if healthy and strategy is not None and strategy.name == "randomised" and not condition_nodes:
+        # the condition only defines who is randomised: the graph says nothing about people without it
+        names = " and ".join(c.label for c in (catalog.construct(x) for x in conditions) if c)
+        left_out.append(LeftOut("Healthy controls", "healthy", f"no node of the graph stands for {names}: it only "
+                                "defines who is randomised, and the hypothesis claims nothing about how people "
+                                "without it differ"))
+        healthy = []
     circular = ctl.criterion_outcomes(g, catalog, outcome, conditions)
-    within_person = [ctl.within_person_design(g, catalog, y, cond, exposure) for y, cond in circular]
+    within_person = [ctl.within_person_design(g, catalog, y, cond, exposure, measures) for y, cond in circular]
     disease = ctl.disease_controls(g, catalog, conditions, exposure, outcome, mediators, left_out)
     skip = {strategy.randomised_node} if strategy is not None and strategy.randomised_node else set()
-    within = ctl.within_subject_controls(g, exposure, outcome, catalog=catalog, measures=measures, skip=skip,
-                                         left_out=left_out)
-    negative = (ctl.negative_control_groups(g, result.negative_controls, measures, left_out)
-                if result is not None else [])
+    within = ctl.within_subject_controls(g, exposure, outcome, catalog=catalog, measures=measures,
+                                         skip=skip | set(unavailable), left_out=left_out, species=species)
+    excluded = {n: f"{why}, so it cannot serve as a negative control" for n, why in unavailable.items()}
+    excluded |= {c.node: ("given as a within-person crossover in this plan, where it is expected to move "
+                          f"{label(g, c.node)}'s targets: a negative control must have no such expected effect")
+                 for c in within if c.node is not None}
+    if strategy is not None and strategy.randomised_node:
+        excluded[strategy.randomised_node] = ("randomised in this plan, so its effect is the one under study: a "
+                                              "negative control must be one with no expected effect")
+    negative = (ctl.negative_control_groups(g, result.negative_controls, measures, left_out, excluded=excluded,
+                                            adjusted=adj_set) if result is not None else [])
     controls = tuple(healthy + within_person + disease + within + negative)
 
     manipulated_nodes = [n for n, d in g.nodes(data=True) if d.get("kind") in (NodeKind.DRUG.value,
                                                                                  NodeKind.INTERVENTION.value)
+                         and is_manipulable(g, n, species)
                          and any(t in focal - set(outcome) for t in g.successors(n))]
     manipulated = {d.id for n in manipulated_nodes if (d := exc.matching_catalog_drug(g, n, catalog)) is not None}
     drug_rules = exc.drug_exclusions(g, catalog, measures, manipulated)
@@ -263,10 +283,16 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
         + fea.record_drug_notes(exc.drugs_to_record(catalog, g, measures))
     )
 
-    crossover = [(d, t) for d in manipulated_nodes for t in g.successors(d) if t in focal - set(outcome)]
+    # a within-person (paired) comparison only for manipulations given as crossovers: the plan's own randomised
+    # node is paired only when its assignment is a crossover or split-body
+    paired_arms = ("crossover", "split_body")
+    crossover = [(d, t) for d in manipulated_nodes for t in g.successors(d) if t in focal - set(outcome)
+                 and not (strategy is not None and d == strategy.randomised_node and strategy.arm not in paired_arms)]
     population_name = " and ".join(c.label for c in (catalog.construct(x) for x in conditions) if c) or "participants"
     sizes: tuple[SampleSize, ...] = ()
     sizing = None
+    by_node = {m.node: m for m in measures}
+    outcomes = build_outcomes(g, exposure, outcome, mediators, by_node)
     if exposure and outcome:
         rules = [r for r in catalog.population_rules if set(r.applies_to) & set(conditions) and r.attrition is not None]
         attrition_rule = None
@@ -280,10 +306,13 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
             g, exposure=exposure, outcome=outcome, condition_nodes=condition_nodes,
             focal=sorted(n for n in mediators), crossover_edges=crossover,
             disease_groups=len(disease), population=f"people with {population_name}" if conditions else "participants",
-            options=sizing_options, attrition_rule=attrition_rule, reliability=reliability, strategy=strategy)
+            options=sizing_options, attrition_rule=attrition_rule, reliability=reliability, strategy=strategy,
+            primary_outcomes=[outcomes.primary.node] if outcomes.primary else [],
+            criterion=[y for y, _ in circular])
         sizes = sizing.comparisons
         missing.extend(e["note"] for e in sizing.effect_sizes if not e["used_in"] and "no conversion" in e["note"])
-        missing.extend(f"'{u['comparison']}' could not be sized: {u['reason']}" for u in sizing.unsized)
+        missing.extend(f"'{u['comparison']}' could not be sized: {u['reason']}" for u in sizing.unsized
+                       if not u.get("skipped"))
     for s in sizes:
         if s.source == "assumption":
             missing.append(f"no recorded effect size for '{s.comparison}': the sample size rests on an assumption")
@@ -306,15 +335,14 @@ def build_plan(hypothesis: Hypothesis, *, repository: Repository | None = None, 
     if result is not None and not adj_set and not result.adjustment.exists:
         missing.append("no valid adjustment set: " + adj_note)
 
-    by_node = {m.node: m for m in measures}
-    outcomes = build_outcomes(g, exposure, outcome, mediators, by_node)
     estimand = None
     if strategy is not None:
         estimand = build_estimand(g, strategy, exposure, outcomes, hypothesis.peco, catalog, conditions)
         if strategy.name == "not_identifiable":
             missing.append("the effect is not identifiable from what can be measured: " + strategy.reason)
+    unmeasured = frozenset(m.node for m in measures if m.method is None)
     design_type, summary = _design(g, species, conditions, healthy, disease, exposure, outcome, catalog, strategy,
-                                   [y for y, _ in circular])
+                                   [y for y, _ in circular], unmeasured)
     return Plan(hypothesis, species, design_type, summary, measures, adj_set, adj_cost, adj_note, node_costs,
                 strategy, estimand, outcomes, controls, tuple(left_out), tuple(y for y, _ in circular), exclusions,
                 feasibility, sizes, tuple(predictions), tuple(dict.fromkeys(missing)), catalog.sources, conditions,
@@ -332,45 +360,69 @@ def _sabv(species: str) -> str:
 
 def _design(g: nx.DiGraph, species: str, conditions: tuple[str, ...], healthy: list, disease: list,
             exposure: tuple[str, ...], outcome: tuple[str, ...], catalog: Catalog,
-            strategy: Strategy | None, circular: list[str] | None = None) -> tuple[str, str]:
-    """Name the design that the identification strategy, the controls and the population imply."""
-    from .design.evidence import label
+            strategy: Strategy | None, circular: list[str] | None = None,
+            unmeasured: frozenset[str] = frozenset()) -> tuple[str, str]:
+    """Name the design that the identification strategy, the controls and the population imply; a node with
+    no catalogued method (``unmeasured``) is never proposed as something to measure or compare."""
+    from .design.evidence import blinding, comparator, label
 
     circular = circular or []
     x = ", ".join(label(g, n) for n in exposure) or "the exposure"
+    x_measured = ", ".join(label(g, n) for n in exposure if n not in unmeasured)
     y = ", ".join(label(g, n) for n in outcome) or "the outcome"
     between = [n for n in outcome if n not in circular]
     y_between = ", ".join(label(g, n) for n in between)
     y_circ = ", ".join(label(g, n) for n in circular)
     names = " and ".join(c.label for c in (catalog.construct(c) for c in conditions) if c)
-    refused = (f" {y_circ} defines {names}, so cases are not compared with controls on it: it is measured "
-               "repeatedly within each person instead (see the within-person design)." if circular else "")
+    linkable = not (set(exposure) & unmeasured)
+    refused = ""
+    if circular:
+        refused = (f" {y_circ} defines {names}, so cases are not compared with controls on it: "
+                   + ("it is measured repeatedly within each person instead (see the within-person design)."
+                      if linkable else f"a within-person design would need {x} measured on each occasion, which "
+                      "no catalogued method does (see the within-person design)."))
     if strategy is not None and strategy.name == "randomised" and strategy.randomised_node is not None:
-        node = label(g, strategy.randomised_node)
+        rnode = strategy.randomised_node
+        node = label(g, rnode)
         who = f"people with {names}" if names else "participants"
         if species != "human":
             kind = f"randomised {species} experiment"
             plural = {"mouse": "mice", "other-animal": "animals", "in-vitro": "samples", "in-silico": "runs"}
             text = (f"Randomise {plural.get(species, species + 's')} to {node} or control (blinded allocation) "
                     f"and measure {y}")
+        elif strategy.arm == "split_body":
+            kind = "randomised split-body comparison"
+            text = (f"Randomised split-body comparison of {node} vs {comparator(g, rnode)} in {who}: both "
+                    "conditions at "
+                    f"the same visit on two sites of each participant's body, the side randomised and concealed, "
+                    f"paired within person (no washout or periods), measuring {y}")
         elif strategy.arm == "crossover":
             kind = "randomised crossover"
-            text = (f"Randomised, blinded AB/BA crossover of {node} vs placebo in {who}, each their own control, "
+            text = (f"Randomised AB/BA crossover of {node} vs {comparator(g, rnode)} in {who} "
+                    f"({blinding(g, rnode)}), each their own control, "
                     f"with a washout between periods, measuring {y}")
         else:
             kind = "randomised parallel-group trial"
-            text = f"Randomise {who} to {node} or control (blinded, allocation concealed) and compare {y}"
+            text = (f"Randomise {who} to {node} or {comparator(g, rnode)} (allocation concealed; "
+                    f"{blinding(g, rnode)}) and compare {y}")
         if strategy.randomised_node not in exposure:
-            text += f" and {x}, through which {node} acts"
+            text += (f" and {x_measured}, through which {node} acts" if x_measured else
+                     f" ({x}, through which {node} acts, has no catalogued method: it is set, not measured)")
         text += "."
-        if conditions and healthy:
-            text += (f" Healthy controls are a secondary, observational comparison of {x}"
-                     + (f" and {y_between}" if y_between else "") + ".")
+        compared = " and ".join(v for v in (x_measured, y_between) if v)
+        if conditions and healthy and compared:
+            text += f" Healthy controls are a secondary, observational comparison of {compared}."
         return kind, text + refused + _sabv(species)
     if conditions and circular and not between:
         kind = "within-person repeated measures"
-        text = (f"Repeated-measures study within people with {names}: {y_circ} defines the condition, so it is "
-                f"related to {x} within each person over several occasions rather than compared with controls.")
+        if linkable:
+            text = (f"Repeated-measures study within people with {names}: {y_circ} defines the condition, so it "
+                    f"is related to {x} within each person over several occasions rather than compared with "
+                    "controls.")
+        else:
+            text = (f"Repeated-measures study within people with {names}: {y_circ} defines the condition, so it "
+                    f"is not compared with controls; relating it to {x} within each person needs a per-occasion "
+                    f"measure of {x}, which no catalogued method provides (see the within-person design).")
         if healthy:
             text += f" Healthy controls are compared on {x} only."
     elif conditions:
@@ -388,8 +440,10 @@ def _design(g: nx.DiGraph, species: str, conditions: tuple[str, ...], healthy: l
         return kind, text + " No identification strategy: the causal analysis could not run (see Missing)."
     if strategy.name == "adjustment":
         z = ", ".join(label(g, n) for n in strategy.adjustment_set)
-        text += (f" The effect is estimated by adjusting for {z} (minimum-cost valid set)." if z
-                 else " No adjustment is needed: no biasing path connects exposure and outcome.")
+        text += (f" The effect is estimated by adjusting for {z} (the minimum-cost set that is valid under this "
+                 "graph)." if z
+                 else " No adjustment is needed under this graph: it draws no biasing path between exposure "
+                 "and outcome.")
     elif strategy.name == "frontdoor":
         m = ", ".join(label(g, n) for n in strategy.mediators)
         text += f" The effect is estimated through the front door: measure {m} and apply the front-door formula."

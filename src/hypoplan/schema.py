@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -35,12 +35,15 @@ __all__ = [
     "Position",
     "PredictionDirection",
     "Provenance",
+    "Scale",
     "Sign",
+    "Source",
     "Species",
     "StatedPrediction",
     "Status",
     "citation_kind",
     "normalise_sign",
+    "source_from_text",
 ]
 
 #: Hypothesis and node ids: a letter, then letters, digits, ``_``, ``-`` or ``.``.
@@ -74,6 +77,16 @@ class NodeKind(str, Enum):
     MODIFIER = "modifier"
     MEASUREMENT = "measurement"
     OTHER = "other"
+
+
+class Scale(str, Enum):
+    """How a node's measurement is scaled: it picks the test a comparison on it is sized by (a binary
+    endpoint by two proportions or logistic regression) and the link the data layer simulates it with."""
+
+    CONTINUOUS = "continuous"
+    BINARY = "binary"
+    ORDINAL = "ordinal"
+    COUNT = "count"
 
 
 class Level(str, Enum):
@@ -175,6 +188,32 @@ class Direction(str, Enum):
     NULL = "null"
 
 
+class Source(str, Enum):
+    """Where an evidence item was read: the study itself, or someone's account of it."""
+
+    PRIMARY = "primary"  # the paper, its abstract or the authors' data
+    SECONDARY = "secondary"  # a third party's account: a review's or bibliography's summary, the brief's [S] mark
+    LAY = "lay"  # a lay summary or a patient forum
+    PRESS = "press"  # a news article, press release or a quote in the press
+
+
+#: Words by which files written before the ``source`` field marked second-hand items (the fallback of
+#: :func:`evidence_source`; the first matching group wins: press, then lay, then secondary).
+_SOURCE_KEYWORDS = (
+    (Source.PRESS, re.compile(r"\bpress\b|\bnews\b|\bnewspaper\b|\bquoted\b", re.IGNORECASE)),
+    (Source.LAY, re.compile(r"\blay summary\b|\bforum\b|\bblog\b", re.IGNORECASE)),
+    (Source.SECONDARY, re.compile(r"\[S\]|\bsecondary\b", re.IGNORECASE)),
+)
+
+
+def source_from_text(*texts: str | None) -> Source:
+    """The keyword fallback: the source type that words in an item's text imply (primary when none match)."""
+    for source, pattern in _SOURCE_KEYWORDS:
+        if any(pattern.search(t) for t in texts if t):
+            return source
+    return Source.PRIMARY
+
+
 _DOI = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
 _PMID = re.compile(r"^pmid:\s*(\d{1,9})$", re.IGNORECASE)
 _PMC = re.compile(r"^pmc\d{1,9}$", re.IGNORECASE)
@@ -209,6 +248,12 @@ class Evidence(_Model):
 
     citation: str | None = Field(default=None, description="doi:10..., pmid:123, PMC123 or an https URL")
     reference: str | None = Field(default=None, description="short human-readable reference, e.g. 'Hauglund 2025 Cell'")
+    source: Source | None = Field(default=None, description=(
+        "where the item was read: primary (the paper, its abstract or the authors' data), secondary (a third "
+        "party's account of it), lay (a lay summary or patient forum) or press (news, press release). Only "
+        "primary items count as support. Unset: inferred from words in the reference, citation, finding and "
+        "effect-size note ('[S]', 'secondary', 'lay summary', 'forum', 'press', 'news', 'quoted'), a fallback "
+        "for files written before this field"))
     species: Species | None = None
     design: Design
     direction: Direction = Direction.SUPPORTS
@@ -216,10 +261,21 @@ class Evidence(_Model):
     effect_size: EffectSize | None = None
     n: int | None = Field(default=None, ge=1)
 
+    @property
+    def source_type(self) -> Source:
+        """The stated ``source``, or (files without the field) the type the item's own words imply."""
+        if self.source is not None:
+            return self.source
+        note = self.effect_size.note if self.effect_size is not None else None
+        return source_from_text(self.reference, self.citation, self.finding, note)
+
 
 class Position(_Model):
     x: float
     y: float
+
+
+Assignment = Literal["auto", "parallel", "crossover", "split_body"]
 
 
 class Node(_Model):
@@ -240,8 +296,19 @@ class Node(_Model):
                               "for kind intervention or drug")
     criterion_of: tuple[str, ...] = Field(default=(), description="condition constructs this node is a defining "
                                           "criterion of: a case-control comparison on it is circular")
+    assignment: Assignment = Field(default="auto", description="how a manipulable node is assigned when the "
+                                   "plan randomises it: parallel (separate groups), crossover (each participant "
+                                   "receives both conditions in random order, with a washout between periods), "
+                                   "split_body (both conditions at the same visit on two sites of the same body, "
+                                   "e.g. the two forearms, with the side randomised), or auto (crossover for a "
+                                   "human population with a stable condition, else parallel)")
+    manipulable_in: tuple[Species, ...] = Field(default=(), description="the species in which the investigator "
+                                                "can set this node (e.g. [mouse] for optogenetic stimulation); "
+                                                "empty means any species")
     same_as: tuple[str, ...] = Field(default=(), description="node ids in rival hypotheses that stand for the same "
                                      "variable, when the constructs do not already say so")
+    scale: Scale | None = Field(default=None, description="continuous, binary (present/absent), ordinal or count; "
+                                "default: binary for a condition, intervention or drug, else continuous")
     pos: Position | None = None
     notes: str | None = None
     attributes: dict[str, str] = Field(default_factory=dict, description="other DAGitty attributes, kept verbatim")

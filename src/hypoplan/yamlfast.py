@@ -22,15 +22,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .errors import Diagnostic, LoadError
+from .errors import LoadError
 from .yamlio import (
     _STANDARD_TAGS,
     Limits,
     SourceMap,
     _parse_roundtrip,
+    aliases_error,
+    character_error,
     complex_key_error,
     deep_aliases_error,
+    depth_error,
     expansion_error,
+    tag_error,
+    values_error,
 )
 
 __all__ = ["parse"]
@@ -93,11 +98,7 @@ def parse(text: str, display: str, limits: Limits) -> tuple[Any, SourceMap]:
 
 def _character_error(text: str, offset: int, display: str) -> LoadError:
     """The same located error as the round-trip reader gives for a character YAML does not allow."""
-    line = text.count("\n", 0, offset) + 1
-    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return LoadError("bad character", [Diagnostic(display, line, col, "E003",
-                                                  f"character U+{ord(text[offset]):04X} is not allowed in YAML",
-                                                  "remove the control character or write it as an escape in a quoted string")])
+    return character_error(text, offset, display, f"U+{ord(text[offset]):04X}")
 
 
 def _loader() -> Any:
@@ -141,9 +142,9 @@ def _compose(text: str, display: str, limits: Limits) -> Any:
             top[1].append((top[5], node))
             top[5] = None
 
-    def hostile(event: Any, message: str, hint: str) -> LoadError:
+    def where(event: Any) -> tuple[int, int]:
         mark = event.start_mark
-        return LoadError("hostile", [Diagnostic(display, mark.line + 1, mark.column + 1, "E004", message, hint)])
+        return (mark.line + 1, mark.column + 1)
 
     def check_key(event: Any) -> None:
         if stack and stack[-1][0] == _MAP and stack[-1][5] is None:
@@ -156,7 +157,7 @@ def _compose(text: str, display: str, limits: Limits) -> Any:
             return
         if tag in _STANDARD_TAGS or tag in ("!", "?"):
             raise _Fallback  # an explicit standard tag: rare, constructed by the reference parser
-        raise hostile(event, f"YAML tag {tag} is not allowed", "remove the tag: hypothesis files hold plain data only")
+        raise tag_error(display, where(event), tag, "hostile")
 
     loader: Any = _loader()(text)
     get_event = loader.get_event  # straight from the parser: no generator, no check_event per event
@@ -169,7 +170,7 @@ def _compose(text: str, display: str, limits: Limits) -> Any:
             if kind is scalar_t:  # the hot path, inlined
                 values += 1
                 if values > max_values:
-                    raise hostile(event, "too many values in one file", "split the hypothesis into several files")
+                    raise values_error(display, where(event), "hostile")
                 if event.tag is not None:
                     check_tag(event)
                 mark = event.start_mark
@@ -194,11 +195,10 @@ def _compose(text: str, display: str, limits: Limits) -> Any:
                 check_key(event)
                 values += 1
                 if values > max_values:
-                    raise hostile(event, "too many values in one file", "split the hypothesis into several files")
+                    raise values_error(display, where(event), "hostile")
                 check_tag(event)
                 if len(stack) >= max_depth:
-                    raise hostile(event, f"nesting deeper than {max_depth} levels",
-                                  "hypothesis files are only a few levels deep")
+                    raise depth_error(display, where(event), limits, "hostile")
                 mark = event.start_mark
                 stack.append([_MAP if kind is map_t else _SEQ, [], mark.line + 1, mark.column + 1, event.anchor, None])
             elif kind in end_ts:
@@ -214,10 +214,10 @@ def _compose(text: str, display: str, limits: Limits) -> Any:
                     raise _Fallback  # an alias as a key: ruamel's scanner may not even accept it; it decides
                 aliases += 1
                 if aliases > max_aliases:
-                    raise hostile(event, f"more than {max_aliases} YAML aliases", "write values out instead of using *aliases")
+                    raise aliases_error(display, where(event), limits, "hostile")
                 values += 1
                 if values > max_values:
-                    raise hostile(event, "too many values in one file", "split the hypothesis into several files")
+                    raise values_error(display, where(event), "hostile")
                 target = anchors.get(event.anchor)
                 if target is None:
                     raise _Fallback  # an undefined alias: the round-trip parser words the error

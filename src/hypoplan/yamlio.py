@@ -142,29 +142,19 @@ def _prescan(text: str, display: str, limits: Limits) -> None:
             if isinstance(event, AliasEvent):
                 aliases += 1
                 if aliases > limits.max_aliases:
-                    line, col = _mark(event.start_mark)
-                    raise LoadError("aliases", [Diagnostic(display, line, col, "E004",
-                                                           f"more than {limits.max_aliases} YAML aliases",
-                                                           "write values out instead of using *aliases")])
+                    raise aliases_error(display, _mark(event.start_mark), limits)
             if isinstance(event, NodeEvent):
                 values += 1
                 tag = getattr(event, "tag", None)
                 tag = getattr(tag, "value", tag)
                 if tag and not (isinstance(tag, str) and (tag in _STANDARD_TAGS or tag in {"!", "?"})):
-                    line, col = _mark(event.start_mark)
-                    raise LoadError("tag", [Diagnostic(display, line, col, "E004", f"YAML tag {tag} is not allowed",
-                                                       "remove the tag: hypothesis files hold plain data only")])
+                    raise tag_error(display, _mark(event.start_mark), tag)
                 if values > limits.max_values:
-                    line, col = _mark(event.start_mark)
-                    raise LoadError("values", [Diagnostic(display, line, col, "E004", "too many values in one file",
-                                                          "split the hypothesis into several files")])
+                    raise values_error(display, _mark(event.start_mark))
             if isinstance(event, CollectionStartEvent):
                 depth += 1
                 if depth > limits.max_depth:
-                    line, col = _mark(event.start_mark)
-                    raise LoadError("depth", [Diagnostic(display, line, col, "E004",
-                                                         f"nesting deeper than {limits.max_depth} levels",
-                                                         "hypothesis files are only a few levels deep")])
+                    raise depth_error(display, _mark(event.start_mark), limits)
             elif isinstance(event, CollectionEndEvent):
                 depth -= 1
     except MarkedYAMLError as exc:
@@ -177,16 +167,47 @@ def _prescan(text: str, display: str, limits: Limits) -> None:
 
 def _reader_error(exc: Any, text: str, display: str) -> LoadError:
     """A character YAML does not allow (control characters such as DEL), located by its offset."""
-    offset = getattr(exc, "position", 0) or 0
-    line = text.count("\n", 0, offset) + 1
-    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
     char = getattr(exc, "character", "")
     if isinstance(char, str) and len(char) == 1:
         char = ord(char)
     code = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+    return character_error(text, getattr(exc, "position", 0) or 0, display, code)
+
+
+# The refusals both read paths give (this module's round-trip path and :mod:`hypoplan.yamlfast`), worded once so
+# the two cannot drift apart.  ``kind`` is the exception's own message; the diagnostic is what users see.
+
+def character_error(text: str, offset: int, display: str, code: str) -> LoadError:
+    """A character YAML does not allow, located by its offset in ``text`` (``code`` as ``U+007F``)."""
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return LoadError("bad character", [Diagnostic(display, line, col, "E003",
                                                   f"character {code} is not allowed in YAML",
                                                   "remove the control character or write it as an escape in a quoted string")])
+
+
+def aliases_error(display: str, where: tuple[int, int], limits: Limits, kind: str = "aliases") -> LoadError:
+    """More aliases than the limit."""
+    return LoadError(kind, [Diagnostic(display, where[0], where[1], "E004", f"more than {limits.max_aliases} YAML aliases",
+                                       "write values out instead of using *aliases")])
+
+
+def tag_error(display: str, where: tuple[int, int], tag: Any, kind: str = "tag") -> LoadError:
+    """A YAML tag other than a standard one."""
+    return LoadError(kind, [Diagnostic(display, where[0], where[1], "E004", f"YAML tag {tag} is not allowed",
+                                       "remove the tag: hypothesis files hold plain data only")])
+
+
+def values_error(display: str, where: tuple[int, int], kind: str = "values") -> LoadError:
+    """More values (scalars, collections, aliases) than the limit."""
+    return LoadError(kind, [Diagnostic(display, where[0], where[1], "E004", "too many values in one file",
+                                       "split the hypothesis into several files")])
+
+
+def depth_error(display: str, where: tuple[int, int], limits: Limits, kind: str = "depth") -> LoadError:
+    """Collections nested deeper than the limit."""
+    return LoadError(kind, [Diagnostic(display, where[0], where[1], "E004", f"nesting deeper than {limits.max_depth} levels",
+                                       "hypothesis files are only a few levels deep")])
 
 
 def _syntax_error(exc: Any, display: str) -> LoadError:

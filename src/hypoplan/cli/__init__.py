@@ -26,31 +26,9 @@ _app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-#: Command modules, in the order their commands appear in --help.
-COMMAND_MODULES = [
-    "check",
-    "analyze",
-    "plan",
-    "catalog",
-    "power",
-    "render",
-    "aims",
-    "report",
-    "protocol",
-    "diff",
-    "review",
-    "lint",
-    "map",
-    "site",
-    "fmt",
-    "new",
-    "interop",
-    "schema",
-    "data",
-]
-
 #: The module of each command, so that ``hypoplan check ...`` imports cli/check.py and nothing else.
-#: A new command module must be added here too (tests/test_cli_startup.py checks the map against the app).
+#: A new command must be added here (tests/test_cli_startup.py checks the map against the app); the order
+#: is the order of the commands in --help.
 COMMAND_OF = {
     "check": "check", "analyze": "analyze", "plan": "plan", "catalog": "catalog", "power": "power",
     "render": "render", "aims": "aims", "report": "report", "protocol": "protocol", "diff": "diff",
@@ -58,6 +36,9 @@ COMMAND_OF = {
     "import": "interop", "export": "interop", "schema": "schema",
     "simulate": "data", "test-data": "data", "estimate": "data", "diagnose": "data",
 }
+
+#: Command modules, in the order their commands appear in --help (derived: one list to keep up to date).
+COMMAND_MODULES = list(dict.fromkeys(COMMAND_OF.values()))
 
 
 def _version(value: bool) -> None:

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING
 import typer
 
 from . import app
-from .common import display_path, dumps_json, err, handle_errors, load_argument, split_ids, write_output
+from .common import (
+    check_catalog_option,
+    display_path,
+    dumps_json,
+    err,
+    handle_errors,
+    load_argument,
+    split_ids,
+    write_output,
+)
 
 if TYPE_CHECKING:
     from ..analysis.result import AnalysisResult, StructureResult
@@ -83,11 +92,10 @@ def analyze(
     """
     from ..analysis import analyze as run_analysis
     from ..analysis import analyze_structure
-    from ..errors import AnalysisError, UsageError
+    from ..errors import AnalysisError
     from ..graph import build_graph
 
-    if catalog is not None and not catalog.is_file():
-        raise UsageError(f"{catalog}: no such catalog file", hint="give a catalog YAML file or leave out --catalog")
+    check_catalog_option(catalog)
     loaded = load_argument(file, checked=False)  # --exposure/--outcome may supply what the file's focus lacks
     hypothesis = loaded.hypothesis
     g = build_graph(hypothesis)

@@ -255,6 +255,14 @@ def emit_github_annotations(diagnostics: list[Diagnostic], tool: str) -> None:
         err(f"{dropped} more finding(s) than GitHub shows as annotations: see {where}")
 
 
+def check_catalog_option(catalog: Path | None) -> None:
+    """Refuse, before any work is done, a ``--catalog`` that names no file."""
+    if catalog is not None and not catalog.is_file():
+        from ..errors import UsageError
+
+        raise UsageError(f"{catalog}: no such catalog file", hint="give a catalog YAML file or leave out --catalog")
+
+
 def check_output(path: Path | None, *, force: bool = False) -> None:
     """Refuse, before any work is done, an output path that cannot or must not be written.
 

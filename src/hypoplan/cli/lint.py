@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -48,9 +49,10 @@ def load_lint_config(start: Path) -> Any:
     return LintConfig.from_mapping(table, f"{display_path(path)} [tool.hypoplan.lint]")
 
 
-def sign_conflicts_in_folder(folder: Path) -> dict[str, list[Any]]:
+def sign_conflicts_in_folder(folder: Path, load: Callable[[Path], Any] | None = None) -> dict[str, list[Any]]:
     """Opposite-sign conflicts between the hypothesis files under ``folder`` (files that do not load are left
-    out: ``check`` reports them), by hypothesis id."""
+    out: ``check`` reports them), by hypothesis id.  ``load`` (a path to its loaded file, raising ``LoadError``)
+    lets a caller that reads the same files share them instead of parsing them again."""
     from ..errors import LoadError
     from ..loader import Repository, iter_hypothesis_paths, load_file
     from ..registry.conflicts import conflicts_by_hypothesis, sign_conflicts
@@ -60,7 +62,7 @@ def sign_conflicts_in_folder(folder: Path) -> dict[str, list[Any]]:
     files = []
     for p in iter_hypothesis_paths([folder]):
         try:
-            files.append(load_file(p, display=display_path(p)))
+            files.append(load(p) if load is not None else load_file(p, display=display_path(p)))
         except LoadError:
             continue
     entries, _ = entries_from_files(files, Repository(folder, files))
@@ -111,18 +113,30 @@ def lint(
     warn_if_no_files(len(files), paths)
     repos: dict[Path, Any] = {}
     folder_conflicts: dict[Path, dict[str, list[Any]]] = {}
+    read: dict[Path, Any] = {}  # path -> its file, or the LoadError it raised
+
+    def load(path: Path) -> Any:
+        """Each file parsed once per run: the folder's L011 look-up reads the very files this loop lints."""
+        if path not in read:
+            try:
+                read[path] = load_file(path, display=display_path(path))
+            except LoadError as exc:
+                read[path] = exc
+        if isinstance(read[path], LoadError):
+            raise read[path]
+        return read[path]
 
     def conflicts_in(folder: Path) -> Any:
         def lookup(hid: str) -> list[Any]:
             if folder not in folder_conflicts:
-                folder_conflicts[folder] = sign_conflicts_in_folder(folder)
+                folder_conflicts[folder] = sign_conflicts_in_folder(folder, load)
             return folder_conflicts[folder].get(hid, [])
 
         return lookup
 
     for path in files:
         try:
-            hfile = load_file(path, display=display_path(path))
+            hfile = load(path)
         except LoadError as exc:
             diagnostics.extend(exc.diagnostics)
             continue

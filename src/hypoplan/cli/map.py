@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from . import app
-from .common import dumps_json, err, handle_errors, write_output
+from .common import check_catalog_option, dumps_json, err, handle_errors, write_output
 
 if TYPE_CHECKING:
     from ..registry.build import RegistryMap
@@ -54,13 +54,11 @@ def load_registry(folder: Path, catalog: Path | None = None, *, experiments: int
                   loaded: tuple[list[Any], Any] | None = None) -> RegistryMap:
     """Load every hypothesis file under ``folder`` (or take ``loaded`` from :func:`load_folder`) and build its map."""
     from ..design.catalog import load_catalog_for
-    from ..errors import UsageError
     from ..registry.build import build_map
     from ..registry.model import entries_from_files
     from .common import display_path
 
-    if catalog is not None and not catalog.is_file():
-        raise UsageError(f"{catalog}: no such catalog file", hint="give a catalog YAML file or leave out --catalog")
+    check_catalog_option(catalog)
     files, repo = loaded if loaded is not None else load_folder(folder)
     entries, problems = entries_from_files(files, repo)
     for d in problems:

@@ -45,6 +45,11 @@ def plan(
                                     "catalog's population rule, else none)."),
     alpha_adjust: AlphaAdjust = typer.Option(AlphaAdjust.holm, "--alpha-adjust", help="Multiplicity adjustment "
                                              "across the primary comparisons."),
+    mediation: str = typer.Option("joint", "--mediation", help="Test of a single mediator's indirect effect: "
+                                  "joint (joint significance, MacKinnon et al. 2002) or monte-carlo (Monte Carlo "
+                                  "CI, Schoemann et al. 2017; chains always use it)."),
+    baseline_p: float = typer.Option(None, "--baseline-p", help="Event rate of a binary endpoint in the reference "
+                                     "group (default: 0.5, stated as an assumption)."),
 ) -> None:
     """Propose a study: measures, controls, exclusions, feasibility, sample size and rival predictions.
 
@@ -60,6 +65,8 @@ def plan(
         hypoplan plan my.yaml --catalog lab-catalog.yaml -o plan.md --force
 
         hypoplan plan hypotheses/fm-sympathetic-pain.yaml --plan-on point --rho 0.7 --attrition 0.15
+
+        hypoplan plan my.yaml --baseline-p 0.3   # a binary endpoint with a 30% event rate under control
     """
     from ..design.catalog import load_catalog_for
     from ..design.effectsize import attrition_inflate, paired_dz
@@ -73,7 +80,12 @@ def plan(
         paired_dz(0.5, rho)  # validates: -1 < rho < 1
     if attrition is not None:
         attrition_inflate(1, attrition)  # validates: 0 <= attrition < 1
-    options = SizingOptions(plan_on=plan_on.value, rho=rho, attrition=attrition, alpha_adjust=alpha_adjust.value)
+    if mediation not in ("joint", "monte-carlo"):
+        raise UsageError(f"--mediation must be joint or monte-carlo, got {mediation!r}")
+    if baseline_p is not None and not 0 < baseline_p < 1:
+        raise UsageError(f"--baseline-p must lie strictly between 0 and 1, got {baseline_p:g}")
+    options = SizingOptions(plan_on=plan_on.value, rho=rho, attrition=attrition, alpha_adjust=alpha_adjust.value,
+                            baseline_p=baseline_p, mediation=mediation)
     loaded = load_argument(file)
     hypothesis, repo = loaded.hypothesis, loaded.repository
     cat = load_catalog_for(repo.root, catalog, display=display_path)

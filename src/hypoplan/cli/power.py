@@ -140,7 +140,7 @@ def power(
         if effect_size == 0:
             raise UsageError(f"{source} = {from_value:g} is no effect: there is nothing to detect")
         if how != "as recorded":
-            conversions.append(f"{EFFECT_MEASURES[name] if name != 'paired' else 'd'} = {effect_size:.4g} from "
+            conversions.append(f"{EFFECT_MEASURES[name] if name != 'paired' else 'd'} = {effect_size:.3g} from "
                                f"{source} = {from_value:g} ({how})")
     if rho is not None:
         if design is not PowerDesign.paired:
@@ -149,7 +149,7 @@ def power(
             raise UsageError("--rho converts a between-condition d to dz: give the d with -e or --from")
         d_between = effect_size
         effect_size = abs(paired_dz(d_between, rho))
-        conversions.append(f"dz = d/sqrt(2(1 - rho)) = {d_between:.4g}/sqrt(2(1 - {rho:g})) = {effect_size:.4g} "
+        conversions.append(f"dz = d/sqrt(2(1 - rho)) = {d_between:.3g}/sqrt(2(1 - {rho:g})) = {effect_size:.3g} "
                            "(Morris & DeShon 2002, eq. 8; equal SDs in both conditions)")
     if p1 is not None or p2 is not None:
         if design is not PowerDesign.proportions:
@@ -198,8 +198,8 @@ def power(
         if format is PowerFormat.json:
             typer.echo(dumps_json(payload))
             return
-        lines = [f"Minimal detectable effect: {measure} = {mde:.4g} with n = {n:g} {N_MEANS[name]} at "
-                 f"{power_ * 100:g}% power, alpha = {alpha:g}" + ("" if name in ("anova", "chisquare")
+        lines = [f"Minimal detectable effect: {measure} = {mde:.3g} with n = {n:g} {N_MEANS[name]} at "
+                 f"{power_ * 100:g}% power, alpha = {alpha:.4g}" + ("" if name in ("anova", "chisquare")
                                                                   else f", {sides}-sided") + "."]
         if adjust_note:
             lines.append(f"Alpha: {adjust_note} (family alpha {family_alpha:g}).")

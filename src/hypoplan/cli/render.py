@@ -124,7 +124,8 @@ def focused_graph(hypothesis: Hypothesis, repo: Repository | None, g: Any, analy
         for rival in rivals:
             rival_nodes += [n for n in rival_differences(g, build_graph(rival)) if n not in rival_nodes]
     nodes, left_out = focus_nodes(g, adjustment=adjustment, rival_nodes=rival_nodes)
-    return focus_graph(g, nodes, left_out=left_out), frozenset(n for n in adjustment if n in nodes)
+    return (focus_graph(g, nodes, left_out=left_out, rival_nodes=rival_nodes),
+            frozenset(n for n in adjustment if n in nodes))
 
 
 def diagram_text(hypothesis: Hypothesis, fmt: str, *, rankdir: str = "LR", group_by_level: bool = False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,55 @@ def analysis_markdown(g: Any, analysis: Any) -> str | None:
     from ..render.analysis_markdown import render_analysis_markdown
 
     return render_analysis_markdown(analysis, g, level=3)
+
+
+@dataclass(frozen=True)
+class ReportDraft:
+    """A report page before its diagrams are laid out: ``dot`` and ``focus_dot`` go to Graphviz, the SVGs
+    come back to :meth:`page`.  ``hypoplan report`` and ``hypoplan site`` both build pages this way."""
+
+    hypothesis: Any
+    g: Any
+    analysis: Any
+    plan: dict[str, Any] | None
+    dot: str
+    focus_dot: str | None
+    notes: tuple[str, ...]
+    focus_rival: bool = False
+
+    def page(self, svg: str | None, focus_svg: str | None) -> str:
+        """The HTML page (``svg``/``focus_svg`` ``None``: the diagrams are shown as DOT text)."""
+        from .. import __version__
+        from ..render.aims import build_aims
+        from ..render.html import report_html
+
+        return report_html(self.hypothesis, dot=self.dot, svg=svg, aims=build_aims(self.hypothesis, self.plan),
+                           plan=self.plan, analysis_markdown=analysis_markdown(self.g, self.analysis),
+                           notes=self.notes, version=__version__, focus_dot=self.focus_dot, focus_svg=focus_svg,
+                           focus_rival=self.focus_rival)
+
+
+def draft_report(hypothesis: Any, repo: Any, *, quiet: bool = False) -> ReportDraft:
+    """Graph, analysis, full and focused DOT, plan and notes of a report; ``quiet``: no stderr note when the
+    analysis cannot run (the plan's note is always given)."""
+    from ..graph import build_graph
+    from ..render.diagram import DiagramOptions
+    from ..render.dot import to_dot
+    from .render import focused_graph, try_analysis, try_plan
+
+    g = build_graph(hypothesis)
+    analysis = try_analysis(g, quiet=quiet)
+    dot = to_dot(g, analysis, DiagramOptions())
+    plan = try_plan(hypothesis, repo)
+    notes = () if plan is not None else ("The study planner could not build a plan for this hypothesis.",)
+    focus_dot = None
+    focus_rival = False
+    if g.graph.get("exposure") and g.graph.get("outcome"):
+        small, adjustment = focused_graph(hypothesis, repo, g, analysis, plan)
+        focus_rival = bool(small.graph.get("rival"))
+        focus_dot = to_dot(small, None, DiagramOptions(rankdir="TB", highlight=adjustment or None, legend=False,
+                                                        compact=True))
+    return ReportDraft(hypothesis, g, analysis, plan, dot, focus_dot, notes, focus_rival)
 
 
 @app.command()
@@ -39,36 +89,17 @@ def report(
 
         hypoplan report hypotheses/fm-sympathetic-pain.yaml -o report.html --force
     """
-    from .. import __version__
-    from ..graph import build_graph
-    from ..render.aims import build_aims
-    from ..render.diagram import DiagramOptions
-    from ..render.dot import to_dot
     from ..render.graphviz import GraphvizMissing, render, svg_for_html
-    from ..render.html import prefix_ids, report_html
-    from .render import focused_graph, load_hypothesis, try_analysis, try_plan
+    from ..render.html import prefix_ids
+    from .render import load_hypothesis
 
     check_output(output, force=force)
     hypothesis, repo = load_hypothesis(file)
-    g = build_graph(hypothesis)
-    analysis = try_analysis(g)
-    dot = to_dot(g, analysis, DiagramOptions())
-    notes: list[str] = []
-    plan = try_plan(hypothesis, repo)
-    if plan is None:
-        notes.append("The study planner could not build a plan for this hypothesis.")
-    focus_dot = None
-    if g.graph.get("exposure") and g.graph.get("outcome"):
-        small, adjustment = focused_graph(hypothesis, repo, g, analysis, plan)
-        focus_dot = to_dot(small, None, DiagramOptions(rankdir="TB", highlight=adjustment or None, legend=False,
-                                                        compact=True))
+    draft = draft_report(hypothesis, repo)
     try:
-        svg: str | None = svg_for_html(render(dot, "svg"))
-        focus_svg = prefix_ids(svg_for_html(render(focus_dot, "svg")), "focus-") if focus_dot else None
+        svg: str | None = svg_for_html(render(draft.dot, "svg"))
+        focus_svg = prefix_ids(svg_for_html(render(draft.focus_dot, "svg")), "focus-") if draft.focus_dot else None
     except GraphvizMissing:
         err("note: Graphviz (`dot`) is not installed; the report shows the diagram as DOT text")
         svg = focus_svg = None
-    page = report_html(hypothesis, dot=dot, svg=svg, aims=build_aims(hypothesis, plan), plan=plan,
-                       analysis_markdown=analysis_markdown(g, analysis), notes=tuple(notes), version=__version__,
-                       focus_dot=focus_dot, focus_svg=focus_svg)
-    write_output(output, page, force=force)
+    write_output(output, draft.page(svg, focus_svg), force=force)

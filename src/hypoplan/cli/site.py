@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from . import app
-from .common import err, handle_errors
+from .common import check_catalog_option, err, handle_errors
 
 if TYPE_CHECKING:
     from ..registry.build import RegistryMap
@@ -65,25 +65,19 @@ def site(
     """
     from .. import __version__
     from ..errors import HypoplanError, UsageError
-    from ..graph import build_graph
-    from ..render.aims import build_aims
-    from ..render.diagram import DiagramOptions
-    from ..render.dot import to_dot
     from ..render.graphviz import GraphvizMissing, render, svg_for_html
-    from ..render.html import prefix_ids, report_html
+    from ..render.html import prefix_ids
     from ..render.registry_dot import registry_dot
     from ..render.site import citations_page, hypothesis_page, index_pages, index_rows, map_page, page_name
     from .common import atomic_write, display_path
     from .map import load_folder, load_registry
-    from .render import focused_graph, try_analysis, try_plan
-    from .report import analysis_markdown
+    from .report import draft_report
 
     if output.exists() and not output.is_dir():
         raise UsageError(f"{output} is a file", hint="give -o a folder for the site")
     if output.is_dir() and any(output.iterdir()) and not force:
         raise UsageError(f"{output} already holds files", hint="pass --force to write into it, or choose another -o")
-    if catalog is not None and not catalog.is_file():
-        raise UsageError(f"{catalog}: no such catalog file", hint="give a catalog YAML file or leave out --catalog")
+    check_catalog_option(catalog)
     loaded = load_folder(folder)
     m = load_registry(folder, catalog, loaded=loaded)
     pages: dict[str, str] = {}
@@ -108,23 +102,10 @@ def site(
     repo = loaded[1]
     for i, entry in enumerate(m.entries, 1):
         err(f"[{i}/{len(m.entries)}] {entry.id}")
-        hyp = entry.resolved
-        g = build_graph(hyp)
-        analysis = try_analysis(g, quiet=True)
-        dot = to_dot(g, analysis, DiagramOptions())
-        plan = try_plan(hyp, repo)
-        notes = () if plan is not None else ("The study planner could not build a plan for this hypothesis.",)
-        focus_dot = None
-        if g.graph.get("exposure") and g.graph.get("outcome"):
-            small, adjustment = focused_graph(hyp, repo, g, analysis, plan)
-            focus_dot = to_dot(small, None, DiagramOptions(rankdir="TB", highlight=adjustment or None, legend=False,
-                                                            compact=True))
-        svg, *rest = svgs_of(dot, *([focus_dot] if focus_dot else []))
+        draft = draft_report(entry.resolved, repo, quiet=True)
+        svg, *rest = svgs_of(draft.dot, *([draft.focus_dot] if draft.focus_dot else []))
         focus_svg = prefix_ids(rest[0], "focus-") if rest and rest[0] else None
-        report = report_html(hyp, dot=dot, svg=svg, aims=build_aims(hyp, plan), plan=plan,
-                             analysis_markdown=analysis_markdown(g, analysis), notes=notes, version=__version__,
-                             focus_dot=focus_dot, focus_svg=focus_svg)
-        pages[page_name(entry.id)] = hypothesis_page(report, m, entry)
+        pages[page_name(entry.id)] = hypothesis_page(draft.page(svg, focus_svg), m, entry)
     err("map and index")
     dot_text, note = registry_dot(m)
     svg = svgs_of(dot_text)[0] if dot_text is not None else None

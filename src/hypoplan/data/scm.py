@@ -186,8 +186,10 @@ def parse_effect(text: str) -> tuple[str, str, float]:
 
 
 def binary_nodes(g: nx.DiGraph, extra: Iterable[str] = (), continuous: Iterable[str] = ()) -> frozenset[str]:
-    """Nodes simulated as binary: kinds in :data:`BINARY_KINDS`, plus ``extra``, minus ``continuous``."""
-    found = {n for n, d in g.nodes(data=True) if d.get("kind") in BINARY_KINDS and not d.get("implicit")}
+    """Nodes simulated as binary: ``scale: binary``, or kinds in :data:`BINARY_KINDS` with no other scale
+    given, plus ``extra``, minus ``continuous``."""
+    found = {n for n, d in g.nodes(data=True) if not d.get("implicit")
+             and (d.get("scale") == "binary" or (d.get("kind") in BINARY_KINDS and d.get("scale") in (None, "")))}
     return frozenset((found | set(extra)) - set(continuous))
 
 

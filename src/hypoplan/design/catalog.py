@@ -96,7 +96,7 @@ class _ConstructModel(_Model):
     category: str = "other"
     synonyms: list[str] = Field(default_factory=list)
     needs_infraslow: bool = False
-    matching: _Matching | None = None
+    matching: _Matching | list[_Matching] | None = None  # one fact, or several each with its own relevant_to
     criterion_of: list[str] = Field(default_factory=list)
     occasion: str | None = None
 
@@ -220,6 +220,14 @@ class Construct:
     criterion_of: tuple[str, ...] = ()  # conditions it is a defining criterion of (circular as a case-control outcome)
     occasion: str | None = None  # the unit of repeated measurement, e.g. "night" for a morning rating of sleep
     matching_relevant_to: tuple[str, ...] = ()  # constructs that make the matching note relevant (empty: always)
+    #: every matching fact as (text, references, relevant_to); a fact is shown only when the plan measures one
+    #: of its relevant_to constructs or studies that condition (empty relevant_to: always)
+    matching_facts: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+
+    def matching_for(self, relevant: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
+        """The matching facts that concern the ``relevant`` constructs, as (text, references)."""
+        have = set(relevant)
+        return [(t, refs) for t, refs, to in self.matching_facts if not to or have & set(to)]
 
 
 @dataclass(frozen=True)
@@ -439,11 +447,12 @@ def _check_references(model: _CatalogModel, source: SourceMap, known: dict[str, 
                 unknown(loc + (i,), "construct", c, constructs, "declare it under 'constructs:'")
 
     for i, c in enumerate(model.constructs):
-        if c.matching:
-            refs(("constructs", i, "matching", "references"), c.matching.references)
+        facts = _facts(c.matching)
+        for j, f in enumerate(facts):
+            loc = ("constructs", i, "matching") + ((j,) if isinstance(c.matching, list) else ())
+            refs(loc + ("references",), f.references)
+            cons(loc + ("relevant_to",), f.relevant_to)
         cons(("constructs", i, "criterion_of"), c.criterion_of)
-        if c.matching:
-            cons(("constructs", i, "matching", "relevant_to"), c.matching.relevant_to)
     for i, m in enumerate(model.methods):
         cons(("methods", i, "constructs"), m.constructs)
         cons(("methods", i, "proxy_for"), m.proxy_for)
@@ -482,16 +491,26 @@ def _check_references(model: _CatalogModel, source: SourceMap, known: dict[str, 
     return diags
 
 
+def _facts(matching: _Matching | list[_Matching] | None) -> list[_Matching]:
+    if matching is None:
+        return []
+    return list(matching) if isinstance(matching, list) else [matching]
+
+
 def _records(model: _CatalogModel, refs: dict[str, str]) -> dict[str, list[Any]]:
     def r(values: Iterable[str]) -> tuple[str, ...]:
         return tuple(refs.get(v, v) for v in values)
 
+    def construct(c: _ConstructModel) -> Construct:
+        facts = _facts(c.matching)
+        return Construct(c.id, c.label, c.description, c.category, tuple(c.synonyms), c.needs_infraslow,
+                         " ".join(f.text for f in facts) or None,
+                         tuple(dict.fromkeys(x for f in facts for x in r(f.references))), tuple(c.criterion_of),
+                         c.occasion, tuple(dict.fromkeys(x for f in facts for x in f.relevant_to)),
+                         tuple((f.text, r(f.references), tuple(f.relevant_to)) for f in facts))
+
     return {
-        "constructs": [Construct(c.id, c.label, c.description, c.category, tuple(c.synonyms), c.needs_infraslow,
-                                 c.matching.text if c.matching else None,
-                                 r(c.matching.references) if c.matching else (), tuple(c.criterion_of),
-                                 c.occasion, tuple(c.matching.relevant_to) if c.matching else ())
-                       for c in model.constructs],
+        "constructs": [construct(c) for c in model.constructs],
         "methods": [Method(m.id, m.name, tuple(m.constructs), tuple(m.proxy_for), m.captures, tuple(m.caveats),
                            tuple(m.species), m.invasiveness, tuple(m.setting), m.cost_band, m.cost_note, m.validity,
                            m.burden.level, m.burden.text, m.time_resolution.seconds,

@@ -16,13 +16,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 
 from .catalog import Catalog
-from .evidence import arrow_path, combine_signs, label, path_references, path_sign
+from .estimand import is_event
+from .evidence import arrow_path, blinding, combine_signs, comparator, label, path_references, path_sign
 from .measures import NodeMeasure
 
 __all__ = [
@@ -54,6 +55,7 @@ class ControlGroup:
     rationale: str
     matched_on: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
+    node: str | None = None  # the graph node the group manipulates or reads (not part of the JSON contract)
 
     def to_json(self) -> dict[str, object]:
         return {"kind": self.kind, "name": self.name, "rationale": self.rationale,
@@ -161,7 +163,8 @@ def _sex_and_age(g: nx.DiGraph, confounders: Sequence[str]) -> list[str]:
 
 
 def healthy_controls(g: nx.DiGraph, catalog: Catalog, conditions: Sequence[str], confounders: Sequence[str],
-                     left_out: Sequence[tuple[str, str]] = ()) -> list[ControlGroup]:
+                     left_out: Sequence[tuple[str, str]] = (), measured: Iterable[str] | None = None
+                     ) -> list[ControlGroup]:
     """Healthy controls for a patient population, matched on the graph's pre-exposure confounders and on
     sex and age; each matching factor carries the catalog fact that makes it matter (e.g. plasma NE rises
     with age, Saar 1979); candidates left out for overmatching are named with the reason."""
@@ -171,15 +174,21 @@ def healthy_controls(g: nx.DiGraph, catalog: Catalog, conditions: Sequence[str],
     matched = [label(g, n) for n in confounders] + _sex_and_age(g, confounders)
     reasons: list[str] = []
     refs: list[str] = []
-    present = {c for _, d in g.nodes(data=True) for c in d.get("constructs", ())} | set(conditions)
-    for n in confounders:
-        for c in g.nodes[n].get("constructs", ()):
-            con = catalog.construct(c)
-            # a matching fact is shown only where it bears on the hypothesis (the catalog's relevant_to)
-            if con is not None and con.matching_note and (not con.matching_relevant_to
-                                                          or present & set(con.matching_relevant_to)):
-                reasons.append(con.matching_note)
-                refs.extend(r for r in con.matching_references if r not in refs)
+    # a matching fact is shown only when it concerns a construct the plan measures or the population's
+    # condition (the catalog's relevant_to); without ``measured``, every construct of the graph counts
+    if measured is None:
+        measured = {c for _, d in g.nodes(data=True) for c in d.get("constructs", ())}
+    relevant = set(measured) | set(conditions)
+    factors = [c for n in confounders for c in g.nodes[n].get("constructs", ())]
+    factors += [c for c in ("sex", "age") if c not in factors]
+    for c in dict.fromkeys(factors):
+        con = catalog.construct(c)
+        if con is None:
+            continue
+        for text, fact_refs in con.matching_for(relevant):
+            if text not in reasons:
+                reasons.append(text)
+                refs.extend(r for r in fact_refs if r not in refs)
     rationale = (f"Compare people with {' and '.join(names)} with healthy people matched on "
                  f"{', '.join(matched)}, so a difference is not due to them. Sex and age are always considered "
                  "(NIH sex-as-a-biological-variable policy): recruit both sexes and report results by sex.")
@@ -224,10 +233,36 @@ def _occasion(g: nx.DiGraph, catalog: Catalog, node: str) -> str | None:
     return None
 
 
+def _exposure_readout(g: nx.DiGraph, exposure: Sequence[str], measures: Sequence[NodeMeasure]) -> str | None:
+    """What the within-person design must add when the exposure cannot be read on each occasion: ``None`` when
+    every exposure node has a catalogued method; else the sentence naming the gap and any stand-in (a catalog
+    proxy, or a measured direct cause of the exposure in the graph)."""
+    by_node = {m.node: m for m in measures}
+    gaps = [x for x in exposure if x in g and (by_node.get(x) is None or by_node[x].method is None)]
+    if not gaps:
+        return None
+    out = []
+    for x in gaps:
+        stand_ins = [f"{label(g, p)} ({method.name})" for p in sorted(g.predecessors(x))
+                     if p in by_node and (method := by_node[p].method) is not None
+                     and g.nodes[p].get("kind") not in _MANIPULABLE]
+        text = (f"linking each occasion to {label(g, x)} needs a measure of {label(g, x)} on each occasion, and "
+                "no catalogued method (direct or proxy) measures it")
+        if stand_ins:
+            text += (f"; the graph's measured direct cause(s) {', '.join(stand_ins)} could be read on each "
+                     "occasion instead, which tests that cause's link to the outcome rather than the exposure's own")
+        else:
+            text += "; add a method for it to the catalog before planning the repeated measures"
+        out.append(text + ".")
+    return " ".join(out)
+
+
 def within_person_design(g: nx.DiGraph, catalog: Catalog, node: str, condition: str,
-                         exposure: Sequence[str]) -> ControlGroup:
+                         exposure: Sequence[str], measures: Sequence[NodeMeasure] = ()) -> ControlGroup:
     """The design that replaces a circular case-vs-control comparison on a defining criterion: repeated
-    measures within each person, each outcome linked to the exposure of the same occasion."""
+    measures within each person, each outcome linked to the exposure of the same occasion.  The exposure must
+    be measurable on each occasion; when no catalogued method reads it, the design says so and names any
+    stand-in instead of proposing an unmeasurable link."""
     x = ", ".join(label(g, n) for n in exposure) or "the exposure"
     y = label(g, node)
     occasion = _occasion(g, catalog, node)
@@ -238,9 +273,15 @@ def within_person_design(g: nx.DiGraph, catalog: Catalog, node: str, condition: 
     else:
         schedule = f"several occasions per person, with each occasion's {y} linked to the {x} of the same occasion"
     rationale = (f"{y} is a defining criterion of {condition}: every case has it by definition, so comparing cases "
-                 f"with controls on it is circular and is not proposed. Instead, measure it repeatedly within each "
-                 f"person — {schedule} — and estimate how within-person changes in {x} go with changes in {y} "
-                 "(a multilevel model with a random intercept per person).")
+                 f"with controls on it is circular and is not proposed.")
+    gap = _exposure_readout(g, exposure, measures) if measures else None
+    if gap:
+        rationale += (f" A within-person design would measure it repeatedly within each person — {schedule} — but "
+                      + gap + " Until then the within-person link is not proposed.")
+    else:
+        rationale += (f" Instead, measure it repeatedly within each person — {schedule} — and estimate how "
+                      f"within-person changes in {x} go with changes in {y} (a multilevel model with a random "
+                      "intercept per person).")
     return ControlGroup("within-person", f"Within-person repeated measures of {y}", rationale)
 
 
@@ -333,8 +374,8 @@ def _focal_nodes(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str])
 
 def within_subject_controls(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str], *,
                             catalog: Catalog | None = None, measures: Sequence[NodeMeasure] = (),
-                            skip: Iterable[str] = (), left_out: list[LeftOut] | None = None
-                            ) -> list[ControlGroup]:
+                            skip: Iterable[str] = (), left_out: list[LeftOut] | None = None,
+                            species: str = "human") -> list[ControlGroup]:
     """A randomised, placebo-controlled crossover where a drug or intervention in the graph acts on the
     focal path (exposure or mediator), each person their own control.
 
@@ -349,6 +390,8 @@ def within_subject_controls(g: nx.DiGraph, exposure: Iterable[str], outcome: Ite
     focal = _focal_nodes(g, exposure, outcome)
     by_node = {m.node: m for m in measures}
     skip = set(skip)
+    unit = "participant" if species == "human" else "animal" if species in ("mouse", "rat", "primate",
+                                                                              "other-animal") else "unit"
     groups: list[ControlGroup] = []
     for d in sorted(n for n, data in g.nodes(data=True) if data.get("kind") in _MANIPULABLE or data.get("manipulable")):
         targets = sorted(t for t in g.successors(d) if t in focal)
@@ -356,31 +399,40 @@ def within_subject_controls(g: nx.DiGraph, exposure: Iterable[str], outcome: Ite
             continue
         acts: list[str] = []
         effects: list[str] = []
+        events: list[str] = []
         refs: list[str] = []
         known = all(g.edges[d, t].get("sign", "unknown") in ("positive", "negative") for t in targets)
         for target in targets:
             sign = g.edges[d, target].get("sign", "unknown")
             acts.append(f"{label(g, target)} ({_say_sign(sign)})")
             for y in outcome:
+                if catalog is not None and is_event(g, catalog, y):
+                    events.append(y)
+                    continue
                 paths = list(nx.all_simple_paths(g, target, y, cutoff=12)) if target != y else [[y]]
                 if paths:
                     p = paths[0]
                     net = combine_signs([sign, path_sign(g, p)]) if len(p) > 1 else sign
                     effects.append(f"{label(g, y)} ({_say_sign(net)}, via {arrow_path(g, p)})")
             refs.extend(r for r in path_references(g, [d, target]) if r not in refs)
-        rationale = (f"In the graph {label(g, d)} acts on {'; '.join(acts)}. A randomised, double-blind "
-                     f"{label(g, d)} vs placebo crossover uses each participant as their own control: it should "
+        short = "placebo" if g.nodes[d].get("kind") == "drug" else "control"
+        rationale = (f"In the graph {label(g, d)} acts on {'; '.join(acts)}. A randomised ({blinding(g, d, species)}) "
+                     f"{label(g, d)} vs {comparator(g, d)} crossover uses each {unit} as their own control: it should "
                      f"shift {', '.join(label(g, t) for t in targets)}"
                      + (" and, if the hypothesis holds, " + "; ".join(dict.fromkeys(effects)) if effects else "")
                      + ".")
+        if events:
+            rationale += (f" {', '.join(label(g, y) for y in dict.fromkeys(events))} is an event that happens once, "
+                          "which a crossover cannot read out: the crossover tests only the shift in "
+                          f"{', '.join(label(g, t) for t in targets)}.")
         if known:
-            rationale += (" Its direction is known, so it is a positive control of the links from there to the "
-                          "outcome.")
-            name = f"{label(g, d)} vs placebo crossover (positive control)"
+            rationale += (" Its direction is known, so it is a positive control of the "
+                          + ("links from there to the outcome." if effects else "manipulation's own target."))
+            name = f"{label(g, d)} vs {short} crossover (positive control)"
         else:
             rationale += (" Its direction on the target is not known, so it cannot serve as a positive control; "
                           "it only tests whether the target moves at all.")
-            name = f"{label(g, d)} vs placebo crossover (exploratory)"
+            name = f"{label(g, d)} vs {short} crossover (exploratory)"
             if left_out is not None:
                 left_out.append(LeftOut(label(g, d), "positive-control",
                                         "its direction on " + ", ".join(label(g, t) for t in targets)
@@ -395,7 +447,7 @@ def within_subject_controls(g: nx.DiGraph, exposure: Iterable[str], outcome: Ite
                                   "or the drug's direct effect on the method cannot be told from a change in "
                                   f"{label(g, t)}.")
                     refs.extend(r for r in drug.references if r not in refs)
-        groups.append(ControlGroup("within-subject", name, rationale, (), tuple(refs)))
+        groups.append(ControlGroup("within-subject", name, rationale, (), tuple(refs), node=d))
     return groups
 
 
@@ -405,11 +457,18 @@ def _say_sign(sign: str) -> str:
 
 
 def negative_control_groups(g: nx.DiGraph, negative_controls: object, measures: Sequence[NodeMeasure] = (),
-                            left_out: list[LeftOut] | None = None) -> list[ControlGroup]:
+                            left_out: list[LeftOut] | None = None, *, excluded: Mapping[str, str] | None = None,
+                            adjusted: Iterable[str] = ()) -> list[ControlGroup]:
     """Negative-control exposures and outcomes from the analysis: an association with them reveals
     confounding or bias (Lipsitch, Tchetgen Tchetgen & Cohen 2010).  A candidate measured by the same method
     as the exposure or the outcome is left out: a shared method shares its measurement error, so a null
-    association would not be informative and a non-null one would not point to confounding."""
+    association would not be informative and a non-null one would not point to confounding.
+
+    Roles stay coherent: a node in ``excluded`` (what the plan randomises or uses as a positive control, whose
+    effect is expected, or a manipulation unavailable in the species) is never a negative control, and goes
+    to ``left_out`` with the reason; a node of the adjustment set (``adjusted``) says how the two uses fit."""
+    excluded = dict(excluded or {})
+    adjusted = set(adjusted)
     by_node = {m.node: m for m in measures}
     focus = [m for m in measures if m.role in ("exposure", "outcome") and m.method is not None]
     groups: list[ControlGroup] = []
@@ -417,6 +476,10 @@ def negative_control_groups(g: nx.DiGraph, negative_controls: object, measures: 
                         ("negative-control-outcome", getattr(negative_controls, "outcomes", ()))):
         for nc in items:
             role = "exposure" if kind.endswith("exposure") else "outcome"
+            if nc.node in excluded:
+                if left_out is not None:
+                    left_out.append(LeftOut(label(g, nc.node), "negative-control", excluded[nc.node]))
+                continue
             mine = by_node.get(nc.node)
             mid = mine.method.id if mine is not None and mine.method is not None else None
             same = [(f.role, f.method.name) for f in focus
@@ -427,6 +490,13 @@ def negative_control_groups(g: nx.DiGraph, negative_controls: object, measures: 
                                             f"measured by the same method as the {same[0][0]} "
                                             f"({same[0][1]}): it would share its measurement error"))
                 continue
+            text = nc.reasoning
+            if nc.node in adjusted:
+                text += (f" {label(g, nc.node)} is also in the adjustment set: it enters the primary model as a "
+                         + ("covariate, and the negative-control check reads its own coefficient on the outcome "
+                            "in that model (expected zero under this graph)." if role == "exposure" else
+                            "covariate, and the negative-control check is a separate model with it as the "
+                            "outcome and the exposure as the predictor (expected null under this graph)."))
             groups.append(ControlGroup(kind, f"{label(g, nc.node)} as a negative-control {role}",
-                                       nc.reasoning, (), (LIPSITCH_2010,)))
+                                       text, (), (LIPSITCH_2010,)))
     return groups

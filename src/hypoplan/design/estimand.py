@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from .evidence import label
+from .evidence import comparator, label
 
 if TYPE_CHECKING:
     from ..schema import Peco
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .measures import NodeMeasure
     from .strategy import Strategy
 
-__all__ = ["ICH_E9_R1", "Estimand", "OutcomeItem", "Outcomes", "build_estimand", "build_outcomes"]
+__all__ = ["ICH_E9_R1", "Estimand", "OutcomeItem", "Outcomes", "build_estimand", "build_outcomes", "is_event"]
 
 ICH_E9_R1 = "ICH E9(R1) Step 4, 2019 (EMA/CHMP/ICH/436221/2017)"
 
@@ -87,6 +87,13 @@ def build_outcomes(g: nx.DiGraph, exposure: Sequence[str], outcome: Sequence[str
                     tuple(_item(g, n, measures) for n in mech))
 
 
+def is_event(g: nx.DiGraph, catalog: Catalog, node: str) -> bool:
+    """A node whose construct the catalog files as an ``event`` (e.g. a stroke, a death): it happens once and is
+    summarised as a risk or a hazard over follow-up, not as a mean, and a crossover cannot read it out."""
+    return node in g and any((c := catalog.construct(x)) is not None and c.category == "event"
+                             for x in g.nodes[node].get("constructs", ()))
+
+
 def _intercurrent(catalog: Catalog, conditions: Sequence[str]) -> tuple[list[tuple[str, str, str]], list[str]]:
     events: list[tuple[str, str, str]] = []
     refs: list[str] = []
@@ -113,9 +120,11 @@ def build_estimand(g: nx.DiGraph, strategy: Strategy, exposure: Sequence[str], o
     x = ", ".join(label(g, n) for n in exposure) or "the exposure"
     if strategy.name == "randomised" and strategy.randomised_node is not None:
         node = label(g, strategy.randomised_node)
-        treatment = f"{node} vs placebo or sham, randomised"
+        treatment = f"{node} vs {comparator(g, strategy.randomised_node)}, randomised"
         if strategy.arm == "crossover":
             treatment += " (within-person crossover)"
+        elif strategy.arm == "split_body":
+            treatment += " (split-body: both conditions at one visit, side randomised)"
     elif peco is not None:
         treatment = f"{peco.exposure} vs {peco.comparator}"
     else:
@@ -128,7 +137,9 @@ def build_estimand(g: nx.DiGraph, strategy: Strategy, exposure: Sequence[str], o
     events, refs = _intercurrent(catalog, conditions)
     summary = {
         "randomised": "difference in mean endpoint between the randomised conditions"
-                      + (" (within-person difference, adjusted for period)" if strategy.arm == "crossover" else ""),
+                      + {"crossover": " (within-person difference, adjusted for period)",
+                         "split_body": " (mean within-person difference between the two sites, paired analysis; "
+                                       "a local effect, assuming no spread between sites)"}.get(strategy.arm or "", ""),
         "adjustment": "mean difference in the endpoint per contrast of the exposure, standardised over the "
                       "adjustment set (the adjustment formula)",
         "frontdoor": "mean difference in the endpoint per contrast of the exposure, from the front-door formula",
@@ -136,4 +147,12 @@ def build_estimand(g: nx.DiGraph, strategy: Strategy, exposure: Sequence[str], o
                       "moved by the instrument",
         "id": "mean difference in the endpoint per contrast of the exposure, from the ID-algorithm formula",
     }.get(strategy.name, "none: the effect is not identifiable from what can be measured")
+    if outcomes.primary is not None and is_event(g, catalog, outcomes.primary.node) and strategy.name != \
+            "not_identifiable":
+        summary = ("risk difference (or hazard ratio) of " + outcomes.primary.label + " over follow-up"
+                   + {"randomised": " between the randomised conditions",
+                      "adjustment": ", standardised over the adjustment set (the adjustment formula)",
+                      "frontdoor": ", from the front-door formula", "instrument": " per unit of exposure moved by "
+                      "the instrument (under its extra assumptions)", "id": ", from the ID-algorithm formula"
+                      }.get(strategy.name, ""))
     return Estimand(population, treatment, endpoint, tuple(events), summary, (ICH_E9_R1, *refs))

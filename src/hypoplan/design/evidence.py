@@ -59,3 +59,19 @@ def label(g: nx.DiGraph, node: str) -> str:
 
 def arrow_path(g: nx.DiGraph, path: Sequence[str]) -> str:
     return " → ".join(label(g, n) for n in path)
+
+
+def comparator(g: nx.DiGraph, node: str) -> str:
+    """What a manipulation is compared with: placebo for a drug; for any other intervention a control
+    condition (a sham where one exists), since a diet or a procedure often has no placebo."""
+    return "placebo" if g.nodes[node].get("kind") == "drug" else "a sham or control condition"
+
+
+def blinding(g: nx.DiGraph, node: str, species: str = "human") -> str:
+    """Who can be blinded: participants and assessors for a drug against placebo; for any other intervention
+    at least the outcome assessors, participants only where a sham exists."""
+    if species != "human":
+        return "experimenters and outcome assessors blinded to allocation"
+    if g.nodes[node].get("kind") == "drug":
+        return "double-blind"
+    return "outcome assessors blinded, participants too where a sham exists"

@@ -113,7 +113,8 @@ def matching_catalog_drug(g: nx.DiGraph, node: str, catalog: Catalog) -> Drug | 
 
 def graph_drug_exclusions(g: nx.DiGraph, catalog: Catalog, measures: Sequence[NodeMeasure],
                           already: Iterable[str] = ()) -> list[Exclusion]:
-    """A drug node of the graph with an edge into a measured node: wash out habitual use.
+    """A drug node of the graph with an edge into a measured node: wash out habitual use, unless the catalog
+    says to record that drug instead (``action: record``).
 
     The reason is the graph's own edge, with its evidence; drugs the catalog
     already covered (``already``, catalog drug ids) are skipped.
@@ -123,8 +124,8 @@ def graph_drug_exclusions(g: nx.DiGraph, catalog: Catalog, measures: Sequence[No
     out = []
     for d in sorted(n for n, data in g.nodes(data=True) if data.get("kind") == "drug"):
         known = matching_catalog_drug(g, d, catalog)
-        if known is not None and known.id in already:
-            continue
+        if known is not None and (known.id in already or known.action == "record"):
+            continue  # the catalog says to record it (e.g. a standard treatment that cannot safely be stopped)
         targets = [t for t in g.successors(d) if t in measured]
         if not targets:
             continue

@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from ..schema import Direction, Species
+from ..schema import Direction, Source, Species
 from .catalog import Catalog, CostBand, Drug, Invasiveness, Method, PopulationRule
 from .evidence import cite, label
 from .measures import NodeMeasure
@@ -219,10 +219,13 @@ def focal_edges(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str]) 
 
 def species_gap_notes(g: nx.DiGraph, edges: Iterable[tuple[str, str]], species: str = "human") -> list[FeasibilityNote]:
     """An edge supported only by animal evidence must first be established in humans before a human study
-    can rest on it; an edge with no evidence at all is an assumption to test.  One note for each of the two."""
+    can rest on it; an edge supported only by secondary, lay or press accounts (``Evidence.source``) rests on
+    nobody's reading of the study; an edge with no evidence at all is an assumption to test.  One note for each."""
     animal_items: list[str] = []
     animal_refs: list[str] = []
     bare: list[str] = []
+    secondhand: list[str] = []
+    secondhand_refs: list[str] = []
     for u, v in edges:
         evidence = g.edges[u, v].get("evidence", ())
         where = f"{label(g, u)} → {label(g, v)}"
@@ -230,6 +233,12 @@ def species_gap_notes(g: nx.DiGraph, edges: Iterable[tuple[str, str]], species: 
             bare.append(where)
             continue
         supporting = [e for e in evidence if e.direction is Direction.SUPPORTS]
+        if supporting and all(e.source_type is not Source.PRIMARY for e in supporting):
+            kinds = ", ".join(sorted({e.source_type.value for e in supporting}))
+            secondhand.append(f"{where} ({kinds})")
+            secondhand_refs.extend(cite(e) for e in supporting)
+            continue
+        supporting = [e for e in supporting if e.source_type is Source.PRIMARY]
         if species != "human" or not supporting:
             continue
         animal = [e for e in supporting if e.species is not None and e.species.is_animal]
@@ -243,6 +252,11 @@ def species_gap_notes(g: nx.DiGraph, edges: Iterable[tuple[str, str]], species: 
                                    + ". Establish " + ("it" if len(animal_items) == 1 else "them")
                                    + " in humans first, or make that the first aim.", "warning",
                                    tuple(dict.fromkeys(animal_refs)), "species-gap"))
+    if secondhand:
+        out.append(FeasibilityNote("second-hand support", "Supported only by secondary, lay or press accounts: "
+                                   + "; ".join(secondhand) + ". Read and cite the studies themselves, or treat "
+                                   + ("it" if len(secondhand) == 1 else "them") + " as untested.", "warning",
+                                   tuple(dict.fromkeys(secondhand_refs)), "secondhand-support"))
     if bare:
         out.append(FeasibilityNote("evidence gap", "No evidence recorded in this file on: " + "; ".join(bare)
                                    + ". " + ("It is an assumption" if len(bare) == 1 else "They are assumptions")

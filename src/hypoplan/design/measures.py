@@ -229,8 +229,13 @@ def node_cost(g: nx.DiGraph, node: str, catalog: Catalog, species: str = "human"
 
 
 def measurement_costs(g: nx.DiGraph, catalog: Catalog, species: str = "human") -> dict[str, float]:
-    """Costs of every node, for :func:`hypoplan.analysis.analyze` (``costs=``)."""
-    return {n: node_cost(g, n, catalog, species) for n in g.nodes}
+    """Costs of every node, for :func:`hypoplan.analysis.analyze` (``costs=``); a manipulation the file restricts
+    to other species (``manipulable_in``) cannot happen, or be measured, in ``species``: infinite cost."""
+    def restricted(n: str) -> bool:
+        allowed = tuple(g.nodes[n].get("manipulable_in", ()))
+        return bool(allowed) and species not in allowed
+
+    return {n: math.inf if restricted(n) else node_cost(g, n, catalog, species) for n in g.nodes}
 
 
 def measure_nodes(g: nx.DiGraph, catalog: Catalog, roles: Mapping[str, str], *, species: str = "human",

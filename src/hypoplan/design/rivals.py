@@ -212,11 +212,25 @@ def _same_node(g: nx.DiGraph, h: nx.DiGraph, a: str, b: str) -> bool:
     return a == b and all(g.nodes[a].get(k) == h.nodes[b].get(k) for k in keys)
 
 
-def nodes_match(g: nx.DiGraph, h: nx.DiGraph, a: str, b: str) -> bool:
-    """Do node ``a`` of ``g`` and ``b`` of ``h`` stand for the same variable?  A shared construct, a
-    ``same_as`` naming the other, or the identical inherited node; an equal id alone is not enough."""
+def ambiguous_constructs(g: nx.DiGraph) -> frozenset[str]:
+    """Constructs carried by both ends of one edge of ``g``: the graph says one causes the other, so they are
+    the same quantity at two times or stages (e.g. brain waste before sleep → brain waste after sleep), and
+    the construct alone cannot say which of them a node of another graph stands for."""
+    out: set[str] = set()
+    for u, v in g.edges:
+        if not g.nodes[u].get("implicit") and not g.nodes[v].get("implicit"):
+            out |= set(g.nodes[u].get("constructs", ())) & set(g.nodes[v].get("constructs", ()))
+    return frozenset(out)
+
+
+def nodes_match(g: nx.DiGraph, h: nx.DiGraph, a: str, b: str, *, ambiguous: frozenset[str] | None = None) -> bool:
+    """Do node ``a`` of ``g`` and ``b`` of ``h`` stand for the same variable?  A shared construct (unless it is
+    ``ambiguous``: :func:`ambiguous_constructs` of either graph), a ``same_as`` naming the other, or the
+    identical inherited node; an equal id alone is not enough."""
     ga, hb = g.nodes[a], h.nodes[b]
-    if set(ga.get("constructs", ())) & set(hb.get("constructs", ())):
+    if ambiguous is None:
+        ambiguous = ambiguous_constructs(g) | ambiguous_constructs(h)
+    if (set(ga.get("constructs", ())) & set(hb.get("constructs", ()))) - ambiguous:
         return True
     if b in ga.get("same_as", ()) or a in hb.get("same_as", ()):
         return True
@@ -232,9 +246,10 @@ def construct_groups(g: nx.DiGraph, h: nx.DiGraph) -> list[tuple[frozenset[str],
         u.add_node(("g", a))
     for b in _explicit(h):
         u.add_node(("h", b))
+    ambiguous = ambiguous_constructs(g) | ambiguous_constructs(h)
     for a in _explicit(g):
         for b in _explicit(h):
-            if nodes_match(g, h, a, b):
+            if nodes_match(g, h, a, b, ambiguous=ambiguous):
                 u.add_edge(("g", a), ("h", b))
     out = []
     for comp in nx.connected_components(u):

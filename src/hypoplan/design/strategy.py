@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -35,12 +36,15 @@ if TYPE_CHECKING:
 __all__ = [
     "STRATEGIES",
     "Strategy",
+    "assignment_of",
     "bypasses",
     "candidate_costs",
     "choose_strategy",
     "is_manipulable",
+    "manipulation_path",
     "manipulators",
     "measurable_view",
+    "not_available",
 ]
 
 #: Strategies strongest first; the plan JSON's ``design.strategy`` is one of these.
@@ -75,13 +79,37 @@ class Strategy:
     def to_json(self) -> dict[str, Any]:
         return {"strategy": self.name, "strategy_reason": self.reason,
                 "considered": [{"strategy": s, "why_not": w} for s, w in self.considered],
-                "estimand_formula": self.estimand_formula}
+                "estimand_formula": self.estimand_formula,
+                "randomised_node": self.randomised_node, "arm": self.arm, "instrument": self.instrument,
+                "instrument_given": list(self.instrument_given), "frontdoor": list(self.mediators),
+                "latent_to_measure": list(self.latent_to_measure)}
 
 
-def is_manipulable(g: nx.DiGraph, node: str) -> bool:
-    """A node the investigator can set: an intervention or a drug, or one the file marks ``manipulable``."""
+def is_manipulable(g: nx.DiGraph, node: str, species: str | None = None) -> bool:
+    """A node the investigator can set: an intervention or a drug, or one the file marks ``manipulable``; with
+    ``species``, only where the file's ``manipulable_in`` allows that species (empty: any species)."""
     d = g.nodes[node]
-    return bool(d.get("manipulable")) or d.get("kind") in _MANIPULABLE_KINDS
+    if not (bool(d.get("manipulable")) or d.get("kind") in _MANIPULABLE_KINDS):
+        return False
+    allowed = tuple(d.get("manipulable_in", ()))
+    return species is None or not allowed or species in allowed
+
+
+def not_available(g: nx.DiGraph, exposure: Iterable[str], species: str) -> list[tuple[str, str]]:
+    """Manipulable nodes acting on the exposure that cannot be set in ``species`` (``manipulable_in``), with
+    why, so the plan can say why it passed them over."""
+    out: list[tuple[str, str]] = []
+    x = [n for n in exposure if n in g]
+    reach = set(x).union(*(nx.ancestors(g, n) for n in x)) if x else set()
+    for n in sorted(reach):
+        if is_manipulable(g, n) and not is_manipulable(g, n, species):
+            allowed = ", ".join(g.nodes[n].get("manipulable_in", ()))
+            out.append((n, (f"{label(g, n)} is not available in {_PLURAL.get(species, species)} (the file "
+                            f"restricts it to: {allowed})")))
+    return out
+
+
+_PLURAL = {"human": "humans", "mouse": "mice", "rat": "rats", "primate": "primates", "other-animal": "other animals"}
 
 
 def bypasses(g: nx.DiGraph, node: str, exposure: Iterable[str], outcome: Iterable[str]) -> list[str]:
@@ -92,30 +120,41 @@ def bypasses(g: nx.DiGraph, node: str, exposure: Iterable[str], outcome: Iterabl
     return sorted(y for y in outcome if y in reach)
 
 
-def manipulators(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str] = ()) -> list[tuple[str, str]]:
+def manipulation_path(g: nx.DiGraph, node: str, target: str) -> list[str]:
+    """The shortest directed path from a manipulable node to the exposure it acts on."""
+    return [node] if node == target else list(nx.shortest_path(g, node, target))
+
+
+def manipulators(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[str] = (),
+                 species: str | None = None) -> list[tuple[str, str]]:
     """``(manipulable node, exposure it acts on)``: the exposure itself when manipulable, else a manipulable
-    observed parent of the exposure, preferring one that reaches the outcome only through the exposure, then
-    one whose direction is known, then the one with more evidence.  The exposure itself comes first."""
+    observed ancestor of the exposure (settable in ``species``), preferring one that reaches the outcome only
+    through the exposure, then one whose direction along its path is known, then a direct parent, then the one
+    with more evidence on its path.  The exposure itself comes first."""
+    from .evidence import path_sign
+
     out: list[tuple[str, str]] = []
     for x in exposure:
-        if x in g and is_manipulable(g, x):
+        if x in g and is_manipulable(g, x, species):
             out.append((x, x))
-    parents: list[tuple[str, str]] = []
+    upstream: list[tuple[str, str]] = []
     for x in exposure:
         if x not in g:
             continue
-        for p in sorted(g.predecessors(x)):
-            if is_manipulable(g, p) and g.nodes[p].get("observed", True) and (p, x) not in out:
-                parents.append((p, x))
+        for p in sorted(nx.ancestors(g, x)):
+            if is_manipulable(g, p, species) and g.nodes[p].get("observed", True) and (p, x) not in out:
+                upstream.append((p, x))
 
     exposure, outcome = list(exposure), list(outcome)
 
-    def strength(pair: tuple[str, str]) -> tuple[bool, bool, int, str]:
-        e = g.edges[pair]
-        return (bool(bypasses(g, pair[0], exposure, outcome)), e.get("sign", "unknown") not in ("positive", "negative"),
-                -len(e.get("evidence", ())), pair[0])
+    def strength(pair: tuple[str, str]) -> tuple[bool, bool, int, int, str]:
+        path = manipulation_path(g, *pair)
+        sign = path_sign(g, path)
+        evidence = sum(len(g.edges[a, b].get("evidence", ())) for a, b in pairwise(path))
+        return (bool(bypasses(g, pair[0], exposure, outcome)), sign not in ("positive", "negative"),
+                len(path), -evidence, pair[0])
 
-    return out + sorted(parents, key=strength)
+    return out + sorted(upstream, key=strength)
 
 
 def measurable_view(g: nx.DiGraph, costs: Mapping[str, float], keep: Iterable[str] = ()) -> nx.DiGraph:
@@ -150,39 +189,64 @@ def _names(g: nx.DiGraph, nodes: Iterable[str]) -> str:
     return ", ".join(label(g, n) for n in nodes)
 
 
+def assignment_of(g: nx.DiGraph, node: str, species: str, has_condition: bool) -> str:
+    """How a randomised node is assigned: the file's ``assignment`` when given, else a crossover for a human
+    population with a (stable) condition and parallel groups otherwise (Senn 1994)."""
+    given = g.nodes[node].get("assignment", "auto") or "auto"
+    if given != "auto":
+        return str(given)
+    return "crossover" if species == "human" and has_condition else "parallel"
+
+
+#: Design text per assignment (Senn 1994 for crossover; split-body, e.g. one forearm each, Martinez-Lavin 2002).
+_ASSIGNMENT_TEXT = {
+    "crossover": (" Design: randomised AB/BA crossover (each participant their own control) with blinding, a "
+                  "washout between periods long enough to return to baseline (duration to be set by the study "
+                  "physician), and period and carry-over terms in the analysis; the condition must be stable and "
+                  "the effect reversible, otherwise use parallel groups."),
+    "split_body": (" Design: randomised split-body comparison — both conditions are given at the same visit to two "
+                   "sites of the same body (e.g. one forearm each), the side receiving the active condition is "
+                   "randomised and concealed, and the analysis is paired within person (no periods, washout or "
+                   "period term). It assumes the two sites do not influence each other: an effect that spreads "
+                   "systemically, or a response that is systemic rather than local, would reach the control site "
+                   "too and bias the contrast towards zero. Each outcome must be read at each site separately: an "
+                   "outcome defined only for the whole person (e.g. a symptom score) cannot tell the two sides "
+                   "apart."),
+    "parallel": " Design: randomised parallel groups with allocation concealed, blinded as far as the "
+                "manipulation allows.",
+}
+
+
 def _randomised(g: nx.DiGraph, pairs: Sequence[tuple[str, str]], outcome: Sequence[str], species: str,
-                has_condition: bool) -> Strategy:
+                has_condition: bool, considered: Sequence[tuple[str, str]] = ()) -> Strategy:
+    from .evidence import arrow_path, path_sign
+
     node, target = pairs[0]
     y = ",".join(outcome)
     other = bypasses(g, node, [target], outcome) if node != target else []
-    sign = g.edges[node, target].get("sign", "unknown") if node != target else "positive"
-    crossover = species == "human" and has_condition
-    arm = "crossover" if crossover else "parallel"
+    path = manipulation_path(g, node, target)
+    sign = path_sign(g, path) if node != target else "positive"
+    arm = assignment_of(g, node, species, has_condition)
+    via = "" if len(path) <= 2 else f" (through {arrow_path(g, path)})"
     if node == target:
         reason = (f"{label(g, node)} is the exposure and can be set by the investigator: randomising it breaks "
-                  "every back-door path, so no adjustment set is needed.")
+                  "every back-door path into it, so no adjustment set is needed.")
         formula = f"P({y}|do({node})) = P({y}|{node}) (randomised)"
     else:
         reason = (f"{label(g, node)} can be set by the investigator and acts on the exposure "
-                  f"{label(g, target)}: randomising it identifies its effect (intention to treat) without "
+                  f"{label(g, target)}{via}: randomising it identifies its effect (intention to treat) without "
                   f"adjustment; the effect of {label(g, target)} itself then rests on {label(g, node)} reaching "
-                  f"the outcome only through {label(g, target)} (randomised instrument).")
+                  f"the outcome only through {label(g, target)} (randomised instrument), as this graph assumes.")
         formula = f"P({y}|do({node})) = P({y}|{node}) (randomised)"
         if other:
             reason += (f" In the graph {label(g, node)} also reaches {_names(g, other)} by paths that avoid "
                        f"{label(g, target)}, so the randomised contrast is its total effect, not that of "
                        f"{label(g, target)} alone.")
         if sign not in ("positive", "negative"):
-            reason += (f" Its direction on {label(g, target)} is not recorded: measure {label(g, target)} in every "
-                       "period to check that the manipulation moved it.")
-    if crossover:
-        reason += (" Design: randomised AB/BA crossover (each participant their own control) with blinding, a "
-                   "washout between periods long enough to return to baseline (duration to be set by the study "
-                   "physician), and period and carry-over terms in the analysis; the condition must be stable and "
-                   "the effect reversible, otherwise use parallel groups.")
-    else:
-        reason += " Design: randomised, blinded parallel groups (allocation concealed)."
-    return Strategy("randomised", reason, (), formula, arm=arm, randomised_node=node)
+            reason += (f" Its direction on {label(g, target)} is not recorded: measure {label(g, target)} under "
+                       "each condition to check that the manipulation moved it.")
+    reason += _ASSIGNMENT_TEXT.get(arm, _ASSIGNMENT_TEXT["parallel"])
+    return Strategy("randomised", reason, tuple(considered), formula, arm=arm, randomised_node=node)
 
 
 #: Latent nodes tried one at a time when looking for the one whose measurement would identify the effect.
@@ -237,10 +301,13 @@ def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, f
 
     x, y = tuple(result.exposure), tuple(result.outcome)
     considered: list[tuple[str, str]] = []
-    pairs = manipulators(g, x, y)
+    pairs = manipulators(g, x, y, species)
+    unavailable = not_available(g, x, species)
+    considered.extend(("randomised", why) for _, why in unavailable)
     if pairs:
-        return _randomised(g, pairs, y, species, has_condition)
-    considered.append(("randomised", f"no intervention, drug or node marked manipulable acts on {_names(g, x)}"))
+        return _randomised(g, pairs, y, species, has_condition, considered)
+    considered.append(("randomised", ("no intervention, drug or node marked manipulable that can be set in "
+                                      f"{_PLURAL.get(species, species)} acts on {_names(g, x)}")))
 
     adj = result.adjustment
     view = measurable_view(g, costs, keep=x + y)
@@ -248,9 +315,11 @@ def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, f
         z = tuple(sorted(adj.min_cost.nodes))
         if z:
             reason = (f"adjusting for {_names(g, z)} (the minimum-cost valid adjustment set, cost "
-                      f"{adj.min_cost.cost:g}) blocks every biasing path between {_names(g, x)} and {_names(g, y)}.")
+                      f"{adj.min_cost.cost:g}) blocks every biasing path this graph draws between {_names(g, x)} and "
+                      f"{_names(g, y)}; an unmodelled confounder would not be blocked.")
         else:
-            reason = f"no biasing path between {_names(g, x)} and {_names(g, y)}: the crude association is causal."
+            reason = (f"under this graph no biasing path connects {_names(g, x)} and {_names(g, y)}, so the crude "
+                      "association estimates the causal effect.")
         return Strategy("adjustment", reason, tuple(considered), adjustment_estimand(x, y, z), adjustment_set=z)
     if adj.exists:
         lacking = sorted(n for s in (adj.minimal or ((adj.canonical,) if adj.canonical else ())) for n in s
@@ -273,7 +342,7 @@ def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, f
 
     m = find_frontdoor_set(view, x, y)
     if m:
-        return Strategy("frontdoor", f"every causal path from {_names(g, x)} to {_names(g, y)} runs through "
+        return Strategy("frontdoor", f"under this graph every causal path from {_names(g, x)} to {_names(g, y)} runs through "
                         f"{_names(g, sorted(m))}, measured and shielded from the unmeasured confounding: the "
                         "front-door formula identifies the effect.", tuple(considered),
                         frontdoor_estimand(view, x, y, m), mediators=tuple(sorted(m)))
@@ -290,7 +359,7 @@ def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, f
             formula = (f"β({x[0]}→{y[0]}) = Cov({y[0]},{best.instrument}{'|' + ','.join(w) if w else ''}) / "
                        f"Cov({x[0]},{best.instrument}{'|' + ','.join(w) if w else ''}) (Wald/IV estimand)")
             return Strategy("instrument", f"{label(g, best.instrument)}{given} is an instrument: it moves "
-                            f"{_names(g, x)} and reaches {_names(g, y)} only through it. It identifies the effect "
+                            f"{_names(g, x)} and, as this graph assumes, reaches {_names(g, y)} only through it. It identifies the effect "
                             "only under extra assumptions (linear effects, or monotonicity for a local average "
                             "effect).", tuple(considered), formula, instrument=best.instrument, instrument_given=w)
         considered.append(("instrument", ("no measurable node moves the exposure while reaching the outcome only "

@@ -2,14 +2,15 @@
 
 Also counts the links whose evidence is all from animals (species mouse, rat,
 primate or other-animal) and those resting only on secondary sources (designs
-``review`` and ``meta-analysis``: research about research, not a new observation).
+``review`` and ``meta-analysis``: research about research, not a new observation;
+or items whose ``source`` is secondary, lay or press: an account of a study, not the study).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..schema import Design
+from ..schema import Design, Evidence, Source
 from .merge import MergedGraph
 from .model import normalise_citation
 
@@ -64,6 +65,11 @@ class EvidenceSummary:
                 "uncited_evidence": self.uncited_evidence}
 
 
+def is_secondhand(ev: Evidence) -> bool:
+    """Research about research (a review, a meta-analysis) or an account of a study (secondary, lay, press)."""
+    return ev.design in SECONDARY or ev.source_type is not Source.PRIMARY
+
+
 def citation_index(graph: MergedGraph) -> list[CitationEntry]:
     """Every cited work (one spelling per work, see :func:`normalise_citation`), most used first."""
     uses: dict[str, list[CitationUse]] = {}
@@ -95,6 +101,6 @@ def evidence_summary(graph: MergedGraph) -> EvidenceSummary:
         species = [ev.species for ev in evidence if ev.species is not None]
         if species and len(species) == len(evidence) and all(s.is_animal for s in species):
             animal += 1
-        if all(ev.design in SECONDARY for ev in evidence):
+        if all(is_secondhand(ev) for ev in evidence):
             secondary += 1
     return EvidenceSummary(len(graph.links), with_ev, animal, secondary, uncited)

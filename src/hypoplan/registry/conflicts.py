@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..schema import Direction
+from ..schema import Direction, Evidence
 from .merge import Claim, Link, MergedGraph
 from .model import Entry, normalise_citation
 
@@ -72,9 +72,13 @@ def sign_conflicts(graph: MergedGraph) -> list[Conflict]:
     return out
 
 
+def _keys(ev: Evidence) -> set[str]:
+    """What identifies a piece of evidence's source: its normalised citation and its reference, as given."""
+    return ({normalise_citation(ev.citation)} if ev.citation else set()) | ({ev.reference.strip()} if ev.reference else set())
+
+
 def _cited(claim: Claim) -> set[str]:
-    return {normalise_citation(ev.citation) for ev in claim.edge.evidence if ev.citation} | \
-        {ev.reference.strip() for ev in claim.edge.evidence if ev.reference}
+    return set().union(*(_keys(ev) for ev in claim.edge.evidence))
 
 
 def _names(claims: Sequence[Claim], limit: int = 5) -> str:
@@ -95,8 +99,7 @@ def evidence_conflicts(graph: MergedGraph) -> list[Conflict]:
             against = [ev for ev in con.edge.evidence if ev.direction is Direction.CONTRADICTS]
             if not against:
                 continue
-            keys = [({normalise_citation(ev.citation)} if ev.citation else set())
-                    | ({ev.reference.strip()} if ev.reference else set()) for ev in against]
+            keys = [_keys(ev) for ev in against]
             unaware = [pro for pro, known in pros
                        if pro.hypothesis != con.hypothesis and any(not (k & known) for k in keys)]
             if unaware:

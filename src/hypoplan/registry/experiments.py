@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from ..design.evidence import label
+from ..design.rivals import _KIND_ORDER
 from ..graph import build_graph
 from .model import Entry
 
@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     from ..design.catalog import Catalog, Method
 
 __all__ = [
-    "DECISIVE",
-    "DISCRIMINATING",
     "Experiment",
     "PairPrediction",
     "pair_predictions",
@@ -40,12 +38,9 @@ __all__ = [
     "rival_pairs",
 ]
 
-#: Prediction kinds that discriminate two graphs (opposite signs or order, or a (de)pendence in one only).
-DISCRIMINATING = ("opposite sign", "opposite direction", "independence")
-#: The kinds that settle a pair outright (with the older engine, which does not say itself).
-DECISIVE = ("opposite sign", "opposite direction")
-_KIND_RANK = {"opposite sign": 0, "opposite direction": 1, "effect vs none": 2, "stated": 3,
-              "unsigned effect vs none": 4, "independence": 5}
+#: How strong each kind of prediction is: the rival engine's own order (one table, so the two cannot drift).
+#: design/rivals.py keeps it private; it could export it as KIND_ORDER.
+_KIND_RANK = _KIND_ORDER
 
 
 @dataclass(frozen=True)
@@ -74,32 +69,21 @@ def pair_predictions(g: nx.DiGraph, rival: nx.DiGraph, rival_id: str, catalog: C
     """The rival engine's discriminating predictions as (nodes of ``g`` to measure, kind, this predicts,
     rival predicts, decisive).
 
-    The one place the registry calls the rival engine.  With the construct-group engine
-    (``compare_graphs``), each prediction names its groups of matched nodes and whether it is decisive;
-    with the older engine the nodes are found back from the measurement's labels and opposite signs or
-    directions count as decisive.
+    The one place the registry calls the rival engine (:mod:`hypoplan.design.rivals`, the construct-group
+    engine): each prediction names its groups of matched nodes and whether it is decisive.
     """
-    from ..design import rivals as engine
+    from ..design.rivals import compare_graphs, discriminating_predictions
 
-    rivals: Any = engine  # typed loosely: the same code runs against both engines
-    if hasattr(rivals, "compare_graphs"):
-        preds = rivals.discriminating_predictions(g, rival, rival_id, catalog, species=species, limit=10**6,
-                                                  stated_this=stated_this, stated_rival=stated_rival)
-        said = {p.key: (p.this_predicts, p.rival_predicts) for p in preds}
-        out = []
-        for raw in rivals.compare_graphs(g, rival, stated_g=stated_this, stated_h=stated_rival):
-            nodes = tuple(raw.pair_g) if raw.pair_g else tuple(min(gr[0]) for gr in raw.groups if gr[0])
-            if not nodes or raw.key not in said:
-                continue  # nothing of this graph to measure (a stated prediction about the rival's node only)
-            out.append((nodes, raw.kind, *said[raw.key], bool(raw.decisive)))
-        return out
-    found = rivals.discriminating_predictions(g, rival, rival_id, catalog, species=species, limit=10**6)
-    names: dict[str, tuple[str, ...]] = {}
-    for a, b in combinations(sorted(g.nodes), 2):
-        names.setdefault(f"{label(g, a)} and {label(g, b)}", (a, b))
-        names.setdefault(f"{label(g, b)} and {label(g, a)}", (b, a))
-    return [(names[p.measurement], p.kind, p.this_predicts, p.rival_predicts, p.kind in DECISIVE)
-            for p in found if p.kind in DISCRIMINATING and p.measurement in names]
+    preds = discriminating_predictions(g, rival, rival_id, catalog, species=species, limit=10**6,
+                                       stated_this=stated_this, stated_rival=stated_rival)
+    said = {p.key: (p.this_predicts, p.rival_predicts) for p in preds}
+    out: list[tuple[tuple[str, ...], str, str, str, bool]] = []
+    for raw in compare_graphs(g, rival, stated_g=stated_this, stated_h=stated_rival):
+        nodes = tuple(raw.pair_g) if raw.pair_g else tuple(min(gr[0]) for gr in raw.groups if gr[0])
+        if not nodes or raw.key not in said:
+            continue  # nothing of this graph to measure (a stated prediction about the rival's node only)
+        out.append((nodes, raw.kind, *said[raw.key], bool(raw.decisive)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -166,8 +150,8 @@ def rank_experiments(entries: Sequence[Entry], catalog: Catalog, *, limit: int |
         for this, other in (pair, pair[::-1]):
             g = graph(this)
             found = pair_predictions(g, graph(other), other, catalog, _species(by_id[this]),
-                                     stated_this=getattr(by_id[this].resolved, "predictions", ()),
-                                     stated_rival=getattr(by_id[other].resolved, "predictions", ()))
+                                     stated_this=by_id[this].resolved.predictions,
+                                     stated_rival=by_id[other].resolved.predictions)
             for nodes, kind, said, rival_said, decisive in found:
                 methods = [method(this, n) for n in nodes]
                 if any(m is None for m in methods):

@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..schema import Edge, EdgeType, Node
 from .model import Entry
@@ -39,9 +40,9 @@ class MergedNode:
     sources: tuple[Instance, ...]  # every (hypothesis, node id) merged here, sorted
     files: tuple[str, ...]          # hypotheses that use it (declared, inherited or drawn in an edge)
 
-    @property
+    @cached_property
     def declared_in(self) -> tuple[str, ...]:
-        """The hypotheses that declare it themselves (not only inherit it)."""
+        """The hypotheses that declare it themselves (not only inherit it); computed once per node."""
         return tuple(sorted({h for h, _ in self.sources}))
 
     def to_json(self) -> dict[str, object]:
@@ -92,8 +93,9 @@ class MergedGraph:
     node_of: dict[Instance, str]          # declared node → merged node id
     entries: tuple[Entry, ...]
 
-    @property
+    @cached_property
     def entries_by_id(self) -> dict[str, Entry]:
+        """The entries by hypothesis id (built once: the site looks ids up per conflict and per page)."""
         return {e.id: e for e in self.entries}
 
     def merged(self, entry: Entry, node_id: str) -> str:
@@ -132,11 +134,8 @@ _SAME_AS_SPLIT = re.compile(r"^([A-Za-z][A-Za-z0-9_.\-]*)\s*[:#/]\s*([A-Za-z][A-
 
 
 def same_as_of(node: Node) -> tuple[str, ...]:
-    """The node's ``same_as:`` entries; read defensively (the field may not exist in this schema version)."""
-    value = getattr(node, "same_as", None) or ()
-    if isinstance(value, str):
-        value = (value,)
-    return tuple(str(v) for v in value)
+    """The node's ``same_as:`` entries."""
+    return tuple(node.same_as)
 
 
 def _declared(entries: Sequence[Entry]) -> dict[Instance, Node]:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..schema import Confidence, Design, Direction, Evidence, Hypothesis
+from ..schema import Confidence, Design, Direction, Evidence, Hypothesis, Source, source_from_text
 from .diagram import is_animal_only
 
 if TYPE_CHECKING:
@@ -217,8 +217,10 @@ def _cite(ev: Evidence) -> str:
 
 
 def _effect_text(ev: Evidence) -> str | None:
+    """The item's effect size as reported, unless its note marks the number itself as second-hand (a press
+    figure attached to a primary finding is not quoted as the study's result)."""
     es = ev.effect_size
-    if es is None:
+    if es is None or source_from_text(es.note) is not Source.PRIMARY:
         return None
     text = f"{es.measure} = {es.value:g}"
     n = es.n or ev.n
@@ -234,17 +236,11 @@ NOT_PRIMARY_DESIGNS = frozenset({Design.SPECULATION, Design.REVIEW})
 #: Designs that manipulate the cause (an experiment), as against observing an association.
 EXPERIMENTAL_DESIGNS = frozenset({Design.RCT, Design.CROSSOVER, Design.KNOCKOUT, Design.LESION, Design.OPTOGENETIC,
                                   Design.CHEMOGENETIC, Design.PHARMACOLOGICAL})
-#: Words by which a hypothesis file marks an item as second-hand, lay or press (the brief's [S] mark included).
-_SECONDHAND = re.compile(r"\[S\]|\bsecondary\b|\blay summary\b|\bpress\b|\bnews\b|\bnewspaper\b|\bquoted\b|"
-                         r"\bforum\b|\bblog\b", re.IGNORECASE)
-
-
 def is_primary(ev: Evidence) -> bool:
-    """Evidence that can support a claim: not opinion or review, and not marked secondary, lay or press."""
-    if ev.design in NOT_PRIMARY_DESIGNS:
-        return False
-    note = ev.effect_size.note if ev.effect_size is not None else None
-    return not any(_SECONDHAND.search(t) for t in (ev.reference, ev.citation, ev.finding, note) if t)
+    """Evidence that can support a claim: not opinion or review, and read in the study itself (its ``source``
+    is primary; for files without the field, :func:`hypoplan.schema.source_from_text` infers it from the words
+    '[S]', 'secondary', 'lay summary', 'forum', 'press', 'news' or 'quoted' in the item)."""
+    return ev.design not in NOT_PRIMARY_DESIGNS and ev.source_type is Source.PRIMARY
 
 
 def primary_support(evidence: Iterable[Evidence]) -> list[Evidence]:
@@ -272,7 +268,10 @@ def stated_confidence(d: dict[str, Any], species: str) -> str:
     confidence = str(d.get("confidence") or "unrated")
     animals = animal_species(d.get("evidence", ()))
     if species == "human" and animals:
-        return f"{_WEAKER.get(confidence, confidence)} in humans; {confidence} in {', '.join(animals)} only"
+        weaker = _WEAKER.get(confidence, confidence)
+        if weaker == confidence:  # already the weakest: say where the evidence comes from, not the level twice
+            return f"{confidence}; {', '.join(animals)} evidence only"
+        return f"{weaker} in humans; {confidence} in {', '.join(animals)} only"
     return confidence
 
 
@@ -342,10 +341,12 @@ def treatment_nodes(plan: dict[str, Any] | None) -> list[str]:
 def primary_size(plan: dict[str, Any] | None, labels: dict[str, str], outcome: Sequence[str],
                  exposure: Sequence[str]) -> dict[str, Any] | None:
     """The sample-size entry of the design's main comparison: under a randomised strategy the one on the
-    randomised treatment (on the outcome if sized, else on the exposure), else the first entry."""
+    randomised treatment (on the outcome if sized, else on the exposure), else the first entry; among the
+    entries the plan marks ``primary`` when it marks any."""
     sizes = list((plan or {}).get("sample_size") or [])
     if not sizes:
         return None
+    sizes = [s for s in sizes if s.get("primary")] or sizes
     design = (plan or {}).get("design") or {}
     if design.get("strategy") == "randomised":
         treated = [labels.get(t, t) for t in treatment_nodes(plan)]
@@ -408,7 +409,10 @@ def build_aims(hypothesis: Hypothesis, plan: dict[str, Any] | None = None) -> Ai
             return None
         if cite not in references:
             references.append(cite)
-        return f"[{references.index(cite) + 1}" + (f", {ev.species.value}]" if ev.species else "]")
+        marks = [ev.species.value] if ev.species else []
+        if ev.source_type is not Source.PRIMARY:  # a second-hand item says so where it is cited
+            marks.append(ev.source_type.value)
+        return f"[{references.index(cite) + 1}" + "".join(f", {m}" for m in marks) + "]"
 
     # Opening: the author's own background (with its citations as written), else the summary.
     if hypothesis.background:
@@ -423,7 +427,8 @@ def build_aims(hypothesis: Hypothesis, plan: dict[str, Any] | None = None) -> Ai
 
     population = _lower_first(peco.population) if peco else None
     if nodes:
-        objective: Text = (f"Determine whether {x_text} causes {y_text}" + (f" in {population}." if population else ". "),)
+        # "affects", not "causes": true of a level (a pain threshold) as well as of an event (an exacerbation)
+        objective: Text = (f"Determine whether {x_text} affects {y_text}" + (f" in {population}." if population else ". "),)
         if not population:
             objective += (Placeholder("name the population"),)
     else:
@@ -496,6 +501,18 @@ def _impact(hypothesis: Hypothesis, nodes: Sequence[str], x_text: str, y_text: s
     return (text, " ", Placeholder("say what changes for patients or the field if the aims succeed"))
 
 
+#: Endings that already name a kind of study, so the approach sentence needs no "study" after them.
+_DESIGN_NOUNS = ("study", "trial", "crossover", "series", "survey", "experiment")
+
+
+def _prior_evidence(prediction: dict[str, Any]) -> Text:
+    """How much recorded evidence already bears on a discriminating prediction (the plan's ``evidence`` items
+    and their ``bears``), so an aim does not present as new a comparison the files already report."""
+    if not prediction.get("evidence"):
+        return ()
+    return (" Recorded evidence already bears on it (see the plan). ", Placeholder("say what this adds"))
+
+
 def _aims(hypothesis: Hypothesis, plan: dict[str, Any] | None, g: nx.DiGraph, exposure: list[str],
           outcome: list[str], mediators: list[str], x_text: str, y_text: str, verb: str) -> list[Aim]:
     """At most three aims, each a hypothesis, one sentence of approach and one expected outcome: the primary
@@ -512,8 +529,12 @@ def _aims(hypothesis: Hypothesis, plan: dict[str, Any] | None, g: nx.DiGraph, ex
             n = size.get("n_total") if size else None
             adj = (plan.get("adjustment") or {}).get("set") or []
             treated = treatment_nodes(plan) if design.get("strategy") == "randomised" else []
-            how = [f"the {role} by {_method_name(m)}" for role in ("exposure", "outcome") for m in _measures(plan, role)]
-            sentence = (f"A {design.get('type') or 'study'}"
+            how = [f"the {role} by {_and(list(dict.fromkeys(_method_name(m) for m in ms)))}"
+                   for role in ("exposure", "outcome") if (ms := _measures(plan, role))]
+            kind = str(design.get("type") or "study")
+            if not kind.endswith(_DESIGN_NOUNS):  # "case-control" is an adjective: "a case-control study"
+                kind += " study"
+            sentence = (f"A {kind}"
                         + (f" of {_labels(g, treated)}" if treated else "")
                         + (f" (n = {n})" if n else "")
                         + (f" measures {' and '.join(how)}" if how else "")
@@ -525,14 +546,16 @@ def _aims(hypothesis: Hypothesis, plan: dict[str, Any] | None, g: nx.DiGraph, ex
             approach = (Placeholder("describe design, measures, controls and sample size (run `hypoplan plan`)"),)
         title: Text = (f"Determine whether {x_text} {verb} {y_text}"
                        + (" in the population above." if population else "."),)
-        expected: Text = ((f"{y_text[:1].upper() + y_text[1:]} changes as predicted; a null result at the planned "
-                          "sample size counts against the focal link."),)
+        change = "change" if len(outcome) > 1 else "changes"
+        expected: Text = ((f"{y_text[:1].upper() + y_text[1:]} {change} as predicted; a null result argues "
+                          "against an effect of the size the study is powered for."),)
         aims.append(Aim("focal", title, (approach,), (expected,)))
 
     if mediators:
         measured = _measures(plan, "mediator")
         if measured:
-            m_approach: Text = ("In the same participants, measure the mediators by "
+            who = "animals" if hypothesis.peco is not None and hypothesis.peco.species.is_animal else "participants"
+            m_approach: Text = (f"In the same {who}, measure the mediators by "
                                 + _and([_method_name(m) for m in measured]) + ".",)
         elif plan is not None:
             m_approach = (f"No measure of {_labels(g, mediators)} in the plan. ",
@@ -541,18 +564,17 @@ def _aims(hypothesis: Hypothesis, plan: dict[str, Any] | None, g: nx.DiGraph, ex
             m_approach = (Placeholder("say how the mediators will be measured"),)
         through = _labels(g, mediators) if len(mediators) <= 2 else f"its {len(mediators)} mediators"
         aims.append(Aim("mechanism", (f"Test whether the effect on {y_text} runs through {through}.",), (m_approach,),
-                        ((("The mediators move with the exposure and account for part of its effect; if not, another "
-                          "pathway carries it."),),)))
+                        ((("The mediators move with the exposure and carry part of its effect; if not, another path "
+                          "does."),),)))
 
     predictions = (plan or {}).get("discriminating_predictions") or []
     if predictions:
         rivals = list(dict.fromkeys(p.get("rival") for p in predictions if p.get("rival")))
         p = predictions[0]
         line: Text = ((f"Measure {p.get('measurement')}: this hypothesis predicts {p.get('this_predicts')}; "
-                      f"the rival, {p.get('rival_predicts')}."),)
+                      f"the rival, {p.get('rival_predicts')}."), *_prior_evidence(p))
         aims.append(Aim("rival", (f"Discriminate this hypothesis from its rival ({', '.join(rivals)}).",), (line,),
-                        ((("The result favours one hypothesis; a pattern matching neither calls for a revised "
-                          "model."),),)))
+                        (("The result favours one hypothesis, or neither (then revise both).",),)))
     elif hypothesis.rivals:
         aims.append(Aim("rival", (f"Discriminate this hypothesis from its rival ({', '.join(hypothesis.rivals)}).",),
                         ((Placeholder("name a measurement on which the two hypotheses predict different results"),),)))

@@ -166,11 +166,11 @@ def _no_optimal(result: AnalysisResult) -> str:
 
 
 def _no_effect(result: AnalysisResult, g: nx.DiGraph | None) -> str:
-    def names(nodes: Iterable[str]) -> str:
-        return ", ".join(str(g.nodes[n].get("label") or n) if g is not None and n in g else n for n in nodes)
+    """The analysis's own sentence for a claim of no effect, as a sentence of the report."""
+    from ..analysis import no_effect_sentence
 
-    return (f"This graph claims {names(result.exposure)} has no effect on {names(result.outcome)}: no directed "
-            "path leads from the exposure to the outcome.")
+    text = no_effect_sentence(g, result.exposure, result.outcome)
+    return text[0].upper() + text[1:] + "."
 
 
 def _structure_sections(result: StructureResult) -> list[tuple[str, list[str]]]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..schema import Confidence, Direction, Level, Sign
+from ..schema import Confidence, Direction, Level, Sign, Source
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -49,6 +49,8 @@ COLOURS = {
     "latent": "#808080",
     "latent_text": "#555555",
     "highlight": "#6f42c1",
+    "rival_fill": "#fff3cd",
+    "rival_line": "#8a6d00",
     "contested": "#b35c00",
     "causal": "#1e7b34",
     "biasing": "#c0392b",
@@ -79,7 +81,7 @@ class DiagramNode:
     id: str
     key: str
     label: str
-    roles: frozenset[str]  # exposure, outcome, adjusted, selected, latent, highlight
+    roles: frozenset[str]  # exposure, outcome, adjusted, selected, latent, highlight, rival
     level: str | None = None
     pos: tuple[float, float] | None = None  # DAGitty coordinates (x right, y down), when the file gives them
 
@@ -138,7 +140,8 @@ class Diagram:
     def legend_items(self) -> dict[str, list[str]]:
         """The node roles and edge kinds that occur, in a fixed order, for the legend."""
         roles = set().union(*(n.roles for n in self.nodes)) if self.nodes else set()
-        node_items: list[str] = [r for r in ("exposure", "outcome", "adjusted", "highlight", "latent", "selected") if r in roles]
+        node_items: list[str] = [r for r in ("exposure", "outcome", "adjusted", "highlight", "rival", "latent",
+                                             "selected") if r in roles]
         confidences = {e.confidence for e in self.edges if not e.bidirected and not e.via}
         edge_items: list[str] = [c.value for c in Confidence if c.value in confidences]
         if any(e.bidirected for e in self.edges):
@@ -159,8 +162,9 @@ def level_order() -> list[str]:
 
 
 def is_animal_only(evidence: Iterable[Any]) -> bool:
-    """True when an edge has supporting evidence and all of it comes from animals (no human data)."""
-    supporting = [e for e in evidence if e.direction is Direction.SUPPORTS]
+    """True when an edge has supporting evidence read in the studies themselves (``source`` primary) and all of
+    it comes from animals: a press or lay account of a human study is no human data."""
+    supporting = [e for e in evidence if e.direction is Direction.SUPPORTS and e.source_type is Source.PRIMARY]
     return bool(supporting) and all(e.species is not None and e.species.is_animal for e in supporting)
 
 
@@ -232,6 +236,7 @@ def build_diagram(g: nx.DiGraph, analysis: AnalysisResult | None = None,
     outcome = set(analysis.outcome if analysis else g.graph.get("outcome", ()))
     adjusted = set(analysis.adjusted if analysis else g.graph.get("adjusted", ()))
     selected = set(g.graph.get("selected", ()))
+    rival = set(g.graph.get("rival", ()))  # focused view: nodes the rival joins differently
     highlight = set(options.highlight or ())
 
     ids: dict[str, str] = {}
@@ -242,7 +247,8 @@ def build_diagram(g: nx.DiGraph, analysis: AnalysisResult | None = None,
         gen = f"n{len(ids)}"
         ids[key] = gen
         roles = {name for name, members in (("exposure", exposure), ("outcome", outcome), ("adjusted", adjusted),
-                                             ("selected", selected), ("highlight", highlight)) if key in members}
+                                             ("selected", selected), ("highlight", highlight), ("rival", rival))
+                 if key in members}
         if not data.get("observed", True):
             roles.add("latent")
         pos = data.get("pos")

@@ -71,8 +71,12 @@ def _attrs(attrs: dict[str, str]) -> str:
     return "[" + ", ".join(items) + "]" if items else ""
 
 
+#: The role line under a node's label (words as well as colour, so the roles survive greyscale printing).
+_ROLE_TEXT = {"exposure": "exposure", "outcome": "outcome", "rival": "rival differs"}
+
+
 def _node_attrs(node: DiagramNode) -> dict[str, str]:
-    role_line = " · ".join(r for r in ("exposure", "outcome") if r in node.roles)
+    role_line = " · ".join(_ROLE_TEXT[r] for r in ("exposure", "outcome", "rival") if r in node.roles)
     attrs: dict[str, str] = {"label": _Text.lines(*wrap(node.label), f"({role_line})" if role_line else "")}
     styles = ["rounded"]
     if "adjusted" in node.roles or "highlight" in node.roles:
@@ -83,6 +87,9 @@ def _node_attrs(node: DiagramNode) -> dict[str, str]:
     elif "outcome" in node.roles:
         styles.append("filled")
         attrs.update(fillcolor=COLOURS["outcome_fill"], color=COLOURS["outcome_line"], penwidth="2")
+    elif "rival" in node.roles:
+        styles.append("filled")
+        attrs.update(fillcolor=COLOURS["rival_fill"], color=COLOURS["rival_line"], penwidth="2")
     if "latent" in node.roles:
         styles.append("dashed")
         attrs.update(color=COLOURS["latent"], fontcolor=COLOURS["latent_text"])
@@ -123,7 +130,7 @@ def _legend(diagram: Diagram, indent: str) -> list[str]:
              f'{indent}  node [fontsize="10", height="0.3", margin="0.05,0.02"];',
              f'{indent}  edge [fontsize="10"];']
     names = {"exposure": "exposure", "outcome": "outcome", "adjusted": "adjusted for", "highlight": "adjustment set",
-             "latent": "latent (unobserved)", "selected": "selected on"}
+             "latent": "latent (unobserved)", "selected": "selected on", "rival": "rival draws it differently"}
     edge_names = {"established": "established", "supported": "supported", "suggestive": "suggestive",
                   "speculative": "speculative", "contested": "contested", "confounded": "confounded (latent U)",
                   "causal": "open causal path",

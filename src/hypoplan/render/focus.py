@@ -72,9 +72,11 @@ def focus_nodes(g: nx.DiGraph, *, adjustment: Iterable[str] = (), rival_nodes: I
     return kept, len(_drawn(g)) - len(kept)
 
 
-def focus_graph(g: nx.DiGraph, nodes: Sequence[str], *, left_out: int = 0) -> nx.DiGraph:
+def focus_graph(g: nx.DiGraph, nodes: Sequence[str], *, left_out: int = 0,
+                rival_nodes: Iterable[str] = ()) -> nx.DiGraph:
     """The subgraph on ``nodes`` (with latent confounders between kept pairs), plus "via N" edges for directed
-    paths that run only through nodes left out."""
+    paths that run only through nodes left out.  The kept ``rival_nodes`` (see :func:`rival_differences`) are
+    recorded as the graph's ``rival`` attribute, which the renderers draw as their own role."""
     import networkx as nx
 
     keep = set(nodes)
@@ -85,6 +87,7 @@ def focus_graph(g: nx.DiGraph, nodes: Sequence[str], *, left_out: int = 0) -> nx
         f" ({left_out} more in the full diagram)" if left_out else "")
     for key in ("exposure", "outcome", "adjusted", "selected"):
         h.graph[key] = tuple(n for n in g.graph.get(key, ()) if n in keep)
+    h.graph["rival"] = tuple(n for n in nodes if n in set(rival_nodes))
     h.add_nodes_from((n, g.nodes[n]) for n in nodes)
     for u, v, d in g.edges(data=True):
         if u in keep and v in keep:

@@ -83,13 +83,14 @@ def fold_long_lists(fragment: str, keep: int = LIST_KEEP) -> str:
 def report_html(hypothesis: Hypothesis, *, dot: str, svg: str | None, aims: AimsScaffold,
                 plan: dict[str, Any] | None = None, analysis_markdown: str | None = None,
                 notes: tuple[str, ...] = (), version: str = "", focus_dot: str | None = None,
-                focus_svg: str | None = None) -> str:
+                focus_svg: str | None = None, focus_rival: bool = False) -> str:
     """The report page, leading with the study: summary, focused diagram, aims, design, feasibility; then the
     full diagram and the full analysis folded in ``<details>``.
 
     ``svg``/``focus_svg`` must come from :func:`hypoplan.render.graphviz.svg_for_html` (``None``: the DOT text is
     shown); ``analysis_markdown`` from :func:`hypoplan.render.analysis_markdown.render_analysis_markdown`
     (level 3); the plan sections from :func:`hypoplan.render.plan_markdown.render_plan_markdown`.
+    ``focus_rival``: the focused diagram marks nodes the rival draws differently (its caption then explains them).
     """
     import jinja2
     from markupsafe import Markup
@@ -121,6 +122,7 @@ def report_html(hypothesis: Hypothesis, *, dot: str, svg: str | None, aims: Aims
         dot=dot,
         focus_svg=Markup(focus_svg) if focus_svg else None,
         focus_dot=focus_dot,
+        focus_rival=focus_rival,
         analysis_html=analysis_html,
         design_html=design_html,
         feasibility_html=feasibility_html,

@@ -35,12 +35,16 @@ _CLASSES = {
     "latent": f"fill:#ffffff,stroke:{COLOURS['latent']},stroke-dasharray:5 4,color:{COLOURS['latent_text']}",
     "selected": "stroke:#333333,stroke-width:4px",
     "highlight": f"stroke:{COLOURS['highlight']},stroke-width:3px",
+    "rival": f"fill:{COLOURS['rival_fill']},stroke:{COLOURS['rival_line']},stroke-width:2px",
     "legend": "fill:#ffffff,stroke:#bbbbbb,color:#444444",
 }
 
 
+_ROLE_TEXT = {"rival": "rival differs"}
+
+
 def _node(node: DiagramNode, indent: str) -> str:
-    roles = [r for r in ("exposure", "outcome", "selected") if r in node.roles]
+    roles = [_ROLE_TEXT.get(r, r) for r in ("exposure", "outcome", "rival", "selected") if r in node.roles]
     text = mermaid_label(node.label) + (f" ({' · '.join(roles)})" if roles else "")
     if "highlight" in node.roles:
         return f'{indent}{node.id}[["{text}"]]'
@@ -76,7 +80,8 @@ def _legend(diagram: Diagram) -> list[str]:
     if not items["nodes"] and not items["edges"]:
         return []
     names = {"exposure": "exposure", "outcome": "outcome", "adjusted": "adjusted for (box)",
-             "highlight": "adjustment set", "latent": "latent (dashed)", "selected": "selected on"}
+             "highlight": "adjustment set", "latent": "latent (dashed)", "selected": "selected on",
+             "rival": "rival draws it differently"}
     edge_names = {"established": "thick: established", "supported": "solid: supported",
                   "suggestive": "dashed: suggestive", "speculative": "dotted: speculative",
                   "contested": "orange: contested", "confounded": "dotted, two heads: confounded",
@@ -112,10 +117,13 @@ def diagram_to_mermaid(diagram: Diagram) -> str:
         style = _link_style(edge)
         if style:
             out.append(f"  linkStyle {i} {style}")
+    rival = any("rival" in n.roles for n in diagram.nodes)
     for name, style in _CLASSES.items():
-        out.append(f"  classDef {name} {style}")
-    for role in ("exposure", "outcome", "latent", "selected", "highlight"):
-        role_ids = [n.id for n in diagram.nodes if role in n.roles]
+        if name != "rival" or rival:  # only the focused view with a rival has it: other outputs stay as they were
+            out.append(f"  classDef {name} {style}")
+    for role in ("rival", "exposure", "outcome", "latent", "selected", "highlight"):
+        role_ids = [n.id for n in diagram.nodes if role in n.roles
+                    and not (role == "rival" and {"exposure", "outcome"} & n.roles)]  # their fill wins
         if role_ids:
             out.append(f"  class {','.join(role_ids)} {role}")
     if diagram.options.legend:

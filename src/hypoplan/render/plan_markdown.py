@@ -174,12 +174,14 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
     out.append("")
 
     out += ["## Sample size", "",
-            "| Comparison | Design | Effect size | Source | n per group | n total |", "|---|---|---|---|---|---|"]
+            "| Comparison | Role | Design | Effect size | alpha | Source | n per group | n total |",
+            "|---|---|---|---|---|---|---|---|"]
     for s in plan["sample_size"]:
         es = s["effect_size"]
         per = "" if s["n_per_group"] is None else str(s["n_per_group"])
-        out.append(f"| {_t(s['comparison'])} | {_t(s['design'])} | {_t(es['measure'])} = {es['value']:g} | "
-                   f"{_t(es['source'])}: {_t(es['citation'])} | {per} | {s['n_total']} |")
+        role = "primary" if s.get("primary", True) else "secondary"
+        out.append(f"| {_t(s['comparison'])} | {role} | {_t(s['design'])} | {_t(es['measure'])} = {es['value']:.3g} | "
+                   f"{s['alpha']:.4g} | {_t(es['source'])}: {_t(es['citation'])} | {per} | {s['n_total']} |")
     out.append("")
     for s in plan["sample_size"]:
         out.append(f"- {_t(s['note'])}")
@@ -237,6 +239,11 @@ def _sizing_lines(plan: dict[str, Any]) -> list[str]:
         out.append(f"- **Total-N budget:** {groups}; {budget['n_total']} in total"
                    + (f", {budget['n_enrol_total']} to enrol" if budget["n_enrol_total"] != budget["n_total"] else "")
                    + f" ({_t(budget['note'])}).")
+        for sec in budget.get("secondary", ()):
+            out.append(f"  - secondary: {_t(sec['note'])}")
+    for u in sizing.get("unsized", ()):
+        if u.get("skipped"):
+            out.append(f"- **Not sized:** {_t(u['comparison'])}: {_t(u['reason'])}.")
     for m in sizing["mediation"]:
         out.append(f"- **Mediation:** {_t(m['note'])}.")
     for r in sizing["reliability"]:

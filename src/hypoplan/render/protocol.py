@@ -126,6 +126,15 @@ class _Facts:
         return "randomised" not in kind and "trial" not in kind and "experiment" not in kind
 
     @property
+    def arm(self) -> str | None:
+        """How the plan's randomised node is assigned (``design.arm``): parallel, crossover or split_body; for an
+        older plan without it, a crossover when the design type says so."""
+        arm = self.design.get("arm")
+        if arm:
+            return str(arm)
+        return "crossover" if "crossover" in str(self.design.get("type", "")) else None
+
+    @property
     def within(self) -> list[dict[str, Any]]:
         return [c for c in self.plan.get("controls") or [] if c.get("kind") == "within-subject"]
 
@@ -138,10 +147,10 @@ def _sentence(text: str) -> str:
 def _objective(f: _Facts) -> Text:
     h = f.h
     if h.peco is not None:
-        return ((f"Determine whether {_lower_first(h.peco.exposure)} causes {_lower_first(h.peco.outcome)} in "
+        return ((f"Determine whether {_lower_first(h.peco.exposure)} affects {_lower_first(h.peco.outcome)} in "
                 f"{_lower_first(h.peco.population)}, compared with {_lower_first(h.peco.comparator)}."),)
     if f.exposure and f.outcome:
-        return (f"Determine whether {f.names(f.exposure)} causes {f.names(f.outcome)} in ",
+        return (f"Determine whether {f.names(f.exposure)} affects {f.names(f.outcome)} in ",
                 Placeholder("name the population (add peco to the hypothesis)"), ".")
     return _author("state the objective: exposure, outcome and population (the focus names no exposure and outcome)")
 
@@ -223,9 +232,22 @@ def _eligibility(f: _Facts) -> Text:
 
 
 def _interventions(f: _Facts) -> Text:
+    """The randomised treatment first (the estimand's treatment, else the plan's randomised node), then any
+    within-subject manipulation the controls add (e.g. a positive-control drug crossover)."""
+    parts: list[str | Placeholder] = []
+    node = f.design.get("randomised_node")
+    if f.design.get("strategy") == "randomised" and not f.observational:
+        treatment = (f.estimand or {}).get("treatment") or (f.names([node]) if node else
+                                                             f.names(treatment_nodes(f.plan)))
+        if treatment:
+            parts.append(f"Randomised intervention: {_sentence(str(treatment))} ")
     if f.within:
-        return ("Within-subject manipulation: " + "; ".join(str(c.get("name")) for c in f.within) + ". ",
-                Placeholder("give the drug, dose, route, timing, placebo and washout between periods"))
+        parts.append(("Also within-subject: " if parts else "Within-subject manipulation: ")
+                     + "; ".join(str(c.get("name")) for c in f.within) + ". ")
+    if parts:
+        washout = f.arm == "crossover" or bool(f.within)
+        return (*parts, Placeholder("give each intervention's drug or procedure, dose, route, timing and comparator"
+                                    + (", and the washout between periods" if washout else "")))
     if f.observational:
         return (f"No intervention is assigned: the {f.design.get('type') or 'study'} observes the exposure.",)
     return _author("describe each intervention: what, dose, route, timing and comparator")
@@ -267,6 +289,11 @@ def _setting(f: _Facts) -> Text:
     return _author("describe the study settings and list the sites and countries")
 
 
+def _sig(value: Any, digits: int) -> Any:
+    """A number to ``digits`` significant figures, as a statistician writes it (anything else unchanged)."""
+    return f"{value:.{digits}g}" if isinstance(value, float) else value
+
+
 def _sample_size(f: _Facts) -> Text:
     if not f.sizes:
         return _author("give the sample size and how it was determined (no sample size in the plan)")
@@ -275,8 +302,8 @@ def _sample_size(f: _Facts) -> Text:
         es = s.get("effect_size") or {}
         line = (f"{s.get('comparison')}: n = {s.get('n_total')}"
                 + (f" ({s.get('n_per_group')} per group)" if s.get("n_per_group") else "")
-                + f", {s.get('design')}, to detect {es.get('measure')} = {es.get('value')} at alpha = "
-                f"{s.get('alpha')} with power {s.get('power')}")
+                + f", {s.get('design')}, to detect {es.get('measure')} = {_sig(es.get('value'), 3)} at alpha = "
+                f"{_sig(s.get('alpha'), 4)} with power {s.get('power')}")
         if es.get("source") == "evidence" and es.get("citation"):
             parts.append(line + f" (effect size from {es.get('citation')}). ")
         else:
@@ -331,7 +358,8 @@ def _additional(f: _Facts) -> Text:
     parts: list[str | Placeholder] = []
     mediators = f.outcomes("mechanistic", "mediator")
     if mediators:
-        parts.append(f"Mediation: whether {f.names(mediators)} carry the effect of {f.names(f.exposure)} on "
+        verb = "carries" if len(mediators) == 1 else "carry"
+        parts.append(f"Mediation: whether {f.names(mediators)} {verb} the effect of {f.names(f.exposure)} on "
                      f"{f.names(f.outcome)}. ")
     negatives = [c for c in f.plan.get("controls") or [] if "negative" in str(c.get("kind"))]
     if negatives:
@@ -357,7 +385,7 @@ def _missing_data(f: _Facts) -> Text:
 def _inference(f: _Facts) -> Text:
     if not f.sizes:
         return _author("give the significance threshold, tails and the correction for multiple comparisons")
-    return (_multiplicity(f), " ", Placeholder("say whether tests are one- or two-sided"))
+    return (*_multiplicity(f), " ", Placeholder("say whether tests are one- or two-sided"))
 
 
 # --- the estimator ----------------------------------------------------------------------------------------------
@@ -376,17 +404,35 @@ def _repeated_nights(f: _Facts) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _multiplicity(f: _Facts) -> str:
-    """One primary test (the design's main comparison in the plan's sample-size table); the other comparisons
-    form one secondary family under Holm's step-down procedure, which keeps its family-wise error rate at alpha."""
-    k = len(f.sizes)
-    primary = primary_size(f.plan, f.label, f.outcome, f.exposure) or {}
-    alpha = primary.get("alpha")
-    text = f"Multiplicity: one primary test ({primary.get('comparison')}) at alpha = {alpha}"
-    if k > 1:
-        text += (f"; the other {k - 1} comparisons of the plan's sample-size table form a secondary family "
-                 f"corrected by Holm's step-down procedure (family-wise alpha = {alpha})")
-    return text + "; mediation and rival analyses are reported as exploratory."
+#: The multiplicity procedures ``hypoplan plan --alpha-adjust`` can record (``sizing.alpha_adjust``).
+_ADJUSTMENT_NAMES = {"holm": "Holm's step-down procedure (Holm 1979)", "bonferroni": "the Bonferroni correction (Dunn 1961)"}
+
+
+def _multiplicity(f: _Facts) -> Text:
+    """Multiplicity as the plan sized it: the primary comparisons (``primary`` in the sample-size table) under
+    the procedure the plan records (``sizing.alpha_adjust`` and its ``alpha_note``, from ``hypoplan plan
+    --alpha-adjust``).  A plan that records none leaves the method to the author: it is a choice, not a fact."""
+    sizing = f.plan.get("sizing") or {}
+    method = sizing.get("alpha_adjust")
+    note = str(sizing.get("alpha_note") or "").strip().rstrip(".")
+    primaries = [s for s in f.sizes if s.get("primary")] or [
+        primary_size(f.plan, f.label, f.outcome, f.exposure) or f.sizes[0]]
+    k, others = len(primaries), len(f.sizes) - len(primaries)
+    first = primaries[0]
+    if k == 1:
+        text = f"Multiplicity: one primary test ({first.get('comparison')}) at alpha = {_sig(first.get('alpha'), 4)}"
+    else:
+        text = (f"Multiplicity: {k} primary tests (the plan's sample-size rows marked primary, sized at alpha = "
+                f"{_sig(first.get('alpha'), 4)} each)")
+    if method in _ADJUSTMENT_NAMES and note:
+        family = sizing.get("alpha_family")
+        return (text + (f", under {_ADJUSTMENT_NAMES[method]} at family-wise alpha = {_sig(family, 4)}" if k > 1 else "")
+                + f". As the plan records it: {note}.",)
+    if k == 1 and not others:
+        return (text + "; the plan has no other comparison, so no adjustment is needed.",)
+    return (text + f"; the plan sizes {others + k - 1} other comparison(s) and records no multiplicity procedure. ",
+            Placeholder("choose the multiplicity procedure (e.g. Holm or Bonferroni, `hypoplan plan --alpha-adjust`) "
+                        "and say which comparisons form the primary family"))
 
 
 def estimator(f: _Facts) -> Text:
@@ -401,7 +447,8 @@ def estimator(f: _Facts) -> Text:
         return _author("state the statistical model (the focus names no exposure and outcome)")
     strategy = f.design.get("strategy")
     adj = list(f.adjustment.get("set") or [])
-    crossover = "crossover" in str(f.design.get("type", ""))
+    crossover = f.arm == "crossover" if f.design.get("arm") else "crossover" in str(f.design.get("type", ""))
+    split_body = f.design.get("strategy") == "randomised" and f.arm == "split_body"
     nights = _repeated_nights(f)
     parts: list[str | Placeholder] = []
     randomised = strategy == "randomised"
@@ -411,7 +458,7 @@ def estimator(f: _Facts) -> Text:
         x = " + ".join(treated or f.exposure)
         terms = "" if randomised else "".join(f" + {n}" for n in adj)
         terms += " + period" if crossover else ""
-        terms += " + (1 | participant)" if crossover or nights else ""
+        terms += " + (1 | participant)" if crossover or split_body or nights else ""
         formulas = "; ".join(f"{y} ~ {x}{terms}" for y in f.outcome)
         parts.append(f"Model: {formulas}, estimating the effect of {f.names(treated or f.exposure)} on "
                      f"{f.names(f.outcome)}. ")
@@ -421,6 +468,9 @@ def estimator(f: _Facts) -> Text:
             if crossover:
                 parts.append("Crossover: a period term, and a random intercept per participant (each their own "
                              "control). ")
+            elif split_body:
+                parts.append("Split-body: both sites of each participant are analysed as a pair (a random "
+                             "intercept per participant), with no period term. ")
         elif adj:
             parts.append(f"Adjustment set: {f.names(adj)} ({f.adjustment.get('note')}). ")
         else:
@@ -440,10 +490,11 @@ def estimator(f: _Facts) -> Text:
                      "as independent observations. ")
         parts.append(Placeholder("fix the number of nights per participant and how a missed night is handled"))
     else:
-        parts.append(" Repeated measures: none of the exposure, outcome or mediator measures records repeated "
-                     "nights; one value per participant and measure" + (" and period." if crossover else "."))
+        unit = " and period" if crossover else " and site" if split_body else ""
+        parts.append(" Repeated measures: none planned; the exposure, outcome and mediator measures give one value "
+                     f"per participant{unit} and measure.")
     if f.sizes:
-        parts.append(" " + _multiplicity(f))
+        parts += [" ", *_multiplicity(f)]
     return tuple(parts)
 
 
@@ -475,7 +526,11 @@ def _background(f: _Facts) -> Text:
 
 def _allocation(what: str) -> Callable[[_Facts], Text]:
     def fill(f: _Facts) -> Text:
-        if f.within:
+        if not f.observational and f.arm == "split_body":
+            return _author(f"describe the {what} for the side (site) that receives the active condition")
+        if not f.observational and f.arm == "parallel":
+            return _author(f"describe the {what} for the parallel groups")
+        if f.within or f.design.get("arm") == "crossover":
             return _author(f"describe the {what} for the order of the crossover periods")
         if f.observational:
             return (f"Not applicable: the {f.design.get('type') or 'study'} assigns no treatment.",)
@@ -492,6 +547,10 @@ def _if_intervention(instruction: str) -> Callable[[_Facts], Text]:
 
 
 def _blinding(f: _Facts) -> Text:
+    treatment = str((f.estimand or {}).get("treatment") or "")
+    if not f.observational and f.design.get("randomised_node") and "placebo" not in treatment:
+        return _author("say who is blinded (at least outcome assessors and analysts; participants where a sham "
+                       "exists) and how")
     if f.within:
         return _author("say who is blinded to drug and placebo (participants, assessors, analysts) and how")
     return _author("say who is blinded to group membership (e.g. outcome assessors, analysts) and how")

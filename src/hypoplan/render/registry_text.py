@@ -44,8 +44,7 @@ def experiment_text(x: Experiment) -> str:
 
 def map_text(m: RegistryMap, *, top: int = 10) -> str:
     """The map for a terminal: summary, shared mechanisms, conflicts, evidence, top experiments."""
-    s = m.to_json()["summary"]
-    assert isinstance(s, dict)
+    s = m.summary()
     lines = [(f"Registry: {s['hypotheses']} hypotheses, {s['nodes']} merged nodes ({s['shared_nodes']} declared in 2+ "
              f"files), {s['links']} links ({s['shared_links']} drawn by 2+ files), {s['rival_pairs']} rival pair(s)"), ""]
     shared = shared_nodes(m)
@@ -84,8 +83,7 @@ def map_text(m: RegistryMap, *, top: int = 10) -> str:
 def map_markdown(m: RegistryMap, *, top: int = 20) -> str:
     """The map as GitHub Markdown, every user string escaped."""
     md = markdown_text
-    s = m.to_json()["summary"]
-    assert isinstance(s, dict)
+    s = m.summary()
     out = ["# Registry map", "",
            (f"{s['hypotheses']} hypotheses, {s['nodes']} merged nodes, {s['links']} links, "
            f"{s['rival_pairs']} rival pair(s)."), "", "## Shared nodes", "",

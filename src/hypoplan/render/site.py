@@ -84,7 +84,7 @@ def index_rows(m: RegistryMap, changed: Mapping[str, str | None]) -> list[Row]:
     is contested when its confidence says so or when it takes part in a conflict with another file."""
     rows = []
     for e in m.entries:
-        in_conflict = {i for c in m.conflicts for hid, i in c.places if hid == e.id}
+        in_conflict = m.conflicted_edges(e.id)
         own = {(ed.source, ed.target) for i, ed in enumerate(e.hypothesis.edges) if i in in_conflict}
         contested = sum(1 for ed in e.resolved.edges
                         if ed.confidence.value == "contested" or (ed.source, ed.target) in own)
@@ -144,6 +144,7 @@ def _hlink(hid: str, text: str | None = None, depth: int = 0) -> str:
 def index_pages(m: RegistryMap, rows: list[Row], *, version: str = "") -> dict[str, str]:
     """The index, once per sort order (file name → HTML)."""
     out = {}
+    s = m.summary()
     for fname, _, key in SORTS:
         ordered = sorted(rows, key=key)
         heads = []
@@ -159,8 +160,6 @@ def index_pages(m: RegistryMap, rows: list[Row], *, version: str = "") -> dict[s
                 f'<td><span class="badge">{h(r.status)}</span></td><td>{h(r.focus) or "–"}</td>'
                 f'<td class="num">{r.evidence_edges} of {r.edges}</td><td class="num">{r.contested}</td>'
                 f'<td>{h(r.changed) if r.changed else "–"}</td></tr>')
-        s = m.to_json()["summary"]
-        assert isinstance(s, dict)
         body = (f"<h1>Hypothesis registry</h1>\n<p class=\"meta\">{len(rows)} hypotheses · {s['shared_nodes']} "
                 f"shared nodes · {s['conflicts']} conflicts · {s['rival_pairs']} rival pairs. Click a column "
                 "header to sort by it.</p>\n"
@@ -264,8 +263,8 @@ def registry_section(m: RegistryMap, entry: Entry) -> str:
     def links(ids: list[str]) -> str:
         return ", ".join(_hlink(i, depth=1) if i in by_id else f"{h(i)} (not in the registry)" for i in ids) or "–"
 
-    extended_by = [e.id for e in m.entries if entry.id in e.hypothesis.extends]
-    rivalled_by = [e.id for e in m.entries if entry.id in e.hypothesis.rivals and e.id not in entry.hypothesis.rivals]
+    extended_by = m.extended_by(entry.id)
+    rivalled_by = [hid for hid in m.rivalled_by(entry.id) if hid not in entry.hypothesis.rivals]
     rows = [("Extends", links(list(entry.hypothesis.extends))), ("Extended by", links(extended_by)),
             ("Rivals", links(list(entry.hypothesis.rivals))), ("Named as a rival by", links(rivalled_by))]
     parts = ['<section id="registry"><h2>In the registry</h2><table><tbody>']
@@ -281,7 +280,7 @@ def registry_section(m: RegistryMap, entry: Entry) -> str:
     if shared:
         parts.append("<h3>Nodes shared with other hypotheses</h3><table><thead><tr><th>Node</th><th>Also in</th>"
                      "</tr></thead><tbody>" + "".join(shared) + "</tbody></table>")
-    mine = [c for c in m.conflicts if entry.id in c.hypotheses]
+    mine = m.conflicts_of(entry.id)
     if mine:
         parts.append("<h3>Conflicts in the registry involving this hypothesis</h3><ul>"
                      + "".join(f"<li>[{h(c.kind)}] {h(c.message)}</li>" for c in mine) + "</ul>")

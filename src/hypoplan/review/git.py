@@ -46,15 +46,22 @@ class FileChange:
     similarity: int | None = None
 
 
-def run_git(args: list[str], cwd: Path) -> str:
-    """Run ``git <args>`` in ``cwd`` and return its stdout; raise :class:`GitError` on failure."""
+def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run ``git <args>`` in ``cwd`` (with the environment overrides and a time limit); :class:`GitError` when
+    git is missing or times out.  The caller reads the exit code."""
     env = {**os.environ, **_ENV_OVERRIDES}
     try:
-        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, env=env, check=False, timeout=120)
+        return subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, env=env, check=False,
+                              timeout=120)
     except FileNotFoundError:
         raise GitError("git is not installed", hint="install git, or compare two files with 'hypoplan diff OLD NEW'") from None
     except subprocess.TimeoutExpired:
         raise GitError(f"git {args[0]} timed out", hint="try again, or compare files directly") from None
+
+
+def run_git(args: list[str], cwd: Path) -> str:
+    """Run ``git <args>`` in ``cwd`` and return its stdout; raise :class:`GitError` on failure."""
+    proc = _git(args, cwd)
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         first = message[0] if message else f"exit code {proc.returncode}"
@@ -113,14 +120,7 @@ def read_many_at(rev: str, paths: list[str], cwd: Path) -> dict[str, str | None]
     if any("\n" in r or "\r" in r for r in rels):  # cannot be named on a --batch line: one by one
         return {p: read_at(rev, p, cwd) for p in paths}
     request = "".join(f"{rev}:{r}\n" for r in rels).encode("utf-8", "surrogateescape")
-    env = {**os.environ, **_ENV_OVERRIDES}
-    try:
-        proc = subprocess.run(["git", "cat-file", "--batch"], cwd=cwd, input=request, capture_output=True, env=env,
-                              check=False, timeout=120)
-    except FileNotFoundError:
-        raise GitError("git is not installed", hint="install git, or compare two files with 'hypoplan diff OLD NEW'") from None
-    except subprocess.TimeoutExpired:
-        raise GitError("git cat-file timed out", hint="try again, or compare files directly") from None
+    proc = _git(["cat-file", "--batch"], cwd, request)
     if proc.returncode != 0:
         raise GitError("git cat-file failed", hint="check the revision name and that this is a git repository")
     out: dict[str, str | None] = {}

@@ -29,10 +29,11 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from ..check import no_effect_message
 from ..errors import Diagnostic, Severity, UsageError
 from ..graph import build_graph
 from ..loader import HypothesisFile
-from ..schema import Confidence, Direction, EdgeType, Hypothesis, NodeKind, Species, citation_kind
+from ..schema import Confidence, Direction, EdgeType, Hypothesis, NodeKind, Source, Species, citation_kind
 
 if TYPE_CHECKING:
     from ..registry.conflicts import Conflict
@@ -243,8 +244,7 @@ def focus_claims_no_effect(ctx: LintContext) -> Iterator[Finding]:
     for x in focus.exposure:
         for y in focus.outcome:
             if x in g and y in g and x != y and not nx.has_path(g, x, y):
-                yield Finding(("focus",), f"no directed path leads from exposure '{x}' to outcome '{y}': this "
-                              f"graph claims {x} has no effect on {y}",
+                yield Finding(("focus",), no_effect_message(x, y),
                               "keep it if a null effect is the hypothesis; otherwise add the causal edges from "
                               "the exposure towards the outcome")
 
@@ -273,14 +273,33 @@ def effect_size_without_n(ctx: LintContext) -> Iterator[Finding]:
 
 @rule("L010", "established-on-one-study", Severity.NOTE)
 def established_on_one_study(ctx: LintContext) -> Iterator[Finding]:
-    """An edge marked ``established`` with fewer than two supporting evidence items; ``established``
-    means replicated."""
+    """An edge marked ``established`` with fewer than two supporting evidence items read in the studies
+    themselves (``source: primary``); ``established`` means replicated, and a press or lay account of a study
+    is not a replication."""
     for i, edge in enumerate(ctx.hypothesis.edges):
-        support = [ev for ev in edge.evidence if ev.direction is Direction.SUPPORTS]
+        support = [ev for ev in edge.evidence if ev.direction is Direction.SUPPORTS and ev.source_type is Source.PRIMARY]
         if edge.confidence is Confidence.ESTABLISHED and len(support) < 2:
             yield Finding(("edges", i, "confidence"),
                           f"edge {edge.source} -> {edge.target} is 'established' on {len(support)} supporting study",
                           "cite the replications, or use 'supported'")
+
+
+@rule("L013", "support-only-secondhand", Severity.WARNING)
+def support_only_secondhand(ctx: LintContext) -> Iterator[Finding]:
+    """An edge whose only supporting evidence is secondary, lay or press (``source``, or for files without
+    that field the words '[S]', 'secondary', 'lay summary', 'forum', 'press', 'news' or 'quoted' in the item)
+    and rated above ``speculative``: nobody has read the study itself, so the aims and plan do not count it as
+    support.  A ``speculative`` edge already says as much (a forum idea recorded as such)."""
+    for i, edge in enumerate(ctx.hypothesis.edges):
+        if edge.confidence is Confidence.SPECULATIVE:
+            continue
+        support = [ev for ev in edge.evidence if ev.direction is Direction.SUPPORTS]
+        if support and all(ev.source_type is not Source.PRIMARY for ev in support):
+            kinds = ", ".join(sorted({ev.source_type.value for ev in support}))
+            yield Finding(("edges", i, "evidence"),
+                          f"edge {edge.source} -> {edge.target} is supported only by {kinds} sources",
+                          "cite the primary study (its paper, abstract or data) and set 'source: primary', "
+                          "or lower the confidence")
 
 
 @rule("L011", "opposite-sign-across-files", Severity.WARNING)
