@@ -247,3 +247,12 @@ def test_a_parent_is_resolved_once_per_repository(write, monkeypatch):
     report = check_paths([write("parent.yaml", PARENT).parent])
     assert not report.errors
     assert sorted(calls) == ["kid0", "kid1", "kid2", "parent"]
+
+
+def test_a_merge_key_naming_its_own_mapping_is_a_located_error_not_a_crash():
+    """ruamel's constructor raised AttributeError on `a: &n0 / <<: *n0` (found by the parser-agreement property
+    test); the user gets E005 at the file's start with what to change, on both parsers."""
+    with pytest.raises(LoadError) as info:
+        parse_yaml("a: &n0\n  <<: *n0\n", "self-merge.yaml")
+    (diag,) = info.value.diagnostics
+    assert (diag.code, diag.line, diag.col) == ("E005", 1, 1) and "merge keys" in diag.hint

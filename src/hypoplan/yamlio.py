@@ -252,6 +252,13 @@ def _parse_roundtrip(text: str, display: str, limits: Limits) -> tuple[Any, Sour
         raise _syntax_error(exc, display) from None
     except YAMLError as exc:  # pragma: no cover - defensive
         raise LoadError("yaml", [Diagnostic(display, 0, 0, "E005", f"YAML error: {exc}", "")]) from None
+    except (AttributeError, TypeError, KeyError, ValueError) as exc:
+        # ruamel's constructor fails outright on some self-referencing documents, e.g. a `<<` merge key whose
+        # alias names the mapping it sits in (`a: &n\n  <<: *n`): bad input, not an internal error
+        raise LoadError("yaml", [Diagnostic(display, 1, 1, "E005",
+                                            f"YAML the parser cannot build into data ({type(exc).__name__})",
+                                            "remove self-referencing anchors, aliases and `<<` merge keys "
+                                            "and write the values out")]) from None
     source = SourceMap(display)
     budget = [limits.max_values]
     try:
