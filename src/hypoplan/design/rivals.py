@@ -308,13 +308,24 @@ def _sym_key(*groups: tuple[frozenset[str], frozenset[str]]) -> tuple[str, ...]:
     return tuple("|".join(sorted(set(a) | set(b))) for a, b in groups)
 
 
+def _settable_elsewhere(g: nx.DiGraph, nodes: frozenset[str], species: str | None) -> bool:
+    """A node of the group is a manipulation the file restricts to other species (``manipulable_in``): in a
+    study of ``species`` it cannot be set, so no prediction about it can be tested there."""
+    from .strategy import is_manipulable
+
+    return species is not None and any(is_manipulable(g, n) and not is_manipulable(g, n, species) for n in nodes)
+
+
 def compare_graphs(g: nx.DiGraph, h: nx.DiGraph, *, stated_g: Sequence[Any] = (),
-                   stated_h: Sequence[Any] = ()) -> list[_Raw]:
+                   stated_h: Sequence[Any] = (), species: str | None = None) -> list[_Raw]:
     """Every discriminating prediction between graphs ``g`` and ``h`` (pure; symmetric: swapping the
-    arguments swaps ``dir_g``/``dir_h`` and the pairs, and nothing else)."""
+    arguments swaps ``dir_g``/``dir_h`` and the pairs, and nothing else).  With ``species``, a group holding a
+    node that either graph lets be set only in other species is left out."""
     groups = sorted((gr for gr in construct_groups(g, h)
                      if all(g.nodes[n].get("observed", True) for n in gr[0])
-                     and all(h.nodes[n].get("observed", True) for n in gr[1])), key=lambda gr: _sym_key(gr))
+                     and all(h.nodes[n].get("observed", True) for n in gr[1])
+                     and not _settable_elsewhere(g, gr[0], species)
+                     and not _settable_elsewhere(h, gr[1], species)), key=lambda gr: _sym_key(gr))
     sg, sh = _Signs(g), _Signs(h)
     out: list[_Raw] = []
 
@@ -506,7 +517,7 @@ def discriminating_predictions(g: nx.DiGraph, rival_graph: nx.DiGraph, rival_id:
                                stated_this: Sequence[Any] = (), stated_rival: Sequence[Any] = ()) -> list[Prediction]:
     """Measurements on which the two graphs (or their stated predictions) disagree: decisive first, then the
     cheapest to measure.  The same predictions, in the same order, come out whichever graph is ``g``."""
-    raws = compare_graphs(g, rival_graph, stated_g=stated_this, stated_h=stated_rival)
+    raws = compare_graphs(g, rival_graph, stated_g=stated_this, stated_h=stated_rival, species=species)
     cache_g: dict[str, NodeMeasure] = {}
     cache_h: dict[str, NodeMeasure] = {}
     preds = [_orient(r, g, rival_graph, this_id, rival_id, catalog, species, cache_g, cache_h) for r in raws]
