@@ -38,6 +38,7 @@ from .evidence import arrow_path, label
 from .measures import NodeMeasure, measure_node
 
 __all__ = [
+    "KIND_ORDER",
     "Prediction",
     "compare_hypotheses",
     "construct_groups",
@@ -46,7 +47,8 @@ __all__ = [
     "total_sign",
 ]
 
-_KIND_ORDER = {"opposite sign": 0, "opposite direction": 1, "effect vs none": 2, "stated": 3,
+#: How strong each kind of prediction is, strongest first (the registry ranks experiments by it too).
+KIND_ORDER = {"opposite sign": 0, "opposite direction": 1, "effect vs none": 2, "stated": 3,
                "unsigned effect vs none": 4, "independence": 5}
 _SYMBOL = {"positive": "+", "negative": "-", "mixed": "?", "unknown": "?"}
 
@@ -368,7 +370,7 @@ def compare_graphs(g: nx.DiGraph, h: nx.DiGraph, *, stated_g: Sequence[Any] = ()
                                   "dependent" if dep_h else "independent", (min(g1[0]), min(g2[0])),
                                   (min(g1[1]), min(g2[1]))))
         if cands:
-            out.append(min(cands, key=lambda r: _KIND_ORDER[r.kind]))
+            out.append(min(cands, key=lambda r: KIND_ORDER[r.kind]))
     out.extend(_compare_stated(g, h, groups, sg, sh, stated_g, stated_h))
     return out
 
@@ -522,7 +524,7 @@ def discriminating_predictions(g: nx.DiGraph, rival_graph: nx.DiGraph, rival_id:
     cache_h: dict[str, NodeMeasure] = {}
     preds = [_orient(r, g, rival_graph, this_id, rival_id, catalog, species, cache_g, cache_h) for r in raws]
     # decisive first; among those, opposite signs before an effect against none; then the cheapest to measure
-    preds.sort(key=lambda p: (not p.decisive, _KIND_ORDER[p.kind], p.cost, p.key))
+    preds.sort(key=lambda p: (not p.decisive, KIND_ORDER[p.kind], p.cost, p.key))
     return preds[:limit]
 
 
