@@ -180,11 +180,25 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
         es = s["effect_size"]
         per = "" if s["n_per_group"] is None else str(s["n_per_group"])
         role = "primary" if s.get("primary", True) else "secondary"
-        out.append(f"| {_t(s['comparison'])} | {role} | {_t(s['design'])} | {_t(es['measure'])} = {es['value']:.3g} | "
+        size = f"{_t(es['measure'])} = {es['value']:.3g}"
+        point = es.get("point")
+        if point is not None and s.get("plan_on") not in (None, "point") and abs(point - es["value"]) > 1e-9:
+            # a reader must not take the planned row (a CI bound, or half) for the value the study reported
+            size += f" ({s['plan_on']} row; recorded {point:.3g})"
+        out.append(f"| {_t(s['comparison'])} | {role} | {_t(s['design'])} | {size} | "
                    f"{s['alpha']:.4g} | {_t(es['source'])}: {_t(es['citation'])} | {per} | {s['n_total']} |")
     out.append("")
+    # the reasoning of every primary comparison, and of a secondary one when it rests on recorded evidence or
+    # carries a warning; a secondary one on a conventional assumed effect says nothing the table does not
+    quiet = [s for s in plan["sample_size"] if not s.get("primary", True)
+             and s["effect_size"].get("source") != "evidence" and not s.get("warning")]
     for s in plan["sample_size"]:
-        out.append(f"- {_t(s['note'])}")
+        if s not in quiet:
+            out.append(f"- {_t(s['note'])}")
+    if quiet:
+        out.append(f"- Secondary comparisons on an assumed conventional effect ({len(quiet)}): "
+                   + "; ".join(f"{_t(s['comparison'])}: {s['n_total']}" for s in quiet)
+                   + " in total (their reasoning is in `plan --format json`, `sample_size[].note`).")
     out.append("")
     out += _sizing_lines(plan)
 
@@ -220,15 +234,22 @@ def _sizing_lines(plan: dict[str, Any]) -> list[str]:
     sizing = plan.get("sizing")
     if not sizing:
         return []
+    # every primary comparison, and a secondary one only when a recorded effect gives it a CI; the rest are
+    # assumed effects whose rows differ only by the halving (all rows stay in the JSON)
+    shown = [s for s in plan["sample_size"] if s.get("primary", True) or s["effect_size"].get("source") == "evidence"]
     out = ["### Sensitivity", "",
            "| Comparison | Row | Effect size | n per group | n total |", "|---|---|---|---|---|"]
-    for s in plan["sample_size"]:
+    for s in shown:
         for r in s.get("sensitivity", ()):
             mark = " (planned)" if r["row"] == s.get("plan_on") else ""
             value = "—" if r["value"] is None else f"{s['effect_size']['measure']} = {r['value']:.3g}"
             per = "" if r["n_per_group"] is None else str(r["n_per_group"])
             total = _t(r["note"]) if r["n_total"] is None else str(r["n_total"])
             out.append(f"| {_t(s['comparison'])} | {r['row']}{mark} | {value} | {per} | {total} |")
+    hidden = len(plan["sample_size"]) - len(shown)
+    if hidden:
+        out += ["", (f"Secondary comparisons with an assumed effect ({hidden}) are not repeated here; their rows are "
+                     "in `plan --format json` (`sample_size[].sensitivity`).")]
     out += ["", f"- **Multiplicity:** {_t(sizing['alpha_note'])}.", f"- **Attrition:** {_t(sizing['attrition_note'])}."]
     if sizing["rho_note"]:
         out.append(f"- **Within-person correlation:** {_t(sizing['rho_note'])}.")
