@@ -265,3 +265,20 @@ def test_crossover_data_and_the_paired_analysis(runner, tmp_path):
     assert res.exit_code == 2 and "--pair-by applies to a randomised crossover" in res.output
     res = runner.invoke(app, ["simulate", MECFS, "-n", "5", "--crossover"])
     assert res.exit_code == 2 and "--crossover needs --randomise" in res.output
+
+
+def test_split_body_data_has_no_period_and_gets_the_paired_analysis(runner, tmp_path):
+    node, truth = _randomised_and_truth()
+    data = tmp_path / "sb.csv"
+    res = runner.invoke(app, ["simulate", MECFS, "-n", "1500", "--seed", "8", "--randomise", node,
+                              "--split-body", "-o", str(data)])
+    assert res.exit_code == 0, res.output
+    lines = data.read_text().splitlines()
+    assert lines[0].startswith("participant,") and "period" not in lines[0].split(",")
+    assert len(lines) == 1 + 2 * 1500
+    out = json.loads(runner.invoke(app, ["estimate", MECFS, str(data), "--pair-by", "participant",
+                                         "--format", "json"]).stdout)
+    assert out["n"] == 1500 and out["model"].startswith("paired t")
+    assert abs(out["estimate"] - truth) <= 4 * out["se"]  # one dataset: within 4 SE (fails with p < 1e-4)
+    res = runner.invoke(app, ["simulate", MECFS, "-n", "5", "--randomise", node, "--split-body", "--crossover"])
+    assert res.exit_code == 2 and "two different designs" in res.output

@@ -106,3 +106,16 @@ def test_controls_satisfy_their_definitions(case):
         assert want_nce == (n in {c.node for c in nc.exposures})
     if not conf:
         assert nc.outcomes == () and nc.exposures == ()
+
+
+def test_reasons_use_labels_and_say_the_independence_is_the_graphs():
+    g = _hyp([("U", "X", "causes"), ("U", "Y", "causes"), ("U", "N", "causes"), ("X", "Y", "causes")], latent=("U",))
+    for n, text in {"X": "Coffee intake", "Y": "Sleep latency", "U": "Shift work", "N": "Nail growth"}.items():
+        g.nodes[n]["label"] = text
+    nc = negative_controls(g, {"X"}, {"Y"})
+    for c in nc.outcomes + nc.exposures:
+        assert c.node == "N"  # the result keeps the id as its key
+        assert c.reasoning.startswith("under this graph, Nail growth ")
+        assert "Coffee intake" in c.reasoning and "Sleep latency" in c.reasoning
+        assert "Shift work (unmeasured)" in c.reasoning
+    assert "the graph makes it independent of Coffee intake" in nc.outcomes[0].reasoning

@@ -433,3 +433,21 @@ def test_diagnose_reproduces_the_declaredesign_reference():
     assert abs(r.bias) <= 4 * r.sd_estimate / math.sqrt(sims)
     assert r.rmse / sd_within == pytest.approx(0.2, abs=0.01)
     assert r.type_s == 0.0
+
+
+def test_diagnose_split_body_is_the_paired_analysis_without_a_period():
+    g = build_graph(Hypothesis(
+        id="t", title="t", focus=Focus(exposure=("D",), outcome=("Y",)),
+        nodes=(Node(id="C"), Node(id="D", kind="intervention"), Node(id="Y")),
+        edges=(Edge(source="C", target="D", sign="+"), Edge(source="C", target="Y", sign="+"),
+               Edge(source="D", target="Y", sign="+"))))
+    m = build_scm(g, overrides=[("D", "Y", 0.2), ("C", "Y", 0.6)])
+    split = diagnose(m, Strategy("randomised", "D", "Y", arm="split_body"), [30], sims=300, seed=4)
+    crossover = diagnose(m, Strategy("randomised", "D", "Y", arm="crossover"), [30], sims=300, seed=4)
+    parallel = diagnose(m, Strategy("randomised", "D", "Y", arm="parallel"), [30], sims=300, seed=4)
+    assert split.rows == crossover.rows  # the same within-person draws and the same paired t
+    assert parallel.rows[0].rmse > split.rows[0].rmse  # not parallel groups: the trait C cancels within person
+    assert any(n.startswith("split-body:") and "no period" in n for n in split.notes)
+    table = parse_table("D,Y\n0,1\n1,2\n0,1.5\n1,2.5\n0,0.9\n1,2.2\n", "d.csv")
+    ols = estimate_effect(Strategy("randomised", "D", "Y", arm="split_body"), table)
+    assert "ignores the split-body comparison's pairing" in ols.model

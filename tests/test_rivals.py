@@ -209,3 +209,24 @@ def test_shipped_mecfs_pair_has_no_merged_waste_predictions():
     rival_says = " ".join(p["rival_predicts"] for p in plan["discriminating_predictions"])
     assert "Brain waste load before sleep" not in rival_says
     assert any(p["decisive"] for p in plan["discriminating_predictions"])
+
+
+def test_a_manipulation_restricted_to_another_species_yields_no_prediction():
+    # o can be set only in mice; the graphs disagree on its effect, but a human study cannot set it
+    def pair(**kw: Any) -> tuple[Hypothesis, Hypothesis]:
+        o = node("o", kind="intervention", **kw)
+        y = node("y", "sympathetic_activity")
+        return (hyp("a", [o, y], [edge("o", "y", "+")]), hyp("b", [o, y], [edge("o", "y", "-")]))
+
+    a, b = pair()  # the contrast: with no species restriction the opposite signs discriminate
+    assert [p.kind for p in both_ways(a, b)[0]] == ["opposite sign"]
+    a, b = pair(manipulable_in=["mouse"])
+    assert both_ways(a, b)[0] == []  # both_ways also checks the list is the same from either side
+    assert [p.kind for p in compare_hypotheses(a, b, CAT, species="mouse")] == ["opposite sign"]
+
+
+def test_shipped_human_mecfs_plans_predict_nothing_about_a_mouse_only_manipulation():
+    a = load(HYP / "mecfs-ne-vasomotion.yaml").hypothesis
+    b = load(HYP / "mecfs-waste-compensatory-ne.yaml").hypothesis
+    pa, pb = both_ways(a, b)
+    assert pa and not any("Optogenetic" in p.measurement for p in pa + pb)

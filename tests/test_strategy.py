@@ -226,3 +226,29 @@ def test_analyze_with_catalog_costs_prints_the_plans_set(runner, name):
     min_cost = json.loads(a.stdout)["adjustment"]["min_cost"]
     plan = json.loads(p.stdout)["adjustment"]
     assert plan["set"] == min_cost["set"] and plan["cost"] == min_cost["cost"]
+
+
+def _select(h: Hypothesis, node: str) -> Hypothesis:
+    d = h.model_dump(mode="json", exclude_none=True)
+    for n in d["nodes"]:
+        if n["id"] == node:
+            n["selected"] = True
+    return Hypothesis.model_validate(d)
+
+
+def test_randomised_is_passed_over_when_selecting_on_a_consequence_of_the_outcome():
+    # R -> X -> Y -> S, S selected: randomising R does not protect against selecting on S
+    base = _hyp([("R", "X"), ("X", "Y"), ("Y", "S")], kinds={"R": "drug"})
+    assert _plan(base)[0]["design"]["strategy"] == "randomised"  # the contrast: without selection it is chosen
+    plan, md = _plan(_select(base, "S"))
+    d = plan["design"]
+    assert d["strategy"] != "randomised"
+    why = [c["why_not"] for c in d["considered"] if c["strategy"] == "randomised"]
+    assert len(why) == 1 and "selects on S" in why[0] and "randomising R" in why[0]
+    _says_same(plan, md)
+
+
+def test_randomised_is_kept_when_the_selected_node_is_not_downstream():
+    # selecting on a cause of the exposure only (C -> X) leaves the randomised contrast of R intact
+    h = _select(_hyp([("R", "X"), ("C", "X"), ("X", "Y")], kinds={"R": "drug"}), "C")
+    assert _plan(h)[0]["design"]["strategy"] == "randomised"

@@ -112,6 +112,11 @@ def build_graph(hypothesis: Hypothesis) -> nx.DiGraph:
     return g
 
 
+def node_label(g: nx.DiGraph, node: str) -> str:
+    """The label a reader sees for ``node`` (its id when it has no label or is not in ``g``)."""
+    return str(g.nodes[node].get("label") or node) if node in g else node
+
+
 def is_implicit(g: nx.DiGraph, node: str) -> bool:
     """True for the latent node that stands for a ``confounded`` edge."""
     return bool(g.nodes[node].get("implicit"))

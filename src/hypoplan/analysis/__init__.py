@@ -110,7 +110,9 @@ def has_causal_path(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[st
 def no_effect_sentence(g: nx.DiGraph | None, exposure: Iterable[str], outcome: Iterable[str]) -> str:
     """The claim a graph without a directed path from X to Y makes, in words (labels as given; ids without ``g``)."""
     def names(nodes: Iterable[str]) -> str:
-        return ", ".join(str(g.nodes[n].get("label") or n) if g is not None and n in g else n for n in nodes)
+        from ..graph import node_label
+
+        return ", ".join(node_label(g, n) if g is not None else n for n in nodes)
 
     return (f"this graph claims {names(exposure)} has no effect on {names(outcome)}: no directed path leads from "
             "the exposure to the outcome")

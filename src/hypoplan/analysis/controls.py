@@ -31,6 +31,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from ..graph import node_label
 from .instruments import reachable
 from .result import NegativeControl, NegativeControls
 from .separation import ancestors, descendants, directed_reach, selected_set
@@ -54,9 +55,10 @@ def _observed(g: nx.DiGraph, n: str) -> bool:
 
 
 def _names(g: nx.DiGraph, nodes: Iterable[str]) -> str:
+    """The nodes' labels, each unmeasured one marked so."""
     parts = []
     for n in sorted(nodes):
-        parts.append(f"{n} (unmeasured)" if not _observed(g, n) else n)
+        parts.append(f"{node_label(g, n)} (unmeasured)" if not _observed(g, n) else node_label(g, n))
     return ", ".join(parts)
 
 
@@ -68,7 +70,7 @@ def negative_controls(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[
         return NegativeControls()
     caused_by_x = descendants(g, x)
     causes_y_avoiding_x = _ancestors_avoiding(g, y, x)
-    x_label, y_label = ", ".join(sorted(x)), ", ".join(sorted(y))
+    x_label, y_label = _names(g, x), _names(g, y)
     # d-separation is symmetric: one search from X and one from Y decide every candidate
     sel = set(selected_set(g)) - x - y  # selected nodes are conditioned on by design, and are never candidates
     linked_to_x = reachable(g, x, conf | sel)
@@ -81,21 +83,23 @@ def negative_controls(g: nx.DiGraph, exposure: Iterable[str], outcome: Iterable[
         shared = tuple(sorted(conf & ancestors(g, [n]) - {n}))
         if not shared:
             continue
+        name = node_label(g, n)
         if n not in linked_to_x:
             nco.append(NegativeControl(
                 node=n,
-                reasoning=(f"{n} is not caused by {x_label} (no directed path from it) and shares the common "
-                           f"cause(s) {_names(g, shared)} with {y_label}; given those causes it is independent of "
-                           f"{x_label}, so an association between {x_label} and {n} signals confounding by them."),
+                reasoning=(f"under this graph, {name} is not caused by {x_label} (no directed path from it) and "
+                           f"shares the common cause(s) {_names(g, shared)} with {y_label}; given those causes "
+                           f"the graph makes it independent of {x_label}, so an association between {x_label} "
+                           f"and {name} signals confounding by them (or a path the graph does not draw)."),
                 shares_confounding_with=shared,
             ))
         if n not in causes_y_avoiding_x and n not in linked_to_y:
             nce.append(NegativeControl(
                 node=n,
-                reasoning=(f"{n} does not cause {y_label} except through {x_label} and is not caused by "
-                           f"{x_label}; it shares the common cause(s) {_names(g, shared)} with {x_label}, so "
-                           f"an association between {n} and {y_label} given {x_label} signals confounding "
-                           f"by them."),
+                reasoning=(f"under this graph, {name} does not cause {y_label} except through {x_label} and is "
+                           f"not caused by {x_label}; it shares the common cause(s) {_names(g, shared)} with "
+                           f"{x_label}, so an association between {name} and {y_label} given {x_label} signals "
+                           f"confounding by them (or a path the graph does not draw)."),
                 shares_confounding_with=shared,
             ))
     return NegativeControls(exposures=tuple(nce), outcomes=tuple(nco))

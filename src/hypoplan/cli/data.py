@@ -56,6 +56,8 @@ def simulate(
                                   "Gaussian), as the randomised study would: its incoming edges are cut."),
     crossover: bool = typer.Option(False, "--crossover", help="With --randomise: an AB/BA crossover of N people, "
                                    "two rows each (columns participant and period; traits shared by both periods)."),
+    split_body: bool = typer.Option(False, "--split-body", help="With --randomise: a split-body comparison of N "
+                                    "people, two rows each, one per site (column participant; no period)."),
     binary: str = typer.Option(None, "--binary", help=BINARY_HELP),
     continuous: str = typer.Option(None, "--continuous", help=CONTINUOUS_HELP),
     format: DataFormat = typer.Option(DataFormat.text, "--format", "-f", help="Format of the report on the model "
@@ -82,6 +84,8 @@ def simulate(
         hypoplan simulate h.yaml -n 400 --randomise drug -o trial.csv   # data of the randomised study
 
         hypoplan simulate h.yaml -n 40 --randomise drug --crossover -o crossover.csv
+
+        hypoplan simulate h.yaml -n 40 --randomise cooling --split-body -o split.csv
     """
     import numpy as np
 
@@ -107,8 +111,10 @@ def simulate(
                              hint="use a node id from the file")
         do[randomise] = (rng.integers(0, 2, size=rows).astype(np.float32) if randomise in model.binary
                          else rng.standard_normal(rows, dtype=np.float32))
-    if crossover:
-        values, columns = _crossover_rows(model, rows, rng, randomise, columns)
+    if crossover and split_body:
+        raise UsageError("--crossover and --split-body are two different designs", hint="pass one of them")
+    if crossover or split_body:
+        values, columns = _crossover_rows(model, rows, rng, randomise, columns, period=crossover)
     else:
         values = model.sample(rows, rng, do=do, dtype=np.float32)  # 6 significant digits are written
     if output is not None and output.suffix.lower() == ".parquet":
@@ -121,7 +127,7 @@ def simulate(
     report = {
         "hypothesis": loaded.hypothesis.id, "rows": rows, "seed": seed, "columns": columns,
         "binary": sorted(model.binary & set(columns)),
-        "dropped_latent": dropped, "randomised": randomise, "crossover": crossover,
+        "dropped_latent": dropped, "randomised": randomise, "crossover": crossover, "split_body": split_body,
         "coefficients": [c.to_json() for c in model.coefficients], "notes": list(model.notes),
     }
     if format is DataFormat.json:
@@ -138,19 +144,22 @@ def simulate(
         err("note: " + note)
 
 
-def _crossover_rows(model: SCM, people: int, rng: Any, node: str | None, columns: list[str]
+def _crossover_rows(model: SCM, people: int, rng: Any, node: str | None, columns: list[str], *, period: bool = True
                     ) -> tuple[dict[str, Any], list[str]]:
-    """Two rows per person (period 1 and 2, the arm order random), from :meth:`SCM.sample_crossover`."""
+    """Two rows per person (period 1 and 2, the arm order random), from :meth:`SCM.sample_crossover`; without
+    ``period``, a split-body comparison: the same two rows (one per site) and no period column."""
     import numpy as np
 
     from ..errors import UsageError
 
+    flag = "--crossover" if period else "--split-body"
     if node is None:
-        raise UsageError("--crossover needs --randomise NODE (the node given in both periods)",
-                         hint="e.g. --randomise DRUG_NODE --crossover")
-    clash = [c for c in ("participant", "period") if c in model.order]
+        raise UsageError(f"{flag} needs --randomise NODE (the node given in both conditions)",
+                         hint=f"e.g. --randomise DRUG_NODE {flag}")
+    added = ("participant", "period") if period else ("participant",)
+    clash = [c for c in added if c in model.order]
     if clash:
-        raise UsageError(f"--crossover adds a column {clash[0]!r}, which is also a node id", hint="rename the node")
+        raise UsageError(f"{flag} adds a column {clash[0]!r}, which is also a node id", hint="rename the node")
     control, treated = model.sample_crossover(people, rng, node, dtype=np.float32)
     treated_first = rng.integers(0, 2, size=people).astype(bool)
     values: dict[str, Any] = {}
@@ -159,6 +168,8 @@ def _crossover_rows(model: SCM, people: int, rng: Any, node: str | None, columns
         second = np.where(treated_first, control[v], treated[v])
         values[v] = np.stack([first, second], axis=1).reshape(-1)
     values["participant"] = np.repeat(np.arange(1, people + 1), 2)
+    if not period:
+        return values, ["participant", *columns]
     values["period"] = np.tile([1, 2], people)
     return values, ["participant", "period", *columns]
 
@@ -306,8 +317,8 @@ def estimate(
     observational: bool = typer.Option(False, "--observational", help=OBSERVATIONAL_HELP),
     logit: bool = typer.Option(False, "--logit", help="For a 0/1 outcome: a logistic GLM (log odds ratio) "
                                "instead of the linear probability model (risk difference)."),
-    pair_by: str = typer.Option(None, "--pair-by", help="For a randomised crossover: the participant column; "
-                                "a paired analysis of within-person differences."),
+    pair_by: str = typer.Option(None, "--pair-by", help="For a randomised crossover or split-body design: the "
+                                "participant column; a paired analysis of within-person differences."),
     map_file: Path = typer.Option(None, "--map", help=MAP_HELP),
     alpha: float = typer.Option(0.05, "--alpha", min=1e-6, max=0.5, help="1 - confidence level of the interval."),
     format: DataFormat = typer.Option(DataFormat.text, "--format", "-f", help="Output format."),

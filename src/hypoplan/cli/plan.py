@@ -8,7 +8,15 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import display_path, dumps_json, err, handle_errors, load_argument, write_output
+from .common import (
+    check_catalog_option,
+    display_path,
+    dumps_json,
+    err,
+    handle_errors,
+    load_argument,
+    write_output,
+)
 
 
 class PlanFormat(str, Enum):
@@ -74,8 +82,7 @@ def plan(
     from ..errors import UsageError
     from ..plan import build_plan
 
-    if catalog is not None and not catalog.is_file():
-        raise UsageError(f"{catalog}: no such catalog file", hint="give a catalog YAML file or leave out --catalog")
+    check_catalog_option(catalog)
     if rho is not None:
         paired_dz(0.5, rho)  # validates: -1 < rho < 1
     if attrition is not None:

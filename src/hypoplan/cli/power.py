@@ -102,7 +102,7 @@ def power(
 
         hypoplan power --design chisquare -e 0.3 --df 3 --format json
     """
-    from ..design.effectsize import attrition_inflate, convert, paired_dz
+    from ..design.effectsize import attrition_inflate, convert, enrolment, paired_dz
     from ..design.power import (
         EFFECT_MEASURES,
         N_MEANS,
@@ -210,11 +210,7 @@ def power(
     result = sample_size(name, effect_size, power=power_, **kwargs)
     enrol_total = enrol_per_group = None
     if attrition is not None:
-        if result.n_per_group is not None:
-            enrol_per_group = attrition_inflate(result.n_per_group, attrition)
-            enrol_total = enrol_per_group * (result.groups or 2)
-        else:
-            enrol_total = attrition_inflate(result.n_total, attrition)
+        enrol_per_group, enrol_total = enrolment(result.n_per_group, result.n_total, attrition, result.groups)
     if format is PowerFormat.json:
         payload = result.to_json()
         if p1 is not None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .scm import SCM
-from .strategy import ESTIMABLE, Strategy
+from .strategy import ESTIMABLE, Strategy, is_paired
 from .table import DataError
 
 __all__ = ["CHUNK", "Diagnosis", "DiagnosisRow", "RivalRow", "diagnose", "simulate_fits"]
@@ -98,7 +98,7 @@ def simulate_fits(model: SCM, strategy: Strategy, n: int, sims: int, seed: Any, 
 
     rng = np.random.default_rng(seed)
     do = {}
-    if strategy.name == "randomised" and strategy.arm == "crossover":
+    if strategy.name == "randomised" and is_paired(strategy.arm):
         return _crossover(model, strategy, n, sims, rng, alpha)
     if strategy.name == "randomised":
         x = strategy.exposure
@@ -114,8 +114,9 @@ def simulate_fits(model: SCM, strategy: Strategy, n: int, sims: int, seed: Any, 
 
 
 def _crossover(model: SCM, strategy: Strategy, n: int, sims: int, rng: Any, alpha: float) -> dict[str, Any]:
-    """An AB/BA crossover of n people: the exogenous (root) nodes are traits shared by both periods, every
-    other node is drawn afresh in each period, the randomised node set to 0 then 1; paired analysis."""
+    """An AB/BA crossover (or a split-body comparison) of n people: the exogenous (root) nodes are traits shared
+    by both periods (sites), every other node is drawn afresh for each, the randomised node set to 0 and to 1;
+    paired analysis."""
     from . import estimators
 
     control, treated = model.sample_crossover(n, rng, strategy.exposure, sims=sims)
@@ -220,6 +221,10 @@ def diagnose(model: SCM, strategy: Strategy, ns: Sequence[int], *, sims: int = 5
         if strategy.arm == "crossover":
             notes.append(f"crossover: each simulated person has {strategy.exposure} = 0 and = 1 in two periods "
                          "(traits shared, everything else redrawn; no period or carry-over effects); paired analysis")
+        elif strategy.arm == "split_body":
+            notes.append(f"split-body: each simulated person has {strategy.exposure} = 0 at one site and = 1 at the "
+                         "other at the same visit (traits shared, everything else drawn per site; no spill-over "
+                         "between sites, no period); paired analysis")
         else:
             notes.append(f"{strategy.exposure} is assigned at random in every simulated study (parallel groups)")
     if rival is None:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .strategy import ESTIMABLE, Strategy
+from .strategy import ESTIMABLE, Strategy, is_paired
 from .table import DataError, Table
 
 __all__ = ["Estimate", "estimate_effect", "fit", "formula"]
@@ -83,7 +83,7 @@ def estimate_effect(s: Strategy, table: Table, *, columns: Mapping[str, str] | N
 
     ``logit``: for a 0/1 outcome under a regression strategy, a binomial GLM with a logit link
     (statsmodels), so the effect is a log odds ratio instead of a risk difference.  ``pair_by``: the column
-    naming each participant of a randomised crossover: a paired analysis of within-person differences.
+    naming each participant of a randomised crossover or split-body comparison: a paired analysis of within-person differences.
 
     Raises :class:`DataError` for a strategy with no estimator, a missing or unusable column, or too few rows.
     """
@@ -128,8 +128,9 @@ def estimate_effect(s: Strategy, table: Table, *, columns: Mapping[str, str] | N
             model = "OLS (linear probability model: the effect is a risk difference; --logit for a log odds ratio)"
         if s.name == "randomised":
             model += "; a difference between the randomised arms: valid only for data from the randomised study"
-            if s.arm == "crossover":
-                model += " (this ignores a crossover's pairing: pass --pair-by with the participant column)"
+            if is_paired(s.arm):
+                design = "split-body comparison" if s.arm == "split_body" else "crossover"
+                model += f" (this ignores the {design}'s pairing: pass --pair-by with the participant column)"
     else:
         f = fit(s, data, alpha=alpha)
         est, se, lo, hi, p = (float(v[0]) for v in (f.estimate, f.se, f.lo, f.hi, f.p))
@@ -164,13 +165,15 @@ def _logit(s: Strategy, block: Any, keep: Any, alpha: float, display: str) -> Es
 
 
 def _paired(s: Strategy, table: Table, columns: Mapping[str, str], pair_by: str, alpha: float) -> Estimate:
-    """A crossover's paired analysis: per participant, the outcome with the randomised node at 1 minus at 0."""
+    """A crossover's or split-body comparison's paired analysis: per participant, the outcome with the randomised
+    node at 1 minus at 0 (no period term in either)."""
     import numpy as np
 
     from .estimators import paired
 
     if s.name != "randomised":
-        raise DataError(f"--pair-by applies to a randomised crossover, not to the {s.name} strategy",
+        raise DataError(f"--pair-by applies to a randomised crossover or split-body design, not to the {s.name} "
+                        "strategy",
                         hint="drop --pair-by")
     if not table.has(pair_by):
         raise DataError(f"{table.display}: no column {pair_by!r} for --pair-by", hint="name the participant column")
@@ -193,4 +196,5 @@ def _paired(s: Strategy, table: Table, columns: Mapping[str, str], pair_by: str,
     used = 2 * len(diffs)
     return Estimate(s, est, se, lo, hi, p, len(diffs), table.n_rows - used,
                     f"{_term(s.outcome)}[{_term(s.exposure)}=1] - {_term(s.outcome)}[{_term(s.exposure)}=0] "
-                    f"within {pair_by} ~ 1", "paired t on within-person differences (crossover; n = participants)")
+                    f"within {pair_by} ~ 1", "paired t on within-person differences "
+                    f"({'split-body' if s.arm == 'split_body' else 'crossover'}; n = participants)")

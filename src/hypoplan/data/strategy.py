@@ -39,11 +39,21 @@ STRATEGIES = ("randomised", "adjustment", "frontdoor", "instrument", "id", "not_
 ESTIMABLE = ("randomised", "adjustment", "frontdoor", "instrument")
 
 
+#: Randomised designs compared within person: an AB/BA crossover (two periods, Senn 2002) and a split-body
+#: comparison (both conditions at one visit, one site each: no period).  Both get the paired analysis.
+PAIRED_ARMS = ("crossover", "split_body")
+
+
+def is_paired(arm: str | None) -> bool:
+    """A randomised design whose analysis pairs each participant's two conditions."""
+    return arm in PAIRED_ARMS
+
+
 @dataclass(frozen=True)
 class Strategy:
     """The estimator's inputs: ``exposure`` is what is compared (the randomised node for ``randomised``);
     ``adjustment`` the covariates (the adjustment set, or the instrument's conditioning set);
-    ``arm`` ``parallel`` or ``crossover`` for a randomised design."""
+    ``arm`` ``parallel``, ``crossover`` or ``split_body`` for a randomised design (see :data:`PAIRED_ARMS`)."""
 
     name: str
     exposure: str

@@ -22,6 +22,7 @@ __all__ = [
     "d_se",
     "d_to_or",
     "d_to_r",
+    "enrolment",
     "eta2_to_f",
     "f_to_eta2",
     "or_to_d",
@@ -129,6 +130,16 @@ def attrition_inflate(n: int, attrition: float) -> int:
         raise UsageError(f"attrition must be a proportion in [0, 1), got {attrition!r}", hint="e.g. 0.2 for 20%")
     # round before ceil so that 100/(1-0.2) = 125.00000000000001 stays 125
     return math.ceil(round(n / (1.0 - attrition), 9))
+
+
+def enrolment(n_per_group: int | None, n_total: int, attrition: float, groups: int | None = None
+              ) -> tuple[int | None, int]:
+    """``(per group, total)`` to enrol for ``attrition``: each group inflated by :func:`attrition_inflate` (the
+    total is then per group × groups, 2 when not given); without groups, the total inflated."""
+    if n_per_group is not None:
+        per = attrition_inflate(n_per_group, attrition)
+        return per, per * (groups or 2)
+    return None, attrition_inflate(n_total, attrition)
 
 
 def spearman_brown(rho: float, k: float) -> float:

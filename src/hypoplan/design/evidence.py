@@ -7,6 +7,7 @@ from itertools import pairwise
 
 import networkx as nx
 
+from ..graph import node_label
 from ..schema import Direction, Evidence
 
 __all__ = ["arrow_path", "cite", "combine_signs", "edge_evidence", "label", "path_references", "path_sign"]
@@ -54,7 +55,8 @@ def path_sign(g: nx.DiGraph, path: Sequence[str]) -> str:
 
 
 def label(g: nx.DiGraph, node: str) -> str:
-    return str(g.nodes[node].get("label") or node) if node in g else node
+    """The node's label (:func:`hypoplan.graph.node_label`)."""
+    return node_label(g, node)
 
 
 def arrow_path(g: nx.DiGraph, path: Sequence[str]) -> str:

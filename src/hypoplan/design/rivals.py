@@ -38,6 +38,7 @@ from .evidence import arrow_path, label
 from .measures import NodeMeasure, measure_node
 
 __all__ = [
+    "KIND_ORDER",
     "Prediction",
     "compare_hypotheses",
     "construct_groups",
@@ -46,7 +47,8 @@ __all__ = [
     "total_sign",
 ]
 
-_KIND_ORDER = {"opposite sign": 0, "opposite direction": 1, "effect vs none": 2, "stated": 3,
+#: How strong each kind of prediction is, strongest first (the registry ranks experiments by it too).
+KIND_ORDER = {"opposite sign": 0, "opposite direction": 1, "effect vs none": 2, "stated": 3,
                "unsigned effect vs none": 4, "independence": 5}
 _SYMBOL = {"positive": "+", "negative": "-", "mixed": "?", "unknown": "?"}
 
@@ -308,13 +310,24 @@ def _sym_key(*groups: tuple[frozenset[str], frozenset[str]]) -> tuple[str, ...]:
     return tuple("|".join(sorted(set(a) | set(b))) for a, b in groups)
 
 
+def _settable_elsewhere(g: nx.DiGraph, nodes: frozenset[str], species: str | None) -> bool:
+    """A node of the group is a manipulation the file restricts to other species (``manipulable_in``): in a
+    study of ``species`` it cannot be set, so no prediction about it can be tested there."""
+    from .strategy import is_manipulable
+
+    return species is not None and any(is_manipulable(g, n) and not is_manipulable(g, n, species) for n in nodes)
+
+
 def compare_graphs(g: nx.DiGraph, h: nx.DiGraph, *, stated_g: Sequence[Any] = (),
-                   stated_h: Sequence[Any] = ()) -> list[_Raw]:
+                   stated_h: Sequence[Any] = (), species: str | None = None) -> list[_Raw]:
     """Every discriminating prediction between graphs ``g`` and ``h`` (pure; symmetric: swapping the
-    arguments swaps ``dir_g``/``dir_h`` and the pairs, and nothing else)."""
+    arguments swaps ``dir_g``/``dir_h`` and the pairs, and nothing else).  With ``species``, a group holding a
+    node that either graph lets be set only in other species is left out."""
     groups = sorted((gr for gr in construct_groups(g, h)
                      if all(g.nodes[n].get("observed", True) for n in gr[0])
-                     and all(h.nodes[n].get("observed", True) for n in gr[1])), key=lambda gr: _sym_key(gr))
+                     and all(h.nodes[n].get("observed", True) for n in gr[1])
+                     and not _settable_elsewhere(g, gr[0], species)
+                     and not _settable_elsewhere(h, gr[1], species)), key=lambda gr: _sym_key(gr))
     sg, sh = _Signs(g), _Signs(h)
     out: list[_Raw] = []
 
@@ -357,7 +370,7 @@ def compare_graphs(g: nx.DiGraph, h: nx.DiGraph, *, stated_g: Sequence[Any] = ()
                                   "dependent" if dep_h else "independent", (min(g1[0]), min(g2[0])),
                                   (min(g1[1]), min(g2[1]))))
         if cands:
-            out.append(min(cands, key=lambda r: _KIND_ORDER[r.kind]))
+            out.append(min(cands, key=lambda r: KIND_ORDER[r.kind]))
     out.extend(_compare_stated(g, h, groups, sg, sh, stated_g, stated_h))
     return out
 
@@ -506,12 +519,12 @@ def discriminating_predictions(g: nx.DiGraph, rival_graph: nx.DiGraph, rival_id:
                                stated_this: Sequence[Any] = (), stated_rival: Sequence[Any] = ()) -> list[Prediction]:
     """Measurements on which the two graphs (or their stated predictions) disagree: decisive first, then the
     cheapest to measure.  The same predictions, in the same order, come out whichever graph is ``g``."""
-    raws = compare_graphs(g, rival_graph, stated_g=stated_this, stated_h=stated_rival)
+    raws = compare_graphs(g, rival_graph, stated_g=stated_this, stated_h=stated_rival, species=species)
     cache_g: dict[str, NodeMeasure] = {}
     cache_h: dict[str, NodeMeasure] = {}
     preds = [_orient(r, g, rival_graph, this_id, rival_id, catalog, species, cache_g, cache_h) for r in raws]
     # decisive first; among those, opposite signs before an effect against none; then the cheapest to measure
-    preds.sort(key=lambda p: (not p.decisive, _KIND_ORDER[p.kind], p.cost, p.key))
+    preds.sort(key=lambda p: (not p.decisive, KIND_ORDER[p.kind], p.cost, p.key))
     return preds[:limit]
 
 

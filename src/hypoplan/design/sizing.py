@@ -323,7 +323,7 @@ def size_comparison(g: nx.DiGraph, comparison: str, design: str, edges: Sequence
                     assumed: tuple[str, float] | None = None, caveat: str | None = None) -> SampleSize:
     """Size one comparison: the recorded effect on ``edges`` (converted) if there is one, else the stated
     assumption; with its sensitivity rows, and sized on the ``plan_on`` row."""
-    from .effectsize import attrition_inflate, paired_dz
+    from .effectsize import enrolment, paired_dz
 
     if plan_on not in PLAN_ON:
         raise UsageError(f"plan-on must be one of {', '.join(PLAN_ON)}, got {plan_on!r}")
@@ -404,11 +404,7 @@ def size_comparison(g: nx.DiGraph, comparison: str, design: str, edges: Sequence
         note = "Secondary: " + note
     enrol_per = enrol_total = None
     if attrition is not None:
-        if result.n_per_group is not None:
-            enrol_per = attrition_inflate(result.n_per_group, attrition)
-            enrol_total = enrol_per * (result.groups or 2)
-        else:
-            enrol_total = attrition_inflate(result.n_total, attrition)
+        enrol_per, enrol_total = enrolment(result.n_per_group, result.n_total, attrition, result.groups)
     return SampleSize(comparison, design, measure, float(value), source, citation, alpha, power,
                       result.n_per_group, result.n_total, note, primary, point, ci, conversion, chosen, tuple(rows),
                       warning, group_names, enrol_per, enrol_total)
@@ -555,13 +551,9 @@ def size_binary(g: nx.DiGraph, comparison: str, design: str, edges: Sequence[tup
         note = "Secondary: " + note
     enrol_per = enrol_total = None
     if attrition is not None:
-        from .effectsize import attrition_inflate
+        from .effectsize import enrolment
 
-        if per is not None:
-            enrol_per = attrition_inflate(per, attrition)
-            enrol_total = 2 * enrol_per
-        else:
-            enrol_total = attrition_inflate(total, attrition)
+        enrol_per, enrol_total = enrolment(per, total, attrition, 2)
     measure = "h" if design == "proportions" else "log OR per SD"
     return SampleSize(comparison, design, measure, float(value), source, citation, alpha, power, per, total, note,
                       primary, shown["point"], ci, conversion, chosen, tuple(rows), contradiction_warning(g, edges),

@@ -45,6 +45,7 @@ __all__ = [
     "manipulators",
     "measurable_view",
     "not_available",
+    "selected_below",
 ]
 
 #: Strategies strongest first; the plan JSON's ``design.strategy`` is one of these.
@@ -289,6 +290,18 @@ def _alone(view: nx.DiGraph, x: Sequence[str], y: Sequence[str], node: str) -> b
     return canonical_adjustment_set(h, x, y) is not None
 
 
+def selected_below(g: nx.DiGraph, node: str, outcome: Iterable[str], selected: Iterable[str]) -> list[str]:
+    """Selected nodes that are descendants of the randomised ``node`` or are (descendants of) an outcome:
+    conditioning on such a node opens a path between the randomised groups and the outcome in the selected
+    sample, which randomisation cannot prevent (Hernán, Hernández-Díaz & Robins 2004, selection bias as
+    conditioning on a common effect)."""
+    below = nx.descendants(g, node) if node in g else set()
+    for y in outcome:
+        if y in g:
+            below |= {y} | nx.descendants(g, y)
+    return sorted(n for n in selected if n in below and n != node)
+
+
 def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, float], *, species: str = "human",
                     has_condition: bool = False) -> Strategy:
     """The strongest strategy the graph allows, with why each stronger one does not apply.
@@ -304,10 +317,21 @@ def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, f
     pairs = manipulators(g, x, y, species)
     unavailable = not_available(g, x, species)
     considered.extend(("randomised", why) for _, why in unavailable)
-    if pairs:
-        return _randomised(g, pairs, y, species, has_condition, considered)
-    considered.append(("randomised", ("no intervention, drug or node marked manipulable that can be set in "
-                                      f"{_PLURAL.get(species, species)} acts on {_names(g, x)}")))
+    kept: list[tuple[str, str]] = []
+    for node, target in pairs:
+        hit = selected_below(g, node, y, result.selected)
+        if hit:
+            considered.append(("randomised", (
+                f"randomising {label(g, node)} does not protect against selection: the study selects on "
+                f"{_names(g, hit)}, which under this graph is the outcome or a consequence of {label(g, node)} or of "
+                "the outcome, so the contrast between the randomised groups in the selected sample can be biased")))
+        else:
+            kept.append((node, target))
+    if kept:
+        return _randomised(g, kept, y, species, has_condition, considered)
+    if not pairs:
+        considered.append(("randomised", ("no intervention, drug or node marked manipulable that can be set in "
+                                          f"{_PLURAL.get(species, species)} acts on {_names(g, x)}")))
 
     adj = result.adjustment
     view = measurable_view(g, costs, keep=x + y)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..design.evidence import label
-from ..design.rivals import _KIND_ORDER
+from ..design.rivals import KIND_ORDER
 from ..graph import build_graph
 from .model import Entry
 
@@ -37,10 +37,6 @@ __all__ = [
     "rank_experiments",
     "rival_pairs",
 ]
-
-#: How strong each kind of prediction is: the rival engine's own order (one table, so the two cannot drift).
-#: design/rivals.py keeps it private; it could export it as KIND_ORDER.
-_KIND_RANK = _KIND_ORDER
 
 
 @dataclass(frozen=True)
@@ -102,7 +98,7 @@ class Experiment:
 
     def sort_key(self) -> tuple[object, ...]:
         inv = max(m.invasiveness.rank for m in self.methods)
-        strength = tuple(sorted(_KIND_RANK.get(p.kind, 9) for p in self.settles))
+        strength = tuple(sorted(KIND_ORDER.get(p.kind, 9) for p in self.settles))
         return (-len(self.settles), -self.decisive, strength, inv, sum(m.cost_band.rank for m in self.methods),
                 sum(m.burden.rank for m in self.methods), len(self.methods), tuple(m.id for m in self.methods))
 
@@ -169,7 +165,7 @@ def rank_experiments(entries: Sequence[Entry], catalog: Catalog, *, limit: int |
         for _pair, preds in sorted(per_pair.items()):
             usable = [p for k, p in preds if k <= key]
             if usable:
-                settles.append(min(usable, key=lambda p: (not p.decisive, _KIND_RANK.get(p.kind, 9), p.graph_of)))
+                settles.append(min(usable, key=lambda p: (not p.decisive, KIND_ORDER.get(p.kind, 9), p.graph_of)))
         experiments.append(Experiment(ms, measures, tuple(settles)))
     experiments.sort(key=Experiment.sort_key)
     return experiments[:limit] if limit is not None else experiments
