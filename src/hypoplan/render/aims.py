@@ -655,14 +655,10 @@ def aims_docx(scaffold: AimsScaffold) -> bytes:
     """The scaffold as a Word document (needs python-docx: ``pip install 'hypoplan[docx]'``)."""
     from io import BytesIO
 
-    try:
-        import docx
-        from docx.shared import Pt, RGBColor
-    except ImportError:
-        from ..errors import UsageError
+    from .docx_support import require_docx
 
-        raise UsageError("--format docx needs python-docx, which is not installed",
-                         hint="pip install 'hypoplan[docx]'  (or: pip install python-docx)") from None
+    docx = require_docx("--format docx")
+    from docx.shared import Pt, RGBColor
 
     doc = docx.Document()
     style = doc.styles["Normal"]

@@ -777,14 +777,10 @@ def protocol_docx(protocol: Protocol) -> bytes:
     """The protocol as a Word document (needs python-docx: ``pip install 'hypoplan[docx]'``)."""
     from io import BytesIO
 
-    try:
-        import docx
-        from docx.shared import Pt, RGBColor
-    except ImportError:
-        from ..errors import UsageError
+    from .docx_support import require_docx
 
-        raise UsageError("--to docx needs python-docx, which is not installed",
-                         hint="pip install 'hypoplan[docx]'  (or: pip install python-docx)") from None
+    docx = require_docx("--to docx")
+    from docx.shared import Pt, RGBColor
     doc = docx.Document()
     doc.styles["Normal"].font.size = Pt(11)
     note = doc.add_paragraph().add_run(NOTE)
