@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .errors import AnalysisError
+from .naming import natural_sorted
 from .schema import Hypothesis, NodeKind
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ def _adjustment(result: AnalysisResult | None, g: nx.DiGraph, costs: dict[str, f
     node_costs = tuple(candidate_costs(g, result.exposure, result.outcome, costs).items())
     adj = result.adjustment
     if adj.min_cost is not None and math.isfinite(adj.min_cost.cost):
-        nodes = tuple(sorted(adj.min_cost.nodes))
+        nodes = tuple(natural_sorted(adj.min_cost.nodes))
         note = ("minimum-cost valid adjustment set, as `hypoplan analyze --costs catalog` finds it (relative cost "
                 "units from the catalog's cost bands: low 1, medium 10, high 100; unsourced estimates)")
         if not nodes:
@@ -150,7 +151,7 @@ def _adjustment(result: AnalysisResult | None, g: nx.DiGraph, costs: dict[str, f
     if not adj.exists:
         return (), None, ("no valid adjustment set exists: the effect cannot be estimated by adjustment"
                           + (f" ({result.identification.reason})" if result.identification.reason else "")), node_costs
-    lacking = sorted({n for s in (adj.minimal or ((adj.canonical,) if adj.canonical is not None else ()))
+    lacking = natural_sorted({n for s in (adj.minimal or ((adj.canonical,) if adj.canonical is not None else ()))
                       for n in s if math.isinf(costs.get(n, math.inf))})
     return (), None, ("no adjustment set can be measured: every valid set contains a node no catalogued method "
                       "measures feasibly" + (f" (e.g. {', '.join(lacking)})" if lacking else "")

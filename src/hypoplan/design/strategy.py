@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from ..naming import natural_sorted
 from .evidence import label
 
 if TYPE_CHECKING:
@@ -263,7 +264,7 @@ def _latent_that_would_identify(g: nx.DiGraph, view: nx.DiGraph, x: Sequence[str
     relevant = set(x) | set(y)
     for v in list(relevant):
         relevant |= nx.ancestors(view, v)
-    latent = [n for n in sorted(relevant) if not view.nodes[n].get("observed", True) and n not in x and n not in y]
+    latent = [n for n in natural_sorted(relevant) if not view.nodes[n].get("observed", True) and n not in x and n not in y]
     def identified_with(nodes: Iterable[str]) -> bool:
         h = view.copy()
         for v in nodes:
@@ -299,7 +300,7 @@ def selected_below(g: nx.DiGraph, node: str, outcome: Iterable[str], selected: I
     for y in outcome:
         if y in g:
             below |= {y} | nx.descendants(g, y)
-    return sorted(n for n in selected if n in below and n != node)
+    return natural_sorted(n for n in selected if n in below and n != node)
 
 
 def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, float], *, species: str = "human",
@@ -336,7 +337,7 @@ def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, f
     adj = result.adjustment
     view = measurable_view(g, costs, keep=x + y)
     if adj.min_cost is not None and math.isfinite(adj.min_cost.cost):
-        z = tuple(sorted(adj.min_cost.nodes))
+        z = tuple(natural_sorted(adj.min_cost.nodes))
         if z:
             reason = (f"adjusting for {_names(g, z)} (the minimum-cost valid adjustment set, cost "
                       f"{adj.min_cost.cost:g}) blocks every biasing path this graph draws between {_names(g, x)} and "
@@ -346,7 +347,7 @@ def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, f
                       "association estimates the causal effect.")
         return Strategy("adjustment", reason, tuple(considered), adjustment_estimand(x, y, z), adjustment_set=z)
     if adj.exists:
-        lacking = sorted(n for s in (adj.minimal or ((adj.canonical,) if adj.canonical else ())) for n in s
+        lacking = natural_sorted(n for s in (adj.minimal or ((adj.canonical,) if adj.canonical else ())) for n in s
                          if math.isinf(costs.get(n, math.inf)))
         considered.append(("adjustment", ("every valid adjustment set contains a node no catalogued method "
                            f"measures ({_names(g, dict.fromkeys(lacking))})")))
@@ -367,9 +368,9 @@ def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, f
     m = find_frontdoor_set(view, x, y)
     if m:
         return Strategy("frontdoor", f"under this graph every causal path from {_names(g, x)} to {_names(g, y)} runs through "
-                        f"{_names(g, sorted(m))}, measured and shielded from the unmeasured confounding: the "
+                        f"{_names(g, natural_sorted(m))}, measured and shielded from the unmeasured confounding: the "
                         "front-door formula identifies the effect.", tuple(considered),
-                        frontdoor_estimand(view, x, y, m), mediators=tuple(sorted(m)))
+                        frontdoor_estimand(view, x, y, m), mediators=tuple(natural_sorted(m)))
     considered.append(("frontdoor", ("no set of measurable mediators intercepts every causal path and is "
                        "shielded from confounding (front-door criterion)")))
 
@@ -378,7 +379,7 @@ def choose_strategy(g: nx.DiGraph, result: AnalysisResult, costs: Mapping[str, f
         usable = [i for i in found if i.instrument in g and g.nodes[i.instrument].get("observed", True)]
         if usable:
             best = min(usable, key=lambda i: (len(i.given), i.instrument))
-            w = tuple(sorted(best.given))
+            w = tuple(natural_sorted(best.given))
             given = f" given {_names(g, w)}" if w else ""
             formula = (f"β({x[0]}→{y[0]}) = Cov({y[0]},{best.instrument}{'|' + ','.join(w) if w else ''}) / "
                        f"Cov({x[0]},{best.instrument}{'|' + ','.join(w) if w else ''}) (Wald/IV estimand)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..naming import natural_key
 from .escape import markdown_text
 
 __all__ = ["render_plan_markdown"]
@@ -142,7 +143,7 @@ def render_plan_markdown(plan: dict[str, Any]) -> str:
     out += [f"- {shown}{cost}: {_t(adj['note'])}", ""]
     costs = adj.get("node_costs") or {}
     if costs:
-        listed = ", ".join(f"{_t(n)} {'unmeasurable' if c is None else f'{c:g}'}" for n, c in costs.items())
+        listed = ", ".join(f"{_t(n)} {'unmeasurable' if c is None else f'{c:g}'}" for n, c in sorted(costs.items(), key=lambda nc: natural_key(nc[0])))
         out += [f"Candidate nodes and their costs: {listed}.", ""]
 
     out += ["## Control groups", ""]
