@@ -259,6 +259,9 @@ def test_sodium_plan_randomises_the_diet_and_reads_true_for_its_field():
     crossover = next(c for c in plan["controls"] if c["kind"] == "within-subject")
     assert "cannot read out" in crossover["rationale"] and "if the hypothesis holds" not in crossover["rationale"]
     assert not any("Low-sodium diet" in s["comparison"] and s["design"] == "paired" for s in plan["sample_size"])
+    # a rule about measurements sensitive to treatment changes asks for no recovery window after visits
+    schedule = next(f for f in plan["feasibility"] if f.get("rule") == "visit-schedule")
+    assert schedule["data"]["recovery_rules"] == [] and "recovery window" not in schedule["note"].lower()
 
 
 def test_sodium_protocol_has_no_field_leaks():

@@ -187,7 +187,7 @@ def visit_schedule(catalog: Catalog, conditions: Sequence[str], measures: Sequen
         return []
     visits = [{"setting": s, "measures": ms} for s, ms in settings.items() if s != "home"]
     home = settings.get("home", [])
-    recovery = [r.topic for r in rules if r.prefer_settings or r.sensitive_to]
+    recovery = [r.topic for r in rules if r.prefer_settings]
     parts = []
     if visits:
         parts.append(f"{len(visits)} visit setting(s) away from home, so at least {len(visits)} visit(s) if measures "
