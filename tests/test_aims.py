@@ -313,6 +313,6 @@ def test_mediator_approach_says_animals_for_an_animal_hypothesis():
     mouse = small_hypothesis(peco={"population": "adult mice", "exposure": "e", "comparator": "c", "outcome": "o",
                                    "species": "mouse"})
     mechanism = next(a for a in build_aims(mouse, PLAN).aims if a.kind == "mechanism")
-    assert "".join(map(str, mechanism.approach[0])).startswith("In the same animals, measure the mediators")
+    assert "".join(map(str, mechanism.approach[0])).startswith("In the same animals, measure the mediator by")
     human = next(a for a in build_aims(small_hypothesis(), PLAN).aims if a.kind == "mechanism")
     assert "".join(map(str, human.approach[0])).startswith("In the same participants")

@@ -552,20 +552,22 @@ def _aims(hypothesis: Hypothesis, plan: dict[str, Any] | None, g: nx.DiGraph, ex
         aims.append(Aim("focal", title, (approach,), (expected,)))
 
     if mediators:
+        one = len(mediators) == 1
+        the_mediators = "the mediator" if one else "the mediators"
         measured = _measures(plan, "mediator")
         if measured:
             who = "animals" if hypothesis.peco is not None and hypothesis.peco.species.is_animal else "participants"
-            m_approach: Text = (f"In the same {who}, measure the mediators by "
+            m_approach: Text = (f"In the same {who}, measure {the_mediators} by "
                                 + _and([_method_name(m) for m in measured]) + ".",)
         elif plan is not None:
             m_approach = (f"No measure of {_labels(g, mediators)} in the plan. ",
                           Placeholder("choose how to measure the mediator"))
         else:
-            m_approach = (Placeholder("say how the mediators will be measured"),)
+            m_approach = (Placeholder(f"say how {the_mediators} will be measured"),)
         through = _labels(g, mediators) if len(mediators) <= 2 else f"its {len(mediators)} mediators"
         aims.append(Aim("mechanism", (f"Test whether the effect on {y_text} runs through {through}.",), (m_approach,),
-                        ((("The mediators move with the exposure and carry part of its effect; if not, another path "
-                          "does."),),)))
+                        (((f"{the_mediators.capitalize()} {'moves' if one else 'move'} with the exposure and "
+                           f"{'carries' if one else 'carry'} part of its effect; if not, another path does."),),)))
 
     predictions = (plan or {}).get("discriminating_predictions") or []
     if predictions:
